@@ -79,9 +79,115 @@ def sections(
 
 
 # ---- index / search (retrieval) -------------------------------------------
+# Retrieval modules import chromadb and langchain (~2 s): imported inside the commands so that
+# `plan-qa sections` stays instant.
+
+
+def _open_index(rebuild: bool = False):  # -> indexing.PlanIndex
+    from .embeddings import EmbeddingConfigError
+    from .indexing import IndexError_, open_index
+
+    try:
+        return open_index(get_settings(), rebuild=rebuild, progress=True)
+    except (IndexError_, EmbeddingConfigError, PlanParseError, FileNotFoundError) as e:
+        _fail(str(e))
+        raise  # unreachable
+
+
+@app.command()
+def index(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="rebuild even if the index is up to date")] = False,
+) -> None:
+    """Build the search index if it is missing or out of date (embeds every sentence of the plan)."""
+    ix = _open_index(rebuild=rebuild)
+    state = f"built in {ix.build_seconds:.1f} s" if ix.built else "up to date, reused"
+    typer.echo(f"{len(ix.chunks)} chunks · {state} · {ix.location} · fingerprint {ix.fingerprint}")
+
+
+def _hit_json(rank: int, hit) -> dict:  # hit: models.Hit
+    c = hit.chunk
+    return {"rank": rank, "score": round(hit.score, 4), "chunk_id": c.id, "chapter": c.chapter,
+            "section": c.section, "box": f"专栏:{c.box}" if c.box else None, "path": c.path,
+            "start": c.start, "end": c.end, "text": c.text}
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="a question or keywords, Chinese or English")],
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=50, help="number of hits")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Hybrid search (BM25 + dense): the best paragraphs for a question, with their 章/节/专栏."""
+    from .text import clean
+
+    hits = _open_index().retriever().search(query, k=k)
+    if as_json:
+        out = {"query": query, "hits": [_hit_json(i, h) for i, h in enumerate(hits, 1)]}
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        typer.echo("no hits")
+    for i, h in enumerate(hits, 1):
+        box = f" › 专栏:{h.chunk.box}" if h.chunk.box else ""
+        text = clean(h.chunk.text)
+        typer.secho(f"{i}. [{h.score:.3f}] {h.chunk.path}{box}", bold=True)
+        typer.echo(f"   {text if len(text) <= 300 else text[:300] + '…'}")
+
 
 
 # ---- ask / eval (answering) -----------------------------------------------
+
+
+def _assistant():
+    from .indexing import IndexError_
+    from .service import PlanAssistant
+
+    try:
+        return PlanAssistant.load()
+    except (IndexError_, PlanParseError, FileNotFoundError, ValueError) as e:
+        _fail(str(e))
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="the question, as a user would type it")],
+    history: Annotated[Optional[list[str]], typer.Option("--history", help="an earlier question of the chat (repeatable, oldest first)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the answer object (eval-format item shape)")] = False,
+) -> None:
+    """Answer one question with its citations (or say the plan does not give it)."""
+    if not question.strip():
+        _fail("the question is empty")
+    answer = _assistant().ask(question, history or [])
+    if as_json:
+        typer.echo(json.dumps(answer.model_dump(exclude={"related"}), ensure_ascii=False, indent=2))
+        return
+    typer.echo(answer.answer)
+    for c in answer.citations or answer.related:
+        typer.echo(f"  [{c.start}-{c.end}] {c.path}{' · ' + c.box if c.box else ''}")
+    typer.secho(f"  ({answer.latency_ms:.0f} ms; query: {answer.rewritten_query})", dim=True)
+
+
+@app.command(name="eval")
+def eval_(
+    file: Annotated[Path, typer.Argument(help="question file (JSONL, ../shared/eval-format.md)", exists=True, dir_okay=False)],
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="write the full report here")] = None,
+) -> None:
+    """Run a known-answer question file and print accuracy, retrieval and latency figures."""
+    from tqdm import tqdm
+
+    from .evaluation import EvalFileError, evaluate, format_summary, load_items, write_report
+
+    try:
+        items = load_items(file)
+    except EvalFileError as e:
+        _fail(str(e))
+    pa = _assistant()
+    with tqdm(total=len(items), desc="eval", unit="q") as bar:
+        report = evaluate(items, pa.ask, progress=lambda i, n: bar.update(1))
+    typer.echo(format_summary(report["summary"]))
+    if json_out:
+        write_report(report, json_out)
+        typer.echo(f"report: {json_out}")
 
 
 if __name__ == "__main__":

@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+import time
+
+from langchain_core.runnables import Runnable
+
+from .chain import build_chain
 from .config import Settings, get_settings
 from .corpus import document_text, load_corpus
+from .indexing import PlanIndex, open_index
 from .models import Answer, Document
 
 
 class PlanAssistant:
-    def __init__(self, settings: Settings, documents: list[Document]) -> None:
+    def __init__(self, settings: Settings, documents: list[Document], index: PlanIndex) -> None:
         self.settings = settings
         self.documents = documents
+        self.index = index
         self.sources: dict[str, str] = {d.id: document_text(d) for d in documents}
+        self.chain: Runnable = build_chain(settings, index, self.sources, documents)
 
     @classmethod
-    def load(cls, settings: Settings | None = None) -> "PlanAssistant":
+    def load(cls, settings: Settings | None = None, progress: bool = True) -> "PlanAssistant":
+        """Builds the index first if it is missing or stale."""
         settings = settings or get_settings()
-        return cls(settings, load_corpus(settings.corpus_dir))
+        documents = load_corpus(settings.corpus_dir)
+        return cls(settings, documents, open_index(settings, progress=progress))
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)
 
     def ask(self, question: str, history: list[str] | None = None) -> Answer:
-        # Placeholder until the answer chain lands (issue 4): same signature, same model.
-        return Answer(question=question, history=history or [], rewritten_query=question,
-                      answer="（开发中）规划问答链尚未接入。", found=False)
+        started = time.perf_counter()
+        answer: Answer = self.chain.invoke({"question": question, "history": list(history or [])})
+        answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        return answer

@@ -8,8 +8,7 @@ import unicodedata
 _WS = re.compile(r"\s+")
 # A space the PDF put next to a CJK character or full-width punctuation is never meaningful.
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’《》（）【】—…·"
-_PDF_SPACE = re.compile(rf"(?<=[{_CJK}0-9%.,:;()])\s+|\s+(?=[{_CJK}0-9%.,:;()])")
-_ASCII_WORDS = re.compile(r"(?<=[A-Za-z])\s+(?=[A-Za-z])")
+_PDF_SPACE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」）)]*")
 
 
@@ -20,8 +19,7 @@ def normalise(text: str) -> str:
 
 def clean(text: str) -> str:
     """Readable text: drop the spaces PDF extraction put around numbers and inside words."""
-    protected = _ASCII_WORDS.sub("\0", text.strip())
-    return _PDF_SPACE.sub("", protected).replace("\0", " ")
+    return _PDF_SPACE.sub("", text.strip())
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:

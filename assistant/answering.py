@@ -1,0 +1,346 @@
+"""The extractive answerer: no LLM. It picks the sentence (or clauses) that answer, checks the
+question's hard constraints against that evidence, and writes one short reply with its source.
+
+Hand-written because no installable library does grounded extractive QA for Chinese offline;
+the scoring is deliberately simple (IDF term coverage + sentence embedding similarity + retrieval rank)
+so that every decision can be read off the numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pydantic import BaseModel, Field
+
+from .followup import RewrittenQuery
+from .models import Chunk, Citation, Hit, chapter_label, section_label
+from .query import QueryInfo, analyse, years_in
+from .text import clean, normalise
+
+NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+# A stated quantity: a number that is not a year, a name ("5G", "S1") or a list marker, or a Chinese one.
+QUANTITY_RE = re.compile(
+    r"(?<![A-Za-z\d.])(?!(?:19|20)\d\d(?:\s*年|\s*[-—至到]))\d+(?:\.\d+)?(?!\s*[A-Za-z\d.])"
+    r"|(?<![〇零])[一二两三四五六七八九十百千]+(?:个|家|倍|成|项|条|所|座|亿|万|大|类|张|年)|翻番|一半|全覆盖"
+)
+ENUM_RE = re.compile(r"[、;；]")
+CLAUSE_RE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
+YEAR_IN_TEXT_RE = re.compile(r"(19|20)\d\d\s*年|二〇")
+TIME_LEAD_RE = re.compile(r"^(到|至|力争|预计|“?十四五”?期间|(19|20)\d\d\s*年)")
+MAX_BODY = 150  # characters of quoted text in a reply; the whole reply stays under 300
+
+# A sentence scorer maps a query to cosine similarities for (chunk id, sentence index) pairs.
+SentenceScorer = Callable[[str], dict[tuple[str, int], float]]
+
+
+class Draft(BaseModel):
+    answer: str
+    found: bool
+    citations: list[Citation] = Field(default_factory=list)
+    related: list[Citation] = Field(default_factory=list)
+
+
+@dataclass
+class Candidate:
+    chunk: Chunk
+    index: int  # sentence index within the chunk
+    rank: int  # the chunk's retrieval rank
+    lex: float = 0.0
+    dense: float = 0.0
+    score: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def sentence(self):
+        return self.chunk.sentences[self.index]
+
+
+def label(chapter: int, chapter_title: str, section: int | None, section_title: str | None, box: str | None) -> str:
+    """"第七章 第三节 着力提升民生保障水平 · 专栏:民生保障重点项目" — the form staff cite."""
+    if chapter == 0:
+        parts = "序言"
+    elif section is None:
+        parts = f"{chapter_label(chapter)} {chapter_title}"
+    else:
+        parts = f"{chapter_label(chapter)} {section_label(section)} {section_title}"
+    return parts + (f" · 专栏:{box}" if box else "")
+
+
+def chunk_label(chunk: Chunk) -> str:
+    return label(chunk.chapter, chunk.chapter_title, chunk.section, chunk.section_title, chunk.box)
+
+
+def citation(chunk: Chunk, start: int, end: int, source: str) -> Citation:
+    return Citation(
+        chapter=chunk.chapter,
+        section=chunk.section,
+        box=f"专栏:{chunk.box}" if chunk.box else None,
+        path=chunk.path,
+        quote=source[start:end],
+        start=start,
+        end=end,
+        doc_id=chunk.doc_id,
+    )
+
+
+def numbers_supported(reply: str, quotes: Sequence[str]) -> bool:
+    """Every number stated in the reply occurs in one of its cited quotes."""
+    quoted = " ".join(normalise(q) for q in quotes)
+    return all(n in quoted for n in NUMBER_RE.findall(normalise(reply)))
+
+
+class ExtractiveAnswerer:
+    def __init__(
+        self,
+        chunks: Sequence[Chunk],
+        sources: dict[str, str],
+        sentence_scorer: SentenceScorer | None = None,
+        horizon_year: int | None = None,
+        titles: Sequence[str] = (),
+    ) -> None:
+        self.sources = sources
+        self.sentence_scorer = sentence_scorer
+        self._contexts = {c.id: normalise(self._context(c)) for c in chunks}
+        self._n = len(chunks)
+        self._corpus = normalise(" ".join(sources.values()))
+        self._titles = normalise(" ".join(titles))
+        # The plan's own district: the most specific place in its title ("海州区"), never a constraint.
+        title_places = re.findall(r"[\u4e00-\u9fff]{2,3}?[区县市]", "".join(titles))
+        self._home = {normalise(title_places[-1])} if title_places else set()
+        self.horizon_year = horizon_year or self._guess_horizon()
+        self._section_year = self._section_years(chunks)
+
+    # ---------------------------------------------------------------- corpus statistics
+
+    @staticmethod
+    def _context(chunk: Chunk) -> str:
+        return " ".join(filter(None, [chunk.text, chunk.box, chunk.section_title, chunk.chapter_title]))
+
+    def _guess_horizon(self) -> int:
+        """The plan's target year: the year most often written as "到 YYYY 年"."""
+        years = re.findall(r"到(20\d\d)年", self._corpus)
+        return int(max(set(years), key=years.count)) if years else 2025
+
+    @staticmethod
+    def _section_years(chunks: Sequence[Chunk]) -> dict[tuple, int]:
+        """The year a section mostly speaks of: "发展基础" is about 2020, the targets about 2025."""
+        found: dict[tuple, list[int]] = {}
+        for c in chunks:
+            found.setdefault((c.doc_id, c.chapter, c.section), []).extend(years_in(clean(c.text)))
+        return {key: max(set(ys), key=ys.count) for key, ys in found.items() if ys}
+
+    @lru_cache(maxsize=8192)
+    def idf(self, term: str) -> float:
+        df = sum(1 for ctx in self._contexts.values() if term in ctx)
+        if df == 0:
+            # A word the plan never uses: weigh it like a rare plan word, so colloquial wording
+            # costs coverage but does not by itself sink an answer.
+            df = 1
+        return math.log((self._n + 1) / (df + 0.5))
+
+    # ---------------------------------------------------------------- scoring
+
+    def _weights(self, info: QueryInfo, rq: RewrittenQuery) -> dict[str, float]:
+        focus = {normalise(f) for f in rq.focus}
+        return {normalise(t): self.idf(normalise(t)) * (2.0 if normalise(t) in focus else 1.0) for t in info.terms}
+
+    def _lexical(self, weights: dict[str, float], cand: Candidate) -> float:
+        if not weights:
+            return 0.0
+        sent = normalise(cand.sentence.text)
+        chunk = self._contexts[cand.chunk.id]
+        got = 0.0
+        for term, w in weights.items():
+            if term in sent:
+                got += w
+            elif term in chunk:
+                got += 0.5 * w
+        return got / sum(weights.values())
+
+    def _year_problem(self, info: QueryInfo, cand: Candidate) -> str | None:
+        """A year the question names must be the year the evidence speaks of."""
+        if not info.years:
+            return None
+        sent_years = years_in(clean(cand.sentence.text))
+        if not sent_years:
+            # A sentence without a year inherits the last year named earlier in its paragraph.
+            before = clean(self.sources[cand.chunk.doc_id][cand.chunk.start : cand.sentence.start])
+            earlier = years_in(before)
+            section_year = self._section_year.get((cand.chunk.doc_id, cand.chunk.chapter, cand.chunk.section))
+            sent_years = earlier[-1:] if earlier else [section_year] if section_year else []
+        for year in info.years:
+            if year in sent_years:
+                continue
+            if year == self.horizon_year and (not sent_years or sent_years == [self.horizon_year]):
+                continue  # the plan's targets default to its horizon year
+            return f"{year}年"
+        return None
+
+    def _constraint_problem(self, info: QueryInfo, cand: Candidate) -> str | None:
+        """A place the question names must be the plan's own district or be named in the evidence."""
+        ctx = self._contexts[cand.chunk.id]
+        for name in info.places:
+            n = normalise(name)
+            if n in self._home or (n in self._titles and any(h in normalise(info.text) for h in self._home)):
+                continue
+            if n not in ctx:
+                return name
+        return None
+
+    @staticmethod
+    def _unit_problem(info: QueryInfo, text: str) -> str | None:
+        """"多少张床位" needs a number of 张 in the evidence, "占比多少" a percentage."""
+        if not info.units:
+            return None
+        for unit in info.units:
+            if unit == "%":
+                if re.search(r"\d\s*%|\d\s*:\s*\d|百分之|[一二三四五六七八九]成|一半|翻番", text):
+                    return None
+            elif re.search(rf"(\d|[一二两三四五六七八九十百千万])\s*{unit}", text):
+                return None
+        return "所问的数量"
+
+    @staticmethod
+    def _focus_window(text: str, weights: dict[str, float]) -> str:
+        """The clause that matches the question best, with the clause after it: a figure asked for must
+        stand there, not in an unrelated clause of the same sentence."""
+        clauses = CLAUSE_RE.findall(text)
+        if len(clauses) <= 1:
+            return text
+        scores = [sum(w for t, w in weights.items() if t in normalise(cl)) for cl in clauses]
+        best = max(range(len(clauses)), key=scores.__getitem__)
+        return text if scores[best] == 0 else "".join(clauses[best : best + 2])
+
+    def _candidates(self, info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit]) -> list[Candidate]:
+        weights = self._weights(info, rq)
+        dense = self.sentence_scorer(rq.query) if self.sentence_scorer else {}
+        cands = []
+        for rank, hit in enumerate(hits):
+            for i, sent in enumerate(hit.chunk.sentences):
+                c = Candidate(chunk=hit.chunk, index=i, rank=rank)
+                c.lex = self._lexical(weights, c)
+                c.dense = dense.get((hit.chunk.id, i), 0.0)
+                text = clean(sent.text)
+                focus = self._focus_window(text, weights)
+                fit = 0.0
+                if info.wants_when:
+                    fit = 0.1 if YEAR_IN_TEXT_RE.search(text) else -0.25
+                elif info.wants_number:
+                    fit = 0.1 if QUANTITY_RE.search(focus) else -0.25
+                    if not QUANTITY_RE.search(focus) and not info.english:
+                        c.problems.append("具体数字")
+                if info.wants_list:
+                    fit += 0.1 if len(ENUM_RE.findall(text)) >= 2 else 0.0
+                dense_rel = min(max((c.dense - 0.78) / 0.12, 0.0), 1.0)
+                prior = 1.0 / (1.0 + rank)
+                lex_weight = 0.1 if info.english else 0.55
+                c.score = lex_weight * c.lex + 0.3 * dense_rel + 0.15 * prior + fit
+                for problem in (self._year_problem(info, c), self._constraint_problem(info, c), self._unit_problem(info, focus)):
+                    if problem:
+                        c.problems.append(problem)
+                cands.append(c)
+        cands.sort(key=lambda c: c.score, reverse=True)
+        return cands
+
+    # ---------------------------------------------------------------- composing
+
+    def _clauses(self, text: str, info: QueryInfo, weights: dict[str, float]) -> str:
+        """A long sentence is cut to the clauses around the best-matching one (keeping a leading time phrase)."""
+        text = clean(text)
+        if len(text) <= MAX_BODY:
+            return text
+        clauses = CLAUSE_RE.findall(text)
+
+        def score(cl: str) -> float:
+            n = normalise(cl)
+            s = sum(w for t, w in weights.items() if t in n)
+            return s + (0.5 if info.wants_number and NUMBER_RE.search(cl) else 0.0)
+
+        best = max(range(len(clauses)), key=lambda i: score(clauses[i]))
+        lo, hi = best, best + 1
+        while hi < len(clauses) and len("".join(clauses[lo : hi + 1])) <= MAX_BODY and not NUMBER_RE.search(
+            "".join(clauses[lo:hi])
+        ):
+            hi += 1
+        if lo > 0 and len("".join(clauses[lo - 1 : hi])) <= MAX_BODY:
+            lo -= 1
+        body = "".join(clauses[lo:hi])
+        if lo > 0 and TIME_LEAD_RE.match(clauses[0]) and len(clauses[0]) + len(body) <= MAX_BODY + 20:
+            body = clauses[0] + body
+        return body.rstrip(",，;；:：") + ("" if body.endswith(("。", "！", "？")) else "。")
+
+    def _box_list(self, chunk: Chunk, chunks_in_box: list[Chunk]) -> str:
+        names = []
+        for c in chunks_in_box:
+            name = c.lead or clean(re.split(r"[。:：;；]", c.text)[0])
+            names.append(name[:24])
+        return f"专栏「{chunk.box}」列出{len(names)}项：" + "；".join(names) + "。"
+
+    def __call__(self, rq: RewrittenQuery, hits: Sequence[Hit], box_members: Callable[[Chunk], list[Chunk]]) -> Draft:
+        info = analyse(rq.query)
+        related = [citation(h.chunk, h.chunk.start, h.chunk.end, self.sources[h.chunk.doc_id]) for h in hits[:3]]
+        missing = [p for p in info.places if normalise(p) not in self._corpus]
+        if missing:
+            return self._refuse(info, related, f"规划中没有关于“{missing[0]}”的内容")
+        cands = self._candidates(info, rq, hits)
+        ok = [c for c in cands if not c.problems]
+        blocked = [c for c in cands if c.problems]
+        dominated = (
+            not info.english and blocked and ok[0].lex < 0.5 and max(c.lex for c in blocked) - ok[0].lex >= 0.3
+        ) if ok else True
+        if dominated:
+            # The plan speaks of the topic, but not for the year, place or quantity asked: that is a "no".
+            top = max(blocked, key=lambda c: c.lex) if blocked else None
+            return self._refuse(info, related, f"规划没有给出{top.problems[0]}的相应内容" if top else None)
+        best = ok[0]
+        if not self._confident(info, best):
+            return self._refuse(info, related, None)
+        weights = self._weights(info, rq)
+        source = self.sources[best.chunk.doc_id]
+        if info.wants_list and best.chunk.box:
+            members = box_members(best.chunk)
+            if self._box_match(info, best.chunk) >= best.lex:
+                body = self._box_list(best.chunk, members)
+                quotes = [citation(c, c.start, c.end, self.sources[c.doc_id]) for c in members]
+                return self._reply(info, body, quotes, best.chunk, related)
+        chosen = [best]
+        partner = next((c for c in ok[1:] if c.chunk.id == best.chunk.id), None)
+        if partner and partner.score >= 0.9 * best.score and abs(partner.index - best.index) == 1:
+            chosen = sorted([best, partner], key=lambda c: c.index)
+        body = "".join(self._clauses(c.sentence.text, info, weights) for c in chosen)
+        if len(body) > MAX_BODY + 60:
+            body = self._clauses(best.sentence.text, info, weights)
+            chosen = [best]
+        quotes = [citation(c.chunk, c.sentence.start, c.sentence.end, source) for c in chosen]
+        return self._reply(info, body, quotes, best.chunk, related)
+
+    def _box_match(self, info: QueryInfo, chunk: Chunk) -> float:
+        box = normalise(chunk.box or "")
+        weights = {normalise(t): self.idf(normalise(t)) for t in info.terms}
+        total = sum(weights.values()) or 1.0
+        return sum(w for t, w in weights.items() if t in box) / total
+
+    def _confident(self, info: QueryInfo, best: Candidate) -> bool:
+        if info.english:
+            return best.dense >= 0.78 or best.lex >= 0.5
+        return best.lex >= 0.2 or best.dense >= 0.85
+
+    def _reply(self, info: QueryInfo, body: str, quotes: list[Citation], chunk: Chunk, related: list[Citation]) -> Draft:
+        reply = f"{body}（{chunk_label(chunk)}）"
+        if info.english:
+            reply = "According to the plan: " + reply
+        if not numbers_supported(body, [q.quote for q in quotes]):
+            return self._refuse(info, related, "答案中的数字无法在原文中核实")
+        return Draft(answer=reply, found=True, citations=quotes)
+
+    def _refuse(self, info: QueryInfo, related: list[Citation], reason: str | None) -> Draft:
+        where = "；".join(dict.fromkeys(label(r.chapter, "", r.section, "", None).strip() for r in related))
+        head = "The plan does not say. " if info.english else ""
+        text = f"{head}规划中没有找到能回答这个问题的内容" + (f"（{reason}）" if reason else "") + "。"
+        if where:
+            text += f"相关内容可参阅：{where}。"
+        return Draft(answer=text, found=False, related=related)

@@ -1,0 +1,140 @@
+"""Known-answer evaluation, in the formats of ../shared/eval-format.md (question file in, report out)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .models import Answer, EvalItem
+from .text import normalise
+
+MAX_ANSWER_CHARS = 300
+
+
+class EvalFileError(ValueError):
+    """The question file is not valid JSONL in the contract's format; the message names the line."""
+
+
+def load_items(path: Path) -> list[EvalItem]:
+    items: list[EvalItem] = []
+    seen: set[str] = set()
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = EvalItem.model_validate_json(line)
+        except ValidationError as e:
+            raise EvalFileError(f"{path}:{lineno}: {e.errors()[0]['loc']}: {e.errors()[0]['msg']}") from None
+        if item.id in seen:
+            raise EvalFileError(f"{path}:{lineno}: duplicate id {item.id!r}")
+        seen.add(item.id)
+        items.append(item)
+    if not items:
+        raise EvalFileError(f"{path}: no questions")
+    return items
+
+
+def gold_matches(gold: str, chapter: int, section: int | None) -> bool:
+    """"C.S" = 第C章 第S节; "C" = chapter C, any section; "0" = 序言."""
+    c, _, s = gold.partition(".")
+    return int(c) == chapter and (not s or section == int(s))
+
+
+def answer_correct(item: EvalItem, answer: Answer) -> bool:
+    if not item.answerable:
+        return not answer.found
+    text = normalise(answer.answer)
+    return (
+        answer.found
+        and len(text) <= MAX_ANSWER_CHARS
+        and all(normalise(s) in text for s in item.must_include)
+        and all(any(normalise(s) in text for s in group) for group in item.any_of)
+    )
+
+
+def citation_correct(item: EvalItem, answer: Answer) -> bool:
+    return any(gold_matches(g, c.chapter, c.section) for g in item.sections for c in answer.citations)
+
+
+def retrieval_rank(item: EvalItem, answer: Answer) -> int | None:
+    """1-based rank of the first gold location among the distinct retrieved sections."""
+    for rank, r in enumerate(answer.retrieved, 1):
+        if any(gold_matches(g, r.chapter, r.section) for g in item.sections):
+            return rank
+    return None
+
+
+def _rate(flags: Iterable[bool]) -> float | None:
+    flags = list(flags)
+    return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+
+def evaluate(items: list[EvalItem], ask: Callable[[str, list[str]], Answer],
+             progress: Callable[[int, int], None] | None = None) -> dict:
+    rows = []
+    for i, item in enumerate(items, 1):
+        answer = ask(item.question, item.history)
+        row = answer.model_dump(exclude={"related"})
+        row = {"id": item.id, "kind": item.kind, **row}
+        row["correct"] = answer_correct(item, answer)
+        row["citation_correct"] = citation_correct(item, answer) if item.answerable else None
+        row["retrieval_rank"] = retrieval_rank(item, answer) if item.answerable else None
+        rows.append(row)
+        if progress:
+            progress(i, len(items))
+    return {"summary": summarise(items, rows), "items": rows}
+
+
+def summarise(items: list[EvalItem], rows: list[dict]) -> dict:
+    answerable = [r for it, r in zip(items, rows) if it.answerable]
+    unanswerable = [r for it, r in zip(items, rows) if not it.answerable]
+    ranks = [r["retrieval_rank"] for r in answerable]
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_kind[r["kind"]].append(r)
+    latencies = [r["latency_ms"] for r in rows]
+    return {
+        "n": len(rows),
+        "answer_accuracy": _rate(r["correct"] for r in answerable),
+        "citation_accuracy": _rate(r["citation_correct"] for r in answerable),
+        "refusal_accuracy": _rate(r["correct"] for r in unanswerable),
+        "followup_accuracy": _rate(r["correct"] for r in rows if r["history"]),
+        "hit_at_1": _rate(rk is not None and rk <= 1 for rk in ranks),
+        "hit_at_5": _rate(rk is not None and rk <= 5 for rk in ranks),
+        "mrr": round(statistics.fmean(1 / rk if rk else 0.0 for rk in ranks), 4) if ranks else None,
+        "latency_ms_p50": _pct(latencies, 0.5),
+        "latency_ms_p95": _pct(latencies, 0.95),
+        "by_kind": {k: {"n": len(v), "answer_accuracy": _rate(r["correct"] for r in v)} for k, v in sorted(by_kind.items())},
+    }
+
+
+def format_summary(summary: dict) -> str:
+    lines = [
+        f"questions            {summary['n']}",
+        f"answer accuracy      {summary['answer_accuracy']}",
+        f"citation accuracy    {summary['citation_accuracy']}",
+        f"refusal accuracy     {summary['refusal_accuracy']}",
+        f"follow-up accuracy   {summary['followup_accuracy']}",
+        f"retrieval hit@1      {summary['hit_at_1']}   hit@5 {summary['hit_at_5']}   MRR {summary['mrr']}",
+        f"latency ms           p50 {summary['latency_ms_p50']}   p95 {summary['latency_ms_p95']}",
+        "by kind:",
+    ]
+    lines += [f"  {k:<13} n={v['n']:<4} accuracy {v['answer_accuracy']}" for k, v in summary["by_kind"].items()]
+    return "\n".join(lines)
+
+
+def write_report(report: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,0 +1,57 @@
+"""Follow-up rewriting: "那2035年呢?" after a question on a 2025 target becomes a standalone question.
+
+Rule-based on purpose: no generative model installs offline here, and the follow-ups staff type are
+short ellipses (a new year, a new metric or entity) that the previous question completes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+from .query import CN_YEAR_RE, YEAR_RE, content_terms, years_in
+
+_LEAD = re.compile(r"^\s*(那么|那|还有|另外|再问一下|再问|and then|and|what about|how about|what of)[\s,，、]*", re.I)
+_TAIL = re.compile(r"[\s,，]*(呢|的呢|又如何|怎么样|如何|情况|多少|是多少)?\s*[?？。!！]*\s*$")
+_YEAR_WORD = re.compile(r"(到|至|在)?\s*((?:19|20)\d\d|[二][〇零][〇零一二三四五六七八九]{2})\s*年?(底|末)?")
+
+
+class RewrittenQuery(BaseModel):
+    query: str  # standalone question used for retrieval and answering
+    focus: list[str] = Field(default_factory=list)  # words the follow-up itself contributed
+
+
+def is_followup(question: str, history: list[str]) -> bool:
+    if not history:
+        return False
+    q = question.strip()
+    if _LEAD.match(q) or re.search(r"呢\s*[?？]?\s*$", q):
+        return True
+    # A message without a content word of its own ("2025年要到多少家?"), or a very short one with a
+    # single word, only makes sense with the previous turn.
+    terms = content_terms(_YEAR_WORD.sub(" ", q))
+    return not terms or (len(q) <= 8 and len(terms) <= 1)
+
+
+def _core(question: str) -> str:
+    return _TAIL.sub("", _LEAD.sub("", question)).strip()
+
+
+def rewrite(question: str, history: list[str]) -> RewrittenQuery:
+    if not is_followup(question, history):
+        return RewrittenQuery(query=question)
+    previous = rewrite(history[-1], history[:-1]).query
+    core = _core(question)
+    new_years = years_in(core)
+    rest = _YEAR_WORD.sub(" ", core).strip()
+    if new_years and not content_terms(rest):
+        # Only the year changes: put it in place of the previous question's year.
+        year = str(new_years[0])
+        if years_in(previous):
+            swapped = YEAR_RE.sub(year, CN_YEAR_RE.sub(year, previous), count=1)
+        else:
+            swapped = f"{year}年{previous}"
+        return RewrittenQuery(query=swapped, focus=[f"{year}"])
+    # A new metric or entity: keep the previous question as the frame, the new words as the focus.
+    return RewrittenQuery(query=f"{core} {previous}", focus=list(content_terms(core)))

@@ -1,0 +1,121 @@
+"""What a question asks for: its terms, years, places, named things and the kind of answer wanted.
+
+Hand-written because no library parses Chinese questions into these constraints; jieba does the words.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+import jieba
+import jieba.posseg as pseg
+from pydantic import BaseModel, Field
+
+from .text import clean
+
+jieba.setLogLevel(logging.WARNING)
+
+YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-9]\d)(?!\d)")
+_CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+CN_YEAR_RE = re.compile(r"[二][〇零][〇零一二三四五六七八九]{2}")
+QUOTED_RE = re.compile(r"[“\"《「]([^”\"》」]{2,30})[”\"》」]")
+
+LIST_CUES = re.compile(r"哪些|哪几|有几个|包括什么|包含什么|包括哪|都有什么|分别是|列出|列举|which (?:are|projects|ones)|what are|list")
+NUMBER_CUES = re.compile(
+    r"多少|(?<!哪)几[个家所条座项名人万亿%年倍]|几成|比例|比重|占比|百分之|增速|增长率|率[是为达]?[多几]|达到多|目标值|规模|"
+    r"how (?:many|much)|what (?:percentage|share|proportion|rate|number)|target|figure|percent|rate"
+)
+WHEN_CUES = re.compile(r"什么时候|何时|哪一年|哪年|几年|when|what year")
+ENGLISH_RE = re.compile(r"[A-Za-z]")
+
+STOPWORDS = frozenset(
+    """的 了 是 在 和 与 及 或 有 要 将 把 被 对 为 等 中 里 上 下 呢 吗 吧 啊 呀 嘛 么 那 那么 这 这个 那个 哪 哪些 哪个 哪几 几 多少
+    什么 怎么 怎样 如何 是否 有没有 是不是 能 会 可以 请问 请 一下 我们 我 你 他 它 们 咱们 我区 全区 规划 纲要 十四五 提到 提出
+    说 讲 问 给 到 达到 目标 计划 要求 情况 方面 具体 主要 相关 关于 一个 一些 个 家 项 年 时候 时 候 之 其 所 以 而 并 也 还 都 又
+    ? ? , , 。 ! ! 、 : : ; ; “ ” " ' ( ) （ ） 《 》 - — … · 多 少 占 达 啥 咋 吗 么 啦 呗 哈 嗯 呃 怎么样 到底 一共 总共 分别 哪儿
+    哪里 the a an of to in on for is are was be by what which how many much does do did will and or with at as from that this it its
+    plan district haizhou 2025 2020 2035 year target""".split()
+)
+
+
+# Measure words a "多少X / 几X" question asks for, grouped with the words the plan may use instead.
+UNIT_GROUPS = [
+    ("张",), ("亩",), ("岁",), ("套",), ("条",), ("公里", "千米"), ("平方米", "万平方米"),
+    ("栋", "幢", "座"), ("人", "名", "人次"), ("户", "家"), ("元", "万元", "亿元", "亿"),
+]
+UNIT_Q_RE = re.compile(r"(?:多少|(?<!哪)几)(张|亩|岁|套|条|公里|千米|平方米|栋|幢|座|人次|人|名|户|钱|元)")
+PERCENT_Q_RE = re.compile(r"百分之|几成|比例|比重|占比|百分比|percentage|share|proportion|percent")
+
+
+class QueryInfo(BaseModel):
+    text: str
+    terms: list[str] = Field(default_factory=list)  # content words, stopwords removed
+    years: list[int] = Field(default_factory=list)
+    places: list[str] = Field(default_factory=list)
+    quoted: list[str] = Field(default_factory=list)
+    wants_list: bool = False
+    wants_number: bool = False
+    wants_when: bool = False
+    english: bool = False
+    units: list[str] = Field(default_factory=list)  # the evidence must state a quantity in one of these
+
+
+def _units(text: str) -> list[str]:
+    units: list[str] = []
+    for u in UNIT_Q_RE.findall(text):
+        u = "元" if u == "钱" else u
+        units += next((g for g in UNIT_GROUPS if u in g), (u,))
+    if PERCENT_Q_RE.search(text):
+        units.append("%")
+    return list(dict.fromkeys(units))
+
+
+def years_in(text: str) -> list[int]:
+    years = [int(y) for y in YEAR_RE.findall(text)]
+    years += [int(m.group().translate(_CN_YEAR_DIGITS)) for m in CN_YEAR_RE.finditer(text)]
+    return sorted(set(years), key=years.index)
+
+
+@lru_cache(maxsize=4096)
+def content_terms(text: str) -> tuple[str, ...]:
+    words = [w.strip().lower() for w in jieba.cut_for_search(CN_YEAR_RE.sub(" ", clean(text)))]
+    return tuple(w for w in words if w and w not in STOPWORDS and not YEAR_RE.fullmatch(w) and not re.fullmatch(r"\W+", w))
+
+
+PLACE_SUFFIX = ("省", "市", "区", "县", "镇", "乡")
+
+
+def _places(text: str) -> list[str]:
+    """Place names with an administrative suffix ("连云区", "赣榆区"): jieba tags many plain words as
+    places ("东西"), but a word with 区/县/市/镇 after it names somewhere."""
+    words = list(pseg.cut(text))
+    places = []
+    for i, w in enumerate(words):
+        if w.flag != "ns":
+            continue
+        name = w.word
+        if not name.endswith(PLACE_SUFFIX) and i + 1 < len(words) and words[i + 1].word in PLACE_SUFFIX:
+            name += words[i + 1].word
+        if len(name) >= 3 and name.endswith(PLACE_SUFFIX):
+            places.append(name)
+    return places
+
+
+def analyse(question: str) -> QueryInfo:
+    text = clean(question)
+    places = _places(text)
+    lower = text.lower()
+    return QueryInfo(
+        text=text,
+        terms=list(dict.fromkeys(content_terms(text))),
+        years=years_in(text),
+        places=list(dict.fromkeys(places)),
+        quoted=QUOTED_RE.findall(text),
+        wants_list=bool(LIST_CUES.search(lower)),
+        wants_number=bool(NUMBER_CUES.search(lower)),
+        wants_when=bool(WHEN_CUES.search(lower)),
+        english=len(ENGLISH_RE.findall(text)) > len(text) * 0.3,
+        units=_units(lower),
+    )

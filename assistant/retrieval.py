@@ -1,0 +1,270 @@
+"""Hybrid retrieval: BM25 over jieba tokens fused with dense (Chroma) search by reciprocal rank fusion.
+
+Why both: dense search finds paraphrases and English questions; BM25 finds exact figures and names
+("2025年地区生产总值" is BM25's 1st hit and dense's 44th). LangChain's EnsembleRetriever does the
+weighted RRF; `HybridRetriever` wraps it as a LangChain retriever that also answers `search()`
+with `Hit`s (chunk + fused score), so the answer chain can either pipe into it or call it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from typing import Any
+
+import numpy as np
+from langchain_classic.retrievers import EnsembleRetriever
+from langchain_community.retrievers import BM25Retriever
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.vectorstores import VectorStore
+from pydantic import ConfigDict, Field
+
+from .indexing import PlanIndex, chunk_metadata, prepare_text
+from .models import Chunk, Hit
+
+ID_KEY = "chunk_id"
+
+# ---------------------------------------------------------------- tokenisation
+
+# Words that carry no topic: question forms and the commonest function words. Terms missing from the
+# corpus already score zero in BM25; these are listed because they *do* occur in it.
+_STOPWORDS = frozenset(
+    "的 了 和 与 及 等 是 在 对 为 有 将 把 被 要 也 都 并 或 以 之 于 其 该 这 那 个 我 我们 你 你们 他 她 它 "
+    "吗 呢 吧 啊 呀 哪 哪些 什么 啥 怎么 怎样 如何 多少 几 是否 有没有 会 能 可以 请问 一下 关于 方面 "
+    "情况 问题 主要 哪个".split()
+)
+_TOKEN_OK = re.compile(r"[\w\u3400-\u9fff]")
+_QUOTED = re.compile(r"[“\"《]([^”\"》]{2,16})[”\"》]")
+_CLAUSE_SPLIT = re.compile(r"[、,，;；:：。()（）\s]+")
+
+
+def plan_terms(chunks: Iterable[Chunk]) -> set[str]:
+    """The plan's own names, derived from its structure: 专栏 titles and item names, lead phrases,
+    section titles and quoted terms (“一心两带四基地”, 《健康海州2030行动规划》).
+
+    jieba would otherwise split them into generic pieces; as user words they stay whole, and
+    cut_for_search still emits their dictionary sub-words, so partial queries match too.
+    """
+    terms: set[str] = set()
+    for c in chunks:
+        sources = [c.box or "", c.lead or "", c.section_title or "", c.chapter_title]
+        for src in sources:
+            terms.update(_CLAUSE_SPLIT.split(prepare_text(src)))
+        terms.update(m.group(1) for m in _QUOTED.finditer(prepare_text(c.text)))
+    return {t.strip() for t in terms if 2 <= len(t.strip()) <= 16}
+
+
+class JiebaTokenizer:
+    """A private jieba instance (the global one may be shared with other code) plus the plan's terms."""
+
+    def __init__(self, terms: Iterable[str] = ()) -> None:
+        import jieba
+
+        jieba.setLogLevel(60)  # its "Building prefix dict" chatter would land in CLI output
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        for term in sorted(terms):
+            self._jieba.add_word(term)
+        self._lock = threading.Lock()  # jieba's lazy internals are not thread-safe
+
+    def __call__(self, text: str) -> list[str]:
+        with self._lock:
+            words = self._jieba.cut_for_search(prepare_text(text))
+            return [w.lower() for w in words if _keep(w)]
+
+
+def _keep(word: str) -> bool:
+    word = word.strip()
+    return bool(word) and word not in _STOPWORDS and bool(_TOKEN_OK.search(word))
+
+
+def bm25_text(chunk: Chunk) -> str:
+    # Headings and the 专栏 title are where a question's topic words often are, but not the paragraph.
+    context = " ".join(x for x in (chunk.chapter_title, chunk.section_title, chunk.box, chunk.lead) if x)
+    return f"{prepare_text(chunk.text)} {context}"
+
+
+# ---------------------------------------------------------------- the two retrievers
+
+
+class ScoredBM25Retriever(BM25Retriever):
+    """BM25Retriever that drops zero-score documents and records the score.
+
+    The stock retriever returns its top k even when nothing matched (an English question has no
+    Chinese tokens), which would hand RRF credit to arbitrary paragraphs.
+    """
+
+    def coverage(self, query: str) -> float:
+        """Share of the query's tokens that occur in the corpus at all: how much of it BM25 can see."""
+        tokens = self.preprocess_func(query)
+        if not tokens:
+            return 0.0
+        return sum(t in self.vectorizer.idf for t in tokens) / len(tokens)
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        tokens = self.preprocess_func(query)
+        if not tokens:
+            return []
+        scores = self.vectorizer.get_scores(tokens)
+        order = np.argsort(-scores, kind="stable")[: self.k]
+        return [_with(self.docs[i], bm25_score=float(scores[i])) for i in order if scores[i] > 0]
+
+
+class DenseRetriever(BaseRetriever):
+    """Chroma similarity search over sentence vectors, max-pooled to one entry per chunk.
+
+    RRF needs each list to name a chunk once; the best sentence's cosine similarity is kept in metadata
+    (as_retriever would drop it).
+    """
+
+    vectorstore: VectorStore
+    k: int = 30
+    fetch_factor: int = 4  # sentences per chunk ~3.6: fetch enough to fill k distinct chunks
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        found = self.vectorstore.similarity_search_with_score(query, k=self.k * self.fetch_factor)
+        best: dict[str, Document] = {}
+        for doc, dist in found:  # nearest first, so the first sentence seen is the chunk's best
+            key = doc.metadata[ID_KEY]
+            if key not in best:
+                best[key] = _with(doc, dense_similarity=1.0 - float(dist), dense_sentence=doc.page_content)
+        return list(best.values())[: self.k]
+
+
+def _with(doc: Document, **extra: Any) -> Document:
+    return Document(page_content=doc.page_content, metadata={**doc.metadata, **extra}, id=doc.id)
+
+
+_query_weights: ContextVar[list[float] | None] = ContextVar("planqa_query_weights", default=None)
+
+
+class ScoredEnsembleRetriever(EnsembleRetriever):
+    """EnsembleRetriever with per-query weights whose fused documents carry their score and ranks.
+
+    Per-query weights: a BM25 retriever's weight is scaled by its coverage of the query, so an English
+    question (whose words are not in the plan) is not steered by the one number it shares with
+    hundreds of paragraphs, while a Chinese question keeps the full weight.
+    Order is LangChain's own weighted RRF; the score is the same sum, normalised so that 1.0 means
+    "ranked first by every retriever at full weight".
+    """
+
+    names: list[str] = Field(default_factory=list)
+
+    def query_weights(self, query: str) -> list[float]:
+        return [
+            w * r.coverage(query) if isinstance(r, ScoredBM25Retriever) else w
+            for w, r in zip(self.weights, self.retrievers)
+        ]
+
+    def rank_fusion(self, query: str, run_manager: Any, *, config: Any = None) -> list[Document]:
+        token = _query_weights.set(self.query_weights(query))
+        try:
+            return super().rank_fusion(query, run_manager, config=config)
+        finally:
+            _query_weights.reset(token)
+
+    async def arank_fusion(self, query: str, run_manager: Any, *, config: Any = None) -> list[Document]:
+        token = _query_weights.set(self.query_weights(query))
+        try:
+            return await super().arank_fusion(query, run_manager, config=config)
+        finally:
+            _query_weights.reset(token)
+
+    def weighted_reciprocal_rank(self, doc_lists: list[list[Document]]) -> list[Document]:
+        weights = _query_weights.get() or self.weights
+        ordered = EnsembleRetriever.weighted_reciprocal_rank(self.model_copy(update={"weights": weights}), doc_lists)
+        score: dict[str, float] = defaultdict(float)
+        meta: dict[str, dict[str, Any]] = defaultdict(dict)
+        for i, (docs, weight) in enumerate(zip(doc_lists, weights)):
+            name = self.names[i] if i < len(self.names) else f"retriever_{i + 1}"
+            for rank, doc in enumerate(docs, start=1):
+                key = doc.metadata[self.id_key]
+                score[key] += weight / (rank + self.c)
+                meta[key].update(doc.metadata)
+                meta[key][f"{name}_rank"] = rank
+        best = sum(self.weights) / (1 + self.c)
+        return [
+            Document(page_content=d.page_content, id=d.id, metadata={**meta[k], "score": score[k] / best})
+            for d in ordered
+            for k in [d.metadata[self.id_key]]
+        ]
+
+
+# ---------------------------------------------------------------- hybrid retriever
+
+
+class HybridRetriever(BaseRetriever):
+    """BM25 + dense over a PlanIndex. `invoke(question)` returns Documents (metadata: chunk_id, chapter,
+    section, box, path, start, end, score, bm25_rank, dense_rank, dense_similarity); `search()` returns Hits.
+    """
+
+    index: PlanIndex
+    ensemble: ScoredEnsembleRetriever
+    k: int = 8
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    @classmethod
+    def from_index(cls, index: PlanIndex) -> HybridRetriever:
+        s = index.settings
+        bm25 = ScoredBM25Retriever.from_texts(
+            [bm25_text(c) for c in index.chunks],
+            metadatas=[chunk_metadata(c) for c in index.chunks],
+            ids=[c.id for c in index.chunks],
+            preprocess_func=_tokenizer(index.chunks),
+            k=s.candidates,
+        )
+        dense = DenseRetriever(vectorstore=index.vectorstore, k=s.candidates)
+        ensemble = ScoredEnsembleRetriever(
+            retrievers=[bm25, dense], weights=[s.bm25_weight, s.dense_weight], c=s.rrf_k,
+            id_key=ID_KEY, names=["bm25", "dense"],
+        )
+        return cls(index=index, ensemble=ensemble, k=s.top_k)
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return self._fused(query, self.k, run_manager)
+
+    def _fused(self, query: str, k: int, run_manager: CallbackManagerForRetrieverRun | None = None) -> list[Document]:
+        query = prepare_text(query)
+        if not query:
+            return []
+        config = {"callbacks": run_manager.get_child()} if run_manager else None
+        docs = self.ensemble.invoke(query, config=config)[:k]
+        # Hand back the original paragraph text, not the BM25 text with headings appended.
+        return [Document(page_content=self.index.chunk(d.metadata[ID_KEY]).text, metadata=d.metadata, id=d.id)
+                for d in docs]
+
+    def search(self, query: str, k: int = 8) -> list[Hit]:
+        """The k best chunks for `query`, best first, each with its fused score (1.0 = top of both lists)."""
+        return self.hits(self._fused(query, k))
+
+    def hits(self, docs: list[Document]) -> list[Hit]:
+        """Documents from `invoke` → Hits (chunk + score)."""
+        return [Hit(chunk=self.index.chunk(d.metadata[ID_KEY]), score=float(d.metadata.get("score", 0.0)))
+                for d in docs]
+
+
+_tokenizers: dict[tuple[str, ...], JiebaTokenizer] = {}
+
+
+def _tokenizer(chunks: list[Chunk]) -> Callable[[str], list[str]]:
+    """One tokenizer per distinct corpus: building jieba's dictionary takes ~0.5 s."""
+    key = tuple(c.id + str(hash(c.text)) for c in chunks)
+    if key not in _tokenizers:
+        _tokenizers[key] = JiebaTokenizer(plan_terms(chunks))
+    return _tokenizers[key]
+
+
+def distinct_sections(hits: Iterable[Hit]) -> list[tuple[int, int | None]]:
+    """(chapter, section) of the hits in rank order, without repeats: what eval's hit@k counts."""
+    out: list[tuple[int, int | None]] = []
+    for h in hits:
+        key = (h.chunk.chapter, h.chunk.section)
+        if key not in out:
+            out.append(key)
+    return out

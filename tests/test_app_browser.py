@@ -1,0 +1,316 @@
+"""End to end in a real browser: Debian's Chromium driven by Playwright against the app on a loopback port.
+
+Two apps run in this process: the real one (the product, and the screenshot in bench/results/ui.png),
+and one around a stand-in assistant with fixed answers, so the page's own mechanics (citation chips,
+reader, "not in the plan", table of contents, feedback, escaping) are checked whatever the chain says.
+Every request every page makes is recorded; any host other than this machine fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
+
+from assistant.config import Settings
+from assistant.corpus import document_text, load_corpus
+from assistant.models import Answer, Citation, Document, section_path
+from assistant.service import PlanAssistant
+from assistant.ui import build_app, serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOT_COPY = ROOT / "bench" / "results" / "ui.png"
+QUESTION = "2025年养老机构护理型床位占比?"
+QUOTE = "养老机构护理型床位占比不低于"  # as the plan writes it (the source has "不低于 60%")
+TIMEOUT_MS = 60_000
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's Chromium is not installed at /usr/bin/chromium: run `make browser-deps` "
+           "(apt-get install chromium fonts-noto-cjk); browsers are never downloaded",
+)
+
+# True once a new assistant bubble (beyond `before`) is final: a reply or notice, no pending dots or cursor.
+REPLY_DONE_JS = """(before) => {
+  const bots = document.querySelectorAll('#chat [data-testid="bot"]');
+  const last = bots[bots.length - 1];
+  return bots.length > before && !!last.querySelector('.reply-found, .reply-notfound, .reply-notice')
+    && !last.querySelector('.cursor, .reply-pending');
+}"""
+
+
+# ---------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def base_settings(request: pytest.FixtureRequest) -> Settings:
+    """The suite's `settings` (and its built index) when conftest provides them, else the defaults."""
+    for name in ("plan_index", "settings"):
+        try:
+            value = request.getfixturevalue(name)
+        except pytest.FixtureLookupError:
+            continue
+        if isinstance(value, Settings):
+            return value
+    return Settings()
+
+
+@dataclass
+class RunningApp:
+    url: str
+    feedback: Path
+    close: Callable[[], None] = field(repr=False)
+
+
+def start(assistant: object, settings: Settings, feedback: Path) -> RunningApp:
+    demo = build_app(assistant, feedback_path=feedback)
+    url = serve(demo, settings, block=False, server_name="127.0.0.1", server_port=free_port(), auth=None, quiet=True)
+    return RunningApp(url, feedback, demo.close)
+
+
+class KnownAnswers:
+    """Stands in for PlanAssistant (same attributes the UI reads) with fixed answers and real citations."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.documents: list[Document] = load_corpus(settings.corpus_dir)
+        self.sources = {d.id: document_text(d) for d in self.documents}
+        self.citation = self._cite(QUOTE + " 60%")
+
+    def _cite(self, quote: str) -> Citation:
+        doc = self.documents[0]
+        start = self.sources[doc.id].index(quote)
+        chapter = doc.chapters[7]
+        return Citation(chapter=7, section=3, path=section_path(7, chapter.title, 3, chapter.sections[3].title),
+                        quote=quote, start=start, end=start + len(quote), doc_id=doc.id)
+
+    def ask(self, question: str, history: list[str] | None = None) -> Answer:
+        base = dict(question=question, history=history or [], rewritten_query=question)
+        if "床位" in question:
+            return Answer(**base, found=True, citations=[self.citation],
+                          answer="到2025年，养老机构护理型床位占比不低于60%。（第七章 第三节 着力提升民生保障水平）")
+        return Answer(**base, found=False, related=[self.citation], answer="规划中没有提到这方面的内容。")
+
+
+@pytest.fixture(scope="module")
+def real_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    settings = base_settings(request)
+    app = start(PlanAssistant.load(settings), settings, tmp_path_factory.mktemp("real") / "feedback.jsonl")
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def stub_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    settings = Settings()
+    app = start(KnownAnswers(settings), settings, tmp_path_factory.mktemp("stub") / "feedback.jsonl")
+    yield app
+    app.close()
+
+
+# ---------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Visit:
+    page: Page
+    requests: list[str]
+    dialogs: list[str]
+
+    def outside(self) -> list[str]:
+        return [u for u in self.requests if (urlsplit(u).hostname or "") not in LOCAL_HOSTS
+                and not u.startswith(("data:", "blob:", "about:"))]
+
+
+def visit(browser: Browser, url: str) -> Visit:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    run = Visit(page, [], [])
+    page.on("request", lambda r: run.requests.append(r.url))
+    page.on("dialog", lambda d: (run.dialogs.append(d.message), d.dismiss()))
+    page.goto(url)
+    page.wait_for_selector("#chat", timeout=TIMEOUT_MS)
+    return run
+
+
+@pytest.fixture
+def stub_page(browser: Browser, stub_app: RunningApp) -> Iterator[Visit]:
+    run = visit(browser, stub_app.url)
+    yield run
+    assert not run.outside(), f"the page called outside this machine: {run.outside()}"
+    run.page.context.close()
+
+
+def ask(page: Page, question: str) -> Locator:
+    bots = page.locator('#chat [data-testid="bot"]')
+    before = bots.count()
+    page.fill("#question textarea", question)
+    page.keyboard.press("Enter")
+    page.wait_for_function(REPLY_DONE_JS, arg=before, timeout=TIMEOUT_MS)
+    return bots.nth(bots.count() - 1)  # pinned: `.last` would follow later replies
+
+
+def open_citation(page: Page, bubble: Locator) -> None:
+    chips = bubble.locator("a.cite-chip")
+    preferred = chips.filter(has_text="第七章 第三节")
+    (preferred if preferred.count() else chips).first.click()
+    page.wait_for_selector("#reader mark", timeout=TIMEOUT_MS)
+
+
+# ---------------------------------------------------------------- the real app (the product)
+
+
+@pytest.fixture(scope="module")
+def asked(browser: Browser, real_app: RunningApp, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """One visit to the real app: ask, open the citation when there is one, screenshot; tests read the result."""
+    run = visit(browser, real_app.url)
+    page = run.page
+    bubble = ask(page, QUESTION)
+    chips = bubble.locator("a.cite-chip")
+    if chips.count():
+        open_citation(page, bubble)
+        page.wait_for_timeout(400)  # let the reader finish scrolling the highlight into view
+    shot = tmp_path_factory.mktemp("screens") / "ui.png"
+    page.screenshot(path=str(shot))
+    SCREENSHOT_COPY.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(shot, SCREENSHOT_COPY)
+    marks = page.locator("#reader mark")
+    yield {
+        "run": run,
+        "screenshot": shot,
+        "header": page.inner_text("#app-header"),
+        "reply": bubble.inner_text(),
+        "chips": [c.inner_text() for c in chips.all()],
+        "mark": marks.first.inner_text() if marks.count() else "",
+        "reader": page.inner_text("#reader"),
+    }
+    run.page.context.close()
+
+
+def test_real_app_answers_in_the_browser_and_saves_a_screenshot(asked: dict) -> None:
+    assert "海州区“十四五”规划问答助手" in asked["header"]
+    assert asked["reply"].strip()
+    assert asked["screenshot"].stat().st_size > 20_000 and SCREENSHOT_COPY.exists()
+
+
+def test_real_app_page_makes_no_request_off_this_machine(asked: dict) -> None:
+    run: Visit = asked["run"]
+    assert run.requests, "no requests were recorded at all"
+    assert not run.outside(), f"the page called outside this machine: {run.outside()}"
+
+
+@pytest.mark.xfail(strict=False, reason="chain not landed")
+def test_real_answer_states_the_figure_and_cites_chapter_7_section_3(asked: dict) -> None:
+    assert "60%" in asked["reply"].replace(" ", "")
+    assert any("第七章 第三节" in chip for chip in asked["chips"]), asked["chips"]
+
+
+@pytest.mark.xfail(strict=False, reason="chain not landed")
+def test_real_citation_opens_the_section_with_the_quote_highlighted(asked: dict) -> None:
+    assert "第三节 着力提升民生保障水平" in asked["reader"]
+    assert "60" in asked["mark"], asked["mark"]
+
+
+# ---------------------------------------------------------------- page mechanics (fixed answers)
+
+
+def test_citation_chip_opens_the_section_with_the_quote_marked(stub_page: Visit) -> None:
+    page = stub_page.page
+    bubble = ask(page, QUESTION)
+    assert "60%" in bubble.inner_text()
+    open_citation(page, bubble)
+    assert page.inner_text("#reader mark").startswith(QUOTE)
+    assert "第三节 着力提升民生保障水平" in page.inner_text("#reader .reader-head")
+    assert page.get_attribute("#side-tabs [role=tab][aria-selected=true]", "data-tab-id") == "reader"
+    page.wait_for_function(  # the highlight is scrolled into the reader's view
+        """() => { const b = document.querySelector('#reader .reader-body'), m = b && b.querySelector('mark');
+                   if (!m) return false; const r = m.getBoundingClientRect(), v = b.getBoundingClientRect();
+                   return r.top >= v.top && r.bottom <= v.bottom; }""", timeout=5_000)
+
+
+def test_not_in_the_plan_looks_different_and_offers_related_passages(stub_page: Visit) -> None:
+    page = stub_page.page
+    found = ask(page, QUESTION)
+    missing = ask(page, "规划对火星基地建设有什么安排?")
+    assert missing.locator(".badge-notfound").inner_text() == "规划中未提及"
+    assert found.locator(".badge-notfound").count() == 0
+    colour = "el => getComputedStyle(el.querySelector('.reply')).borderLeftColor"
+    assert missing.evaluate(colour) != found.evaluate(colour)
+    missing.locator(".related a.cite-chip").first.click()
+    page.wait_for_selector("#reader mark", timeout=TIMEOUT_MS)
+
+
+def test_table_of_contents_opens_any_box(stub_page: Visit) -> None:
+    page = stub_page.page
+    page.click("#side-tabs [role=tab][data-tab-id=toc]")
+    page.click("details.toc-ch summary:has-text('第七章')")
+    page.click("a.toc-link:has-text('专栏：民生保障重点项目')")
+    page.wait_for_selector("#reader .box.focus", timeout=TIMEOUT_MS)
+    assert "民生保障重点项目" in page.inner_text("#reader .box.focus .box-title")
+    assert page.get_attribute("#side-tabs [role=tab][aria-selected=true]", "data-tab-id") == "reader"
+
+
+def test_html_in_a_message_is_text_and_never_runs(stub_page: Visit) -> None:
+    page = stub_page.page
+    attack = '<img src=x onerror="window.__planqaPwned=1"><script>window.__planqaPwned=2</script>'
+    ask(page, attack)
+    user = page.locator('#chat [data-testid="user"]').last
+    assert "<script>" in user.inner_text() and user.locator("img, script").count() == 0
+    assert page.evaluate("window.__planqaPwned === undefined") and not stub_page.dialogs
+
+
+def test_empty_and_overlong_messages_get_a_clear_reply(stub_page: Visit) -> None:
+    page = stub_page.page
+    page.fill("#question textarea", "   ")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(800)
+    assert page.locator('#chat [data-testid="user"]').count() == 0
+    bubble = ask(page, "养" * 10_000)
+    assert "太长" in bubble.inner_text() and "10000" in bubble.inner_text()
+
+
+def test_dislike_with_comment_lands_in_the_feedback_file(stub_page: Visit, stub_app: RunningApp) -> None:
+    page = stub_page.page
+    bubble = ask(page, QUESTION)
+    page.locator("#chat button[aria-label='踩'], #chat button[aria-label='Dislike']").last.click()
+    page.wait_for_selector("#feedback", state="visible", timeout=TIMEOUT_MS)
+    page.fill("#fb-comment textarea", "应注明是养老机构护理型床位")
+    page.click("#fb-send")
+    page.wait_for_selector("#feedback", state="hidden", timeout=TIMEOUT_MS)
+    records = [json.loads(line) for line in stub_app.feedback.read_text(encoding="utf-8").splitlines()]
+    mine = [r for r in records if r["comment"] == "应注明是养老机构护理型床位"]
+    assert mine and mine[-1]["rating"] == "down" and mine[-1]["question"] == QUESTION
+    assert any(r["id"] == mine[-1]["id"] and r["comment"] == "" for r in records)  # the vote alone, written first
+    assert mine[-1]["citations"][0]["quote"].startswith(QUOTE)
+
+
+def test_clear_button_empties_the_chat(stub_page: Visit) -> None:
+    page = stub_page.page
+    ask(page, QUESTION)
+    page.click("#clear")
+    page.wait_for_function("() => !document.querySelector('#chat [data-testid=\"bot\"]')", timeout=TIMEOUT_MS)
+    page.wait_for_selector("#chat .example", timeout=TIMEOUT_MS)  # the example questions are back
