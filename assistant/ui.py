@@ -26,7 +26,7 @@ import anyio
 import gradio as gr
 
 from .config import Settings
-from .models import Answer, Block, Chapter, Citation, Document, Section, chapter_label, section_label, section_path
+from .models import Answer, Block, Chapter, Citation, Document, Section, chapter_label, section_label
 from .service import PlanAssistant
 from .text import clean
 
@@ -42,8 +42,9 @@ EXAMPLES = [
 FONT = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "sans-serif"]
 FONT_MONO = ["SFMono-Regular", "Menlo", "Consolas", "Noto Sans Mono CJK SC", "monospace"]
 
-# The chain is CPU-bound on a 2-core box: more answers in parallel only slow each other down.
-# Only ask() is limited; the streaming around it is not, so queued chats still get their turn quickly.
+# ask() is CPU-bound (the embedding model already uses both cores of the target box): on 2 cores, 20
+# concurrent chats finish no sooner with 4 slots than with 1 or 2, and later with 8. Only ask() is limited;
+# the streaming around it is not, so a queued chat's bubble appears at once and fills in when its turn comes.
 ASK_SLOTS = 2
 CHAT_CONCURRENCY = 32  # open chats streamed at once; each mostly waits on ASK_SLOTS or sleeps between chunks
 QUEUE_MAX = 256  # beyond this a user gets Gradio's "queue full" instead of an unbounded backlog
@@ -51,6 +52,8 @@ STREAM_STEPS = 12
 STREAM_DELAY_S = 0.03
 MAX_COMMENT_CHARS = 2000
 OPEN_PREFIX = "#open:"
+EMPTY_QUESTION = "请输入一个关于规划的问题。"
+ASK_FAILED = "抱歉，这次查询出错了，请稍后再试；如果反复出现，请联系管理员。"
 
 
 # ---------------------------------------------------------------- escaping and chat messages
@@ -159,8 +162,8 @@ def _chips_row(label: str, citations: list[Citation], default_doc: str) -> str:
 def _related_list(related: list[Citation], default_doc: str) -> str:
     if not related:
         return ""
-    items = "".join(f'<li>{chip(c, default_doc, "chip-related")}<span class="snippet">{esc(_snippet(c.quote))}</span></li>'
-                    for c in unique(related))
+    items = "".join(f'<li>{chip(c, default_doc, "chip-related")}'
+                    f'<span class="snippet">{esc(_snippet(c.quote))}</span></li>' for c in unique(related))
     return f'<div class="related"><div class="related-title">可以参考规划中的这些内容：</div><ul>{items}</ul></div>'
 
 
@@ -222,17 +225,7 @@ def find_section(doc: Document, chapter: int, section: int | None) -> tuple[Chap
 
 def section_at(doc: Document, offset: int) -> tuple[Chapter, Section] | None:
     """The section whose blocks contain a source offset: a citation's span is the truth if its labels drift."""
-    for ch in doc.chapters:
-        for sec in ch.sections:
-            if any(b.span.start <= offset < b.span.end for b in sec.blocks):
-                return ch, sec
-    return None
-
-
-def section_blocks(pa: PlanAssistant, doc_id: str, chapter: int, section: int | None) -> list[Block]:
-    doc = find_document(pa, doc_id)
-    found = find_section(doc, chapter, section) if doc else None
-    return found[1].blocks if found else []
+    return next(((ch, sec) for ch in doc.chapters for sec in ch.sections if _covers(sec, offset)), None)
 
 
 def render_reader(pa: PlanAssistant, raw_target: str) -> str:
@@ -285,7 +278,8 @@ def _block_html(index: int, block: Block, span: tuple[int, int] | None, focus: i
     if block.kind == "paragraph":
         return f'<p class="para{focus_class}">{_marked(block.text, block.span.start, span, block.lead)}</p>'
     if block.kind == "box":
-        items = "".join(f'<p class="box-item">{_marked(it.text, it.span.start, span, it.lead)}</p>' for it in block.items)
+        items = "".join(f'<p class="box-item">{_marked(it.text, it.span.start, span, it.lead)}</p>'
+                        for it in block.items)
         return (f'<div class="box{focus_class}"><div class="box-title">专栏：{esc(block.title)}</div>{items}</div>')
     return (f'<div class="table-note{focus_class}">表：{esc(block.title)}'
             '<span class="muted">（表格内容未能从原文提取，请查阅规划原件）</span></div>')
@@ -438,23 +432,17 @@ class ChatHandlers:
         return await anyio.to_thread.run_sync(partial(self.pa.ask, question, history), limiter=self._limiter)
 
     async def chat(self, message: str, chat: list[dict], turns: list[dict]) -> AsyncIterator[tuple[str, list, list]]:
+        """The chat event: yields (input box, chat, turns) as the reply streams in."""
         question = (message or "").strip()
         chat, turns = list(chat or []), list(turns or [])
-        if not question:
-            gr.Warning("请输入一个关于规划的问题。")
-            yield "", chat, turns
-            return
-        if len(question) > self.max_chars:
-            chat.extend(render_too_long(question, self.max_chars))
-            yield message, chat, turns  # kept in the box so it can be shortened
+        if not question or len(question) > self.max_chars:
+            yield self._refuse(message, question, chat), chat, turns
             return
         chat += [user_message(question), bot_message(render_pending())]
         yield "", chat, turns
-        try:
-            answer = await self.ask(question, [t["question"] for t in turns])
-        except Exception:
-            log.exception("ask failed for %r", question[:80])
-            chat[-1] = bot_message(render_notice("抱歉，这次查询出错了，请稍后再试；如果反复出现，请联系管理员。"))
+        answer = await self._answer(question, [t["question"] for t in turns])
+        if answer is None:
+            chat[-1] = bot_message(render_notice(ASK_FAILED))
             yield "", chat, turns
             return
         for shown in stream_steps(answer.answer):
@@ -466,6 +454,21 @@ class ChatHandlers:
                       "answer": answer.model_dump(mode="json")})
         yield "", chat, turns
 
+    def _refuse(self, message: str, question: str, chat: list[dict]) -> str:
+        """Empty: a toast and nothing else. Too long: a polite reply, and the text stays in the box to be cut."""
+        if not question:
+            gr.Warning(EMPTY_QUESTION)
+            return ""
+        chat.extend(render_too_long(question, self.max_chars))
+        return message
+
+    async def _answer(self, question: str, history: list[str]) -> Answer | None:
+        try:
+            return await self.ask(question, history)
+        except Exception:  # one failing question must not take the chat (or the server) with it
+            log.exception("ask failed for %r", question[:80])
+            return None
+
     async def ask_api(self, question: str, history: list[str] | None = None) -> str:
         """Ask the plan one question; `history` = earlier user messages of the chat, oldest first.
 
@@ -474,14 +477,16 @@ class ChatHandlers:
         """
         question = (question or "").strip()
         if not question:
-            raise gr.Error("请输入一个关于规划的问题。")
+            raise gr.Error(EMPTY_QUESTION)
         if len(question) > self.max_chars:
             raise gr.Error(f"问题太长了（{len(question)} 字），请精简到 {self.max_chars} 字以内。")
         answer = await self.ask(question, [h for h in (history or []) if isinstance(h, str)])
         return answer.model_dump_json()
 
     def open_target(self, event: gr.EventData) -> tuple[str, Any]:
-        raw = str(getattr(event, "_data", {}).get("target", ""))[:500]
+        data = getattr(event, "_data", None)
+        raw = str(data.get("target", "")) if isinstance(data, dict) else ""
+        raw = raw[:500]  # it comes from the browser: a real link is far shorter
         return render_reader(self.pa, raw), gr.Tabs(selected="reader")
 
     def on_like(self, data: gr.LikeData, turns: list[dict]) -> tuple[Any, ...]:
@@ -497,7 +502,7 @@ class ChatHandlers:
         note = FEEDBACK_NOTES[rating]
         return (*feedback_panel(True), turn_no, rating, "", note)
 
-    def submit_feedback(self, turn_no: float | None, rating: str, comment: str, turns: list[dict]) -> str:
+    def submit_feedback(self, turn_no: int | float | None, rating: str, comment: str, turns: list[dict]) -> str:
         """Record a verdict ("up"/"down") and an optional comment on answer number `turn_no` (0-based) of this chat."""
         turns = turns or []
         if turn_no is None or not 0 <= int(turn_no) < len(turns):
@@ -522,7 +527,8 @@ def pick_example(event: gr.SelectData) -> str:
 
 
 CHAT_HEIGHT = "calc(100vh - 250px)"
-CHAT_HEIGHT_WITH_FEEDBACK = "calc(100vh - 380px)"  # the feedback form opens under the chat without pushing the input off screen
+# The feedback form opens under the chat; the chat gives up the room so the input stays on screen.
+CHAT_HEIGHT_WITH_FEEDBACK = "calc(100vh - 380px)"
 FEEDBACK_NOTES = {
     "up": "已记录：**有帮助**。如有补充，可以写在下面（可选）。",
     "down": "已记录：**有问题**。能写一句哪里不对、正确的说法或出处吗？（可选）",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -40,10 +39,10 @@ def plan_retriever(plan_index: PlanIndex):  # -> retrieval.HybridRetriever
     return plan_index.retriever()
 
 
-def corpus_copy(src: Path, dst: Path) -> Path:
-    """A private corpus folder that a test may edit (the real one is shared)."""
-    dst.mkdir(parents=True, exist_ok=True)
-    for p in src.iterdir():
-        if p.is_file():
-            (dst / p.name).write_bytes(p.read_bytes())
-    return dst
+@pytest.fixture(scope="session")
+def plan_assistant(settings: Settings, plan_index: PlanIndex):  # -> service.PlanAssistant
+    """The whole answer chain over the session index: what the CLI and the web app run."""
+    from assistant.corpus import load_corpus
+    from assistant.service import PlanAssistant
+
+    return PlanAssistant(settings, load_corpus(settings.corpus_dir), plan_index)

@@ -1,12 +1,15 @@
 """The chat app through gradio_client, as a script or another service would use it, plus its pure helpers.
 
-The app runs in this process on a free loopback port, around the real PlanAssistant.
+The app runs in this process on a free loopback port, around the real PlanAssistant. An audit hook
+watches every socket the process opens while it loads and serves: none may leave the machine.
 """
 
 from __future__ import annotations
 
 import json
 import socket
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +23,22 @@ from assistant.service import PlanAssistant
 from assistant.ui import build_app, parse_target, render_reader, serve, stream_steps
 
 QUESTION = "2025年养老机构护理型床位占比?"
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "", None}
+
+OUTBOUND: list[str] = []
+WATCHING = threading.Event()
+
+
+def watch_outbound(event: str, args: tuple) -> None:
+    """Audit hook: note any connection or name lookup for a host other than this machine."""
+    if not WATCHING.is_set() or event not in ("socket.connect", "socket.getaddrinfo"):
+        return
+    address = args[1] if event == "socket.connect" else args[:2]
+    if isinstance(address, tuple) and address and address[0] not in LOOPBACK:
+        OUTBOUND.append(f"{event} {address[:2]}")
+
+
+sys.addaudithook(watch_outbound)  # hooks cannot be removed; WATCHING limits it to this module's servers
 
 
 def free_port() -> int:
@@ -28,16 +47,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def base_settings(request: pytest.FixtureRequest) -> Settings:
-    """The suite's `settings` (and its built index) when conftest provides them, else the defaults."""
-    for name in ("plan_index", "settings"):
-        try:
-            value = request.getfixturevalue(name)
-        except pytest.FixtureLookupError:
-            continue
-        if isinstance(value, Settings):
-            return value
-    return Settings()
+def shared_assistant(request: pytest.FixtureRequest) -> PlanAssistant:
+    """conftest's session `plan_assistant` (one index per test run) when there is one, else a fresh load."""
+    try:
+        return request.getfixturevalue("plan_assistant")
+    except pytest.FixtureLookupError:
+        return PlanAssistant.load(Settings())
 
 
 def start(assistant: PlanAssistant, settings: Settings, feedback_path: Path) -> tuple[str, object]:
@@ -49,8 +64,10 @@ def start(assistant: PlanAssistant, settings: Settings, feedback_path: Path) -> 
 
 
 @pytest.fixture(scope="module")
-def assistant(request: pytest.FixtureRequest) -> PlanAssistant:
-    return PlanAssistant.load(base_settings(request))
+def assistant(request: pytest.FixtureRequest) -> Iterator[PlanAssistant]:
+    WATCHING.set()  # from loading the models on (unless an earlier module did): the server must not reach out
+    yield shared_assistant(request)
+    WATCHING.clear()
 
 
 @pytest.fixture(scope="module")
@@ -168,6 +185,12 @@ def test_unwritable_feedback_path_gives_a_clear_error(assistant: PlanAssistant, 
             client.predict(0, "down", "", api_name="/feedback")
     finally:
         demo.close()
+
+
+def test_server_never_connects_off_this_machine(client: Client) -> None:
+    client.predict(QUESTION, [], api_name="/chat")
+    client.predict(0, "up", "", api_name="/feedback")
+    assert not OUTBOUND, f"the app process reached outside this machine: {OUTBOUND}"
 
 
 # ---------------------------------------------------------------- pure helpers (no server)

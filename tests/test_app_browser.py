@@ -59,16 +59,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def base_settings(request: pytest.FixtureRequest) -> Settings:
-    """The suite's `settings` (and its built index) when conftest provides them, else the defaults."""
-    for name in ("plan_index", "settings"):
-        try:
-            value = request.getfixturevalue(name)
-        except pytest.FixtureLookupError:
-            continue
-        if isinstance(value, Settings):
-            return value
-    return Settings()
+def shared_assistant(request: pytest.FixtureRequest) -> PlanAssistant:
+    """conftest's session `plan_assistant` (one index per test run) when there is one, else a fresh load."""
+    try:
+        return request.getfixturevalue("plan_assistant")
+    except pytest.FixtureLookupError:
+        return PlanAssistant.load(Settings())
 
 
 @dataclass
@@ -110,8 +106,8 @@ class KnownAnswers:
 
 @pytest.fixture(scope="module")
 def real_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    settings = base_settings(request)
-    app = start(PlanAssistant.load(settings), settings, tmp_path_factory.mktemp("real") / "feedback.jsonl")
+    assistant = shared_assistant(request)
+    app = start(assistant, assistant.settings, tmp_path_factory.mktemp("real") / "feedback.jsonl")
     yield app
     app.close()
 

@@ -1,0 +1,79 @@
+"""The answer chain end to end on the real plan and index: figures, citations, refusals, follow-ups."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answering import numbers_supported
+from assistant.followup import is_followup, rewrite
+from assistant.query import analyse
+from assistant.text import normalise
+
+
+def test_numbers_check() -> None:
+    assert numbers_supported("占比不低于60%。", ["养老机构护理型床位占比不低于 60% "])
+    assert not numbers_supported("占比不低于70%。", ["养老机构护理型床位占比不低于 60% "])
+
+
+def test_rewrite_year_switch() -> None:
+    assert rewrite("那2035年呢?", ["2025年地区生产总值目标是多少?"]).query == "2035年地区生产总值目标是多少?"
+    assert rewrite("2025年要到多少家?", ["2020年国家高新技术企业有多少家?"]).query.startswith("2025年")
+    assert not is_followup("城区道路机械化清扫率要达到多少?", [])
+
+
+def test_rewrite_entity_switch_keeps_frame() -> None:
+    rq = rewrite("国家科技型中小企业呢?", ["到2025年高新技术企业要增至多少家?"])
+    assert "国家科技型中小企业" in rq.query and "增至多少家" in rq.query and "中小企业" in rq.focus
+
+
+def test_query_constraints() -> None:
+    info = analyse("连云港市连云区2025年床位要达到多少张?")
+    assert info.years == [2025] and "连云区" in info.places and "张" in info.units and info.wants_number
+    assert analyse("哪几条路要搞快速化改造?").wants_list and not analyse("哪几条路要搞快速化改造?").units
+
+
+def test_figure_with_section_citation(plan_assistant) -> None:
+    a = plan_assistant.ask("2025年养老机构护理型床位占比?")
+    assert a.found and "60%" in normalise(a.answer) and "第七章 第三节" in a.answer
+    assert any((c.chapter, c.section) == (7, 3) for c in a.citations)
+    assert len(normalise(a.answer)) <= 300
+
+
+def test_quotes_are_verbatim_with_offsets(plan_assistant) -> None:
+    a = plan_assistant.ask("到2025年高新技术企业要增至多少家?")
+    assert a.found and "180" in a.answer
+    for c in a.citations:
+        assert plan_assistant.sources[c.doc_id][c.start : c.end] == c.quote
+
+
+def test_followup_entity(plan_assistant) -> None:
+    a = plan_assistant.ask("国家科技型中小企业呢?", ["到2025年高新技术企业要增至多少家?"])
+    assert a.found and "500" in a.answer and "国家科技型中小企业" in a.rewritten_query
+
+
+def test_refuses_other_district(plan_assistant) -> None:
+    a = plan_assistant.ask("连云港市连云区2025年地区生产总值目标是多少?")
+    assert not a.found and not a.citations and a.related
+    assert not re.search(r"\d+(\.\d+)?\s*(亿|万|%)", a.answer)
+
+
+def test_refuses_year_without_target(plan_assistant) -> None:
+    a = plan_assistant.ask("到2030年海州区高新技术企业要达到多少家?")
+    assert not a.found
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_empty_question_is_refused_cleanly(plan_assistant, question: str) -> None:
+    assert not plan_assistant.ask(question).found
+
+
+def test_english_question_gets_chinese_figure(plan_assistant) -> None:
+    a = plan_assistant.ask("How many high-tech enterprises should Haizhou have by 2025?")
+    assert a.found and "180" in a.answer and a.answer.startswith("According to the plan")
+
+
+def test_box_list_question(plan_assistant) -> None:
+    a = plan_assistant.ask("就业创业重点项目专栏列了哪些项目?")
+    assert a.found and all(s in normalise(a.answer) for s in ["返乡创业园", "高校毕业生就业创业三年行动计划"])

@@ -1,0 +1,95 @@
+"""The known-answer set: well-formed, grounded in its gold sections, and run in full as a regression guard."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.config import ROOT
+from assistant.evaluation import EvalFileError, answer_correct, evaluate, format_summary, load_items, write_report
+from assistant.models import Answer, EvalItem
+from assistant.parsing import parse_file
+from assistant.text import normalise
+
+QUESTIONS = ROOT / "eval" / "questions.jsonl"
+BASELINE = ROOT / "eval" / "baseline.json"
+TOLERANCE = 0.03  # run-to-run noise is zero (deterministic), this only absorbs tiny legitimate shifts
+
+
+@pytest.fixture(scope="module")
+def items() -> list[EvalItem]:
+    return load_items(QUESTIONS)
+
+
+def _section_texts() -> dict[str, str]:
+    doc = parse_file(ROOT / "corpus" / "haizhou-14th-five-year-plan.txt")
+    texts: dict[str, str] = {}
+    for ch in doc.chapters:
+        for sec in ch.sections:
+            parts = [ch.title, sec.title]
+            for b in sec.blocks:
+                parts += [b.title] if b.kind != "paragraph" else []
+                parts += [i.text for i in b.items] if b.kind == "box" else [b.text] if b.kind == "paragraph" else []
+            body = normalise("".join(parts))
+            texts[str(ch.number)] = texts.get(str(ch.number), "") + body
+            if sec.number is not None:
+                texts[f"{ch.number}.{sec.number}"] = body
+    return texts
+
+
+def test_question_file_shape(items: list[EvalItem]) -> None:
+    kinds = {i.kind for i in items}
+    assert len(items) >= 150 and {"number", "list", "english", "unanswerable", "followup"} <= kinds
+    assert sum(not i.answerable for i in items) >= 20
+    assert sum(bool(i.history) for i in items) >= 15
+    assert sum(i.kind == "english" for i in items) >= 10
+
+
+def test_expected_strings_stand_in_gold_sections(items: list[EvalItem]) -> None:
+    texts = _section_texts()
+    for item in items:
+        if not item.answerable:
+            assert not item.sections and not item.must_include, item.id
+            continue
+        gold = " ".join(texts[g] for g in item.sections)
+        for s in item.must_include:
+            assert normalise(s) in gold, f"{item.id}: {s!r} not in {item.sections}"
+        for group in item.any_of:
+            assert any(normalise(s) in gold for s in group), f"{item.id}: no string of {group}"
+
+
+def test_all_sections_covered(items: list[EvalItem]) -> None:
+    golds = {g for i in items for g in i.sections}
+    assert len({g for g in golds if "." in g}) == 31 and {"0", "10"} <= golds
+
+
+def test_bad_question_file_names_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "q.jsonl"
+    bad.write_text('{"id": "a", "question": "x", "answerable": true, "kind": "number"}\n{"id": "b"}\n', encoding="utf-8")
+    with pytest.raises(EvalFileError, match=r"q\.jsonl:2"):
+        load_items(bad)
+
+
+def test_scoring_rules() -> None:
+    item = EvalItem(id="x", question="q", answerable=True, must_include=["60%"], any_of=[["不低于", "以上"]],
+                    sections=["7.3"], kind="number")
+    ok = Answer(question="q", rewritten_query="q", answer="占比不低于 60 %。", found=True)
+    assert answer_correct(item, ok)
+    assert not answer_correct(item, ok.model_copy(update={"found": False}))
+    assert not answer_correct(item, ok.model_copy(update={"answer": "60%" + "字" * 300}))
+
+
+def test_full_eval_regression(items: list[EvalItem], plan_assistant, tmp_path: Path) -> None:
+    """Runs every question through the real chain and fails if any headline figure drops below the
+    committed baseline. The report is printed (pytest -s, or in the failure output)."""
+    report = evaluate(items, plan_assistant.ask)
+    write_report(report, tmp_path / "report.json")
+    summary = report["summary"]
+    print("\n" + format_summary(summary))
+    assert set(report["items"][0]) >= {"id", "question", "history", "rewritten_query", "answer", "found",
+                                        "citations", "retrieved", "latency_ms", "correct", "citation_correct"}
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))["summary"]
+    for key in ("answer_accuracy", "citation_accuracy", "refusal_accuracy", "followup_accuracy", "hit_at_1", "hit_at_5"):
+        assert summary[key] >= baseline[key] - TOLERANCE, f"{key}: {summary[key]} < baseline {baseline[key]}"
