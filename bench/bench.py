@@ -130,10 +130,24 @@ def measure_memory(ctx: Context) -> dict[str, Any]:
             "current_rss_mb": round(psutil.Process().memory_info().rss / 2**20, 1)}
 
 
+def measure_ask(ctx: Context) -> dict[str, Any]:
+    """Warm `ask` latency over the question file: the whole chain (rewrite, retrieve, answer)."""
+    from assistant.corpus import load_corpus
+    from assistant.service import PlanAssistant
+
+    index = ctx.index or open_index(ctx.settings, progress=False)
+    pa = PlanAssistant(ctx.settings, load_corpus(ctx.settings.corpus_dir), index)
+    pa.ask("预热")  # jieba's dictionary and the first query embedding load lazily
+    latencies = [pa.ask(q["question"], q.get("history", [])).latency_ms for q in ctx.questions]
+    return {"n": len(latencies), "p50_ms": round(_percentile(latencies, 0.5), 1),
+            "p95_ms": round(_percentile(latencies, 0.95), 1), "max_ms": round(max(latencies), 1)}
+
+
 SECTIONS: list[tuple[str, Callable[[Context], dict[str, Any]]]] = [
     ("build", measure_build),
     ("search", measure_search),
     ("retrieval", measure_retrieval),
+    ("ask", measure_ask),
     ("memory", measure_memory),  # last: the peak covers everything above
 ]
 
