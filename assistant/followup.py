@@ -10,11 +10,14 @@ import re
 
 from pydantic import BaseModel, Field
 
-from .query import CN_YEAR_RE, YEAR_RE, content_terms, years_in
+from .query import CN_YEAR_RE, UNIT_Q_RE, expand_abbreviations, YEAR_RE, content_terms, years_in
 
 _LEAD = re.compile(r"^\s*(那么|那|还有|另外|再问一下|再问|and then|and|what about|how about|what of)[\s,，、]*", re.I)
 _TAIL = re.compile(r"[\s,，]*(呢|的呢|又如何|怎么样|如何|情况|多少|是多少)?\s*[?？。!！]*\s*$")
 _YEAR_WORD = re.compile(r"(到|至|在)?\s*((?:19|20)\d\d|[二][〇零][〇零一二三四五六七八九]{2})\s*年?(底|末)?")
+
+
+_TIME_WORDS = re.compile(r"前五年|过去五年|这五年|十三五|十二五|十四五|现在|目前|去年|今年|以前|过去|远景|in the past|last five years")
 
 
 class RewrittenQuery(BaseModel):
@@ -39,6 +42,11 @@ def _core(question: str) -> str:
 
 
 def rewrite(question: str, history: list[str]) -> RewrittenQuery:
+    rq = _rewrite(question, history)
+    return rq.model_copy(update={"query": expand_abbreviations(rq.query)})
+
+
+def _rewrite(question: str, history: list[str]) -> RewrittenQuery:
     if not is_followup(question, history):
         return RewrittenQuery(query=question)
     previous = rewrite(history[-1], history[:-1]).query
@@ -54,4 +62,9 @@ def rewrite(question: str, history: list[str]) -> RewrittenQuery:
             swapped = f"{year}年{previous}"
         return RewrittenQuery(query=swapped, focus=[f"{year}"])
     # A new metric or entity: keep the previous question as the frame, the new words as the focus.
+    # When the follow-up brings its own time ("前五年", "十三五", a year), the old year must not stay.
+    if new_years or _TIME_WORDS.search(core):
+        previous = _YEAR_WORD.sub("", previous)
+    # The old measure word belongs to the old metric ("多少幢" → "多少" when asking about 税收 next).
+    previous = UNIT_Q_RE.sub("多少", previous)
     return RewrittenQuery(query=f"{core} {previous}", focus=list(content_terms(core)))

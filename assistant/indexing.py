@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Bump whenever the text given to the embedder or the stored metadata changes: old indexes go stale.
-INDEX_VERSION = "sentences-v2"
+INDEX_VERSION = "sentences-v3"
 POINTER = "CURRENT.json"
 MANIFEST = "manifest.json"
 _ADD_BATCH = 64
@@ -90,6 +90,12 @@ class Passage:
     text: str
     chunk: Chunk
     n: int
+    start: int  # the sentence's offsets in the source file, for quoting the best-matching sentence
+    end: int
+
+    def metadata(self) -> dict[str, str | int]:
+        return {**chunk_metadata(self.chunk), "passage": self.n, "sentence_start": self.start,
+                "sentence_end": self.end}
 
 
 _MIN_SENTENCE = 4  # shorter fragments ("1.") carry no meaning of their own
@@ -105,9 +111,10 @@ def passages(chunk: Chunk) -> list[Passage]:
     paragraphs: the same tokens.
     """
     heading = prepare_text(chunk.section_title or chunk.chapter_title)
-    texts = [t for t in (prepare_text(s.text) for s in chunk.sentences) if len(t) >= _MIN_SENTENCE]
-    texts = texts or [prepare_text(chunk.text)]
-    return [Passage(f"{chunk.id}#{n}", f"{heading}:{t}", chunk, n) for n, t in enumerate(texts)]
+    spans = [(prepare_text(s.text), s.start, s.end) for s in chunk.sentences]
+    spans = [sp for sp in spans if len(sp[0]) >= _MIN_SENTENCE] or [(prepare_text(chunk.text), chunk.start, chunk.end)]
+    return [Passage(f"{chunk.id}#{n}", f"{heading}:{text}", chunk, n, start, end)
+            for n, (text, start, end) in enumerate(spans)]
 
 
 def all_passages(chunks: list[Chunk]) -> list[Passage]:
@@ -501,7 +508,7 @@ def _fill(vs: Chroma, items: list[Passage], progress: bool, on_progress: Progres
             batch = items[i:i + _ADD_BATCH]
             vs.add_texts(
                 [p.text for p in batch],
-                metadatas=[{**chunk_metadata(p.chunk), "passage": p.n} for p in batch],
+                metadatas=[p.metadata() for p in batch],
                 ids=[p.id for p in batch],
             )
             bar.update(len(batch))

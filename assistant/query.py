@@ -5,8 +5,10 @@ Hand-written because no library parses Chinese questions into these constraints;
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from pathlib import Path
 from functools import lru_cache
 
 import jieba
@@ -27,6 +29,7 @@ NUMBER_CUES = re.compile(
     r"多少|(?<!哪)几[个家所条座项名人万亿%年倍]|几成|比例|比重|占比|百分之|增速|增长率|率[是为达]?[多几]|达到多|目标值|规模|"
     r"how (?:many|much)|what (?:percentage|share|proportion|rate|number)|target|figure|percent|rate"
 )
+NAME_CUES = re.compile(r"叫什么|什么名|名字|名称|哪个|哪项|什么(?:工程|计划|行动|项目|模式|机制|办法|要求|经验|战略|品牌|清单|口号|方针)|which|what is the name|called")
 WHEN_CUES = re.compile(r"什么时候|何时|哪一年|哪年|几年|when|what year")
 ENGLISH_RE = re.compile(r"[A-Za-z]")
 
@@ -59,6 +62,7 @@ class QueryInfo(BaseModel):
     wants_list: bool = False
     wants_number: bool = False
     wants_when: bool = False
+    wants_name: bool = False
     english: bool = False
     units: list[str] = Field(default_factory=list)  # the evidence must state a quantity in one of these
 
@@ -71,6 +75,22 @@ def _units(text: str) -> list[str]:
     if PERCENT_Q_RE.search(text):
         units.append("%")
     return list(dict.fromkeys(units))
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> list[tuple[re.Pattern[str], str]]:
+    data = json.loads((Path(__file__).with_name("glossary.json")).read_text(encoding="utf-8"))
+    pairs = sorted(((k, v) for k, v in data.items() if not k.startswith("_")), key=lambda kv: -len(kv[0]))
+    return [(re.compile(re.escape(k), re.I), v) for k, v in pairs]
+
+
+def expand_abbreviations(text: str) -> str:
+    """"GDP" → "地区生产总值": the plan's own word, so BM25 and the term checks can match it."""
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        return text  # an English question keeps its words; the multilingual embedding handles it
+    for pattern, replacement in _glossary():
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def years_in(text: str) -> list[int]:
@@ -121,6 +141,7 @@ def analyse(question: str) -> QueryInfo:
         wants_list=bool(LIST_CUES.search(lower)),
         wants_number=bool(NUMBER_CUES.search(lower)),
         wants_when=bool(WHEN_CUES.search(lower)),
+        wants_name=bool(NAME_CUES.search(lower)),
         english=len(ENGLISH_RE.findall(text)) > len(text) * 0.3,
         units=_units(lower),
     )
