@@ -306,7 +306,7 @@ class ExtractiveAnswerer:
         missing = [p for p in info.places if normalise(p) not in self._corpus]
         if missing:
             return self._refuse(info, related, f"规划中没有关于“{missing[0]}”的内容")
-        cands = self._candidates(info, rq, hits)
+        cands = self._candidates(info, rq, self._scoped(info, hits))
         ok = [c for c in cands if not c.problems]
         blocked = [c for c in cands if c.problems]
         dominated = (
@@ -330,6 +330,12 @@ class ExtractiveAnswerer:
                 body = self._box_list(top_box.chunk, members)
                 quotes = [citation(c, c.start, c.end, self.sources[c.doc_id]) for c in members]
                 return self._reply(info, body, quotes, top_box.chunk, related)
+        if info.wants_list and info.chapter is not None:
+            led = self._scope_leads(info)
+            if led:
+                body = "；".join(clean(c.lead or "") for c in led) + "。"
+                quotes = [citation(c, c.sentences[0].start, c.sentences[0].end, self.sources[c.doc_id]) for c in led]
+                return self._reply(info, body, quotes, led[0], related)
         if info.wants_list and clean(best.sentence.text).endswith((":", "：")):
             # "总体目标是:" introduces the paragraphs that follow; their lead phrases are the list.
             body = self._following_leads(best)
@@ -346,6 +352,31 @@ class ExtractiveAnswerer:
             chosen = [best]
         quotes = [citation(c.chunk, c.sentence.start, c.sentence.end, source) for c in chosen]
         return self._reply(info, body, quotes, best.chunk, related)
+
+    def _scoped(self, info: QueryInfo, hits: Sequence[Hit]) -> Sequence[Hit]:
+        """"第十章…有哪几个方面?": only that chapter (or 节) can answer; retrieval may have missed it."""
+        if info.chapter is None:
+            return hits
+        def inside(c: Chunk) -> bool:
+            if c.chapter != info.chapter:
+                return False
+            return c.section is None if info.intro else info.section is None or c.section == info.section
+        scoped = [h for h in hits if inside(h.chunk)]
+        if len(scoped) < 3:
+            seen = {h.chunk.id for h in scoped}
+            extra = [c for key, cs in self._by_section.items() for c in cs if inside(c) and c.id not in seen]
+            scoped += [Hit(chunk=c, score=0.0) for c in extra]
+        return scoped or hits
+
+    def _scope_leads(self, info: QueryInfo) -> list[Chunk]:
+        """"第十章包括哪几个方面?": the lead phrases of the named chapter's (or 节's) paragraphs, when
+        its paragraphs are led that way and the list is short enough to be a reply."""
+        paras = [c for key, cs in self._by_section.items() for c in cs
+                 if c.chapter == info.chapter and not c.box and (info.section is None or c.section == info.section)]
+        led = [c for c in paras if c.lead]
+        if len(led) < 2 or len(led) < 0.6 * len(paras) or sum(len(c.lead or "") for c in led) > MAX_BODY:
+            return []
+        return led
 
     def _following(self, cand: Candidate) -> list[Chunk]:
         """The led paragraphs right after the candidate's paragraph, in the same section."""

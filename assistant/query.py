@@ -30,8 +30,17 @@ NUMBER_CUES = re.compile(
     r"how (?:many|much)|what (?:percentage|share|proportion|rate|number)|target|figure|percent|rate"
 )
 NAME_CUES = re.compile(r"叫什么|什么名|名字|名称|哪个|哪项|什么(?:工程|计划|行动|项目|模式|机制|办法|要求|经验|战略|品牌|清单|口号|方针)|which|what is the name|called")
-WHEN_CUES = re.compile(r"什么时候|何时|哪一年|哪年|几年|when|what year")
+WHEN_CUES = re.compile(r"什么时候|何时|哪一年|哪年|哪几年|when|what year")
 ENGLISH_RE = re.compile(r"[A-Za-z]")
+
+SCOPE_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*章(?:\s*第\s*([一二三四五六七八九十\d]{1,3})\s*节)?")
+
+
+def _number(s: str) -> int:
+    from .parsing import cn_to_int
+
+    return int(s) if s.isdigit() else cn_to_int(s)
+
 
 QUESTION_WORD_RE = re.compile(r"哪|什么|多少|几|啥|怎")
 STOPWORDS = frozenset(
@@ -48,8 +57,9 @@ STOPWORDS = frozenset(
 UNIT_GROUPS = [
     ("张",), ("亩",), ("岁",), ("套",), ("条",), ("公里", "千米"), ("平方米", "万平方米"),
     ("栋", "幢", "座"), ("人", "名", "人次"), ("户", "家"), ("元", "万元", "亿元", "亿"),
+    ("个", "家", "处", "所", "座", "项", "户", "台", "辆"),  # "多少个" takes any count of things
 ]
-UNIT_Q_RE = re.compile(r"(?:多少|(?<!哪)几)(张|亩|岁|套|条|公里|千米|平方米|栋|幢|座|人次|人|名|户|钱|元)")
+UNIT_Q_RE = re.compile(r"(?:多少|(?<!哪)几)(张|亩|岁|套|条|公里|千米|平方米|栋|幢|座|人次|人|名|户|钱|元|个)")
 PERCENT_Q_RE = re.compile(r"百分之|几成|比例|比重|占比|百分比|percentage|share|proportion|percent")
 
 
@@ -65,6 +75,16 @@ class QueryInfo(BaseModel):
     wants_name: bool = False
     english: bool = False
     units: list[str] = Field(default_factory=list)  # the evidence must state a quantity in one of these
+    chapter: int | None = None  # "第七章…": the question names where to look
+    section: int | None = None
+    intro: bool = False  # "第四章开篇…": the chapter's own text before its first 节
+
+
+def _scope(text: str) -> tuple[int | None, int | None]:
+    m = SCOPE_RE.search(text)
+    if not m:
+        return None, None
+    return _number(m.group(1)), _number(m.group(2)) if m.group(2) else None
 
 
 def _units(text: str) -> list[str]:
@@ -101,7 +121,9 @@ def years_in(text: str) -> list[int]:
 
 @lru_cache(maxsize=4096)
 def content_terms(text: str) -> tuple[str, ...]:
-    words = [w.strip().lower() for w in jieba.cut_for_search(CN_YEAR_RE.sub(" ", clean(text)))]
+    # Years and "第七章" are constraints, checked separately; as words they would only add noise.
+    stripped = SCOPE_RE.sub(" ", CN_YEAR_RE.sub(" ", clean(text)))
+    words = [w.strip().lower() for w in jieba.cut_for_search(stripped)]
     return tuple(
         w for w in words
         if w and w not in STOPWORDS and not YEAR_RE.fullmatch(w) and not re.fullmatch(r"\W+", w)
@@ -144,4 +166,7 @@ def analyse(question: str) -> QueryInfo:
         wants_name=bool(NAME_CUES.search(lower)),
         english=len(ENGLISH_RE.findall(text)) > len(text) * 0.3,
         units=_units(lower),
+        chapter=_scope(text)[0],
+        section=_scope(text)[1],
+        intro=bool(re.search(r"开篇|开头|导语|总述", text)),
     )
