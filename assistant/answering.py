@@ -62,8 +62,9 @@ class Candidate:
         return self.chunk.sentences[self.index]
 
 
-def _is_lead(sentence: str, lead: str) -> bool:
-    return normalise(sentence).rstrip("。") == normalise(lead)
+def _is_heading(sentence: str, lead: str | None) -> bool:
+    text = normalise(sentence).rstrip("。")
+    return (lead is not None and text == normalise(lead)) or (len(text) <= 14 and not NUMBER_RE.search(text))
 
 
 def label(chapter: int, chapter_title: str, section: int | None, section_title: str | None, box: str | None) -> str:
@@ -156,12 +157,15 @@ class ExtractiveAnswerer:
 
     def _weights(self, info: QueryInfo, rq: RewrittenQuery) -> dict[str, float]:
         focus = {normalise(f) for f in rq.focus}
-        return {normalise(t): self.idf(normalise(t)) * (2.0 if normalise(t) in focus else 1.0) for t in info.terms}
+        # In a follow-up the new words say what is asked; the previous question only frames it.
+        other = 0.7 if focus else 1.0
+        return {normalise(t): self.idf(normalise(t)) * (2.0 if normalise(t) in focus else other) for t in info.terms}
 
     def _lexical(self, weights: dict[str, float], cand: Candidate) -> float:
         if not weights:
             return 0.0
-        sent = normalise(cand.sentence.text)
+        # A paragraph's lead phrase ("困境青少年关爱工程。") names what every sentence under it is about.
+        sent = normalise(cand.sentence.text) + normalise(cand.chunk.lead or "")
         chunk = self._contexts[cand.chunk.id]
         got = 0.0
         for term, w in weights.items():
@@ -231,7 +235,7 @@ class ExtractiveAnswerer:
         cands = []
         for rank, hit in enumerate(hits):
             for i, sent in enumerate(hit.chunk.sentences):
-                if i == 0 and hit.chunk.lead and len(hit.chunk.sentences) > 1 and _is_lead(sent.text, hit.chunk.lead):
+                if i == 0 and len(hit.chunk.sentences) > 1 and _is_heading(sent.text, hit.chunk.lead):
                     continue  # "优化营商投资环境。" heads its paragraph; it states nothing by itself
                 c = Candidate(chunk=hit.chunk, index=i, rank=rank)
                 c.lex = self._lexical(weights, c)
@@ -269,7 +273,7 @@ class ExtractiveAnswerer:
             return text
         clauses = CLAUSE_RE.findall(text)
 
-        top = max(weights.values(), default=1.0)
+        total = sum(weights.values()) or 1.0
 
         def score(cl: str) -> float:
             n = normalise(cl)
@@ -277,7 +281,7 @@ class ExtractiveAnswerer:
             years = years_in(BASE_YEAR_RE.sub("", cl))
             if info.years and years:
                 # "到2025年…80%以上,到2035年全面消除…": the clause of the year asked for.
-                s += top if set(years) & set(info.years) else -top
+                s += 2 * total if set(years) & set(info.years) else -total
             return s + (0.5 if info.wants_number and NUMBER_RE.search(cl) else 0.0)
 
         best = max(range(len(clauses)), key=lambda i: score(clauses[i]))
@@ -302,6 +306,9 @@ class ExtractiveAnswerer:
 
     def __call__(self, rq: RewrittenQuery, hits: Sequence[Hit], box_members: Callable[[Chunk], list[Chunk]]) -> Draft:
         info = analyse(rq.query)
+        if info.period and not info.years:
+            # "五年后" is the plan's horizon year; "前五年" ends at the year before the plan starts.
+            info.years = [self.horizon_year if info.period == "future" else self.horizon_year - 5]
         related = [citation(h.chunk, h.chunk.start, h.chunk.end, self.sources[h.chunk.doc_id]) for h in hits[:3]]
         missing = [p for p in info.places if normalise(p) not in self._corpus]
         if missing:

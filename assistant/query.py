@@ -63,6 +63,11 @@ UNIT_Q_RE = re.compile(r"(?:多少|(?<!哪)几)(张|亩|岁|套|条|公里|千�
 PERCENT_Q_RE = re.compile(r"百分之|几成|比例|比重|占比|百分比|percentage|share|proportion|percent")
 
 
+# Relative periods staff say instead of years; the answerer maps them onto the plan's own horizon.
+FUTURE_RE = re.compile(r"五年后|今后五年|到“?十四五”?(?:末|期末|结束)|规划期末|in five years")
+PAST_RE = re.compile(r"前五年|过去五年|这五年来|“?十三五”?(?:期间|时期|末|以来)|前几年|in the past five years|13th five")
+
+
 class QueryInfo(BaseModel):
     text: str
     terms: list[str] = Field(default_factory=list)  # content words, stopwords removed
@@ -78,6 +83,7 @@ class QueryInfo(BaseModel):
     chapter: int | None = None  # "第七章…": the question names where to look
     section: int | None = None
     intro: bool = False  # "第四章开篇…": the chapter's own text before its first 节
+    period: str | None = None  # "future" (五年后) or "past" (前五年): a year relative to the plan
 
 
 def _scope(text: str) -> tuple[int | None, int | None]:
@@ -107,7 +113,10 @@ def _glossary() -> list[tuple[re.Pattern[str], str]]:
 def expand_abbreviations(text: str) -> str:
     """"GDP" → "地区生产总值": the plan's own word, so BM25 and the term checks can match it."""
     if not re.search(r"[\u4e00-\u9fff]", text):
-        return text  # an English question keeps its words; the multilingual embedding handles it
+        # An English question keeps its words (the multilingual embedding reads them); the plan's
+        # own term is appended so that word matching has something to hold on to.
+        extra = [v for p, v in _glossary() if p.search(text)]
+        return " ".join([text, *dict.fromkeys(extra)])
     for pattern, replacement in _glossary():
         text = pattern.sub(replacement, text)
     return text
@@ -169,4 +178,5 @@ def analyse(question: str) -> QueryInfo:
         chapter=_scope(text)[0],
         section=_scope(text)[1],
         intro=bool(re.search(r"开篇|开头|导语|总述", text)),
+        period="future" if FUTURE_RE.search(lower) else "past" if PAST_RE.search(lower) else None,
     )
