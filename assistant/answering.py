@@ -197,6 +197,10 @@ class ExtractiveAnswerer:
     def _constraint_problem(self, info: QueryInfo, cand: Candidate) -> str | None:
         """A place the question names must be the plan's own district or be named in the evidence."""
         ctx = self._contexts[cand.chunk.id]
+        if not info.english:
+            for code in info.codes:  # "轻轨S2线" is not "轻轨S1": a code is matched exactly
+                if normalise(code) not in ctx:
+                    return code
         for name in info.places:
             n = normalise(name)
             if n in self._home or (n in self._titles and any(h in normalise(info.text) for h in self._home)):
@@ -311,6 +315,7 @@ class ExtractiveAnswerer:
             info.years = [self.horizon_year if info.period == "future" else self.horizon_year - 5]
         related = [citation(h.chunk, h.chunk.start, h.chunk.end, self.sources[h.chunk.doc_id]) for h in hits[:3]]
         missing = [p for p in info.places if normalise(p) not in self._corpus]
+        missing += [c for c in ([] if info.english else info.codes) if normalise(c) not in self._corpus]
         if missing:
             return self._refuse(info, related, f"规划中没有关于“{missing[0]}”的内容")
         cands = self._candidates(info, rq, self._scoped(info, hits))

@@ -22,6 +22,7 @@ jieba.setLogLevel(logging.WARNING)
 YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-9]\d)(?!\d)")
 _CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 CN_YEAR_RE = re.compile(r"[二][〇零][〇零一二三四五六七八九]{2}")
+CODE_RE = re.compile(r"(?<![A-Za-z0-9.])(?:[A-Za-z]{1,3}\d{1,3}|\d{1,3}[A-Za-z]{1,2})(?![A-Za-z0-9])")
 QUOTED_RE = re.compile(r"[“\"《「]([^”\"》」]{2,30})[”\"》」]")
 
 LIST_CUES = re.compile(r"哪些|哪几|有几个|包括什么|包含什么|包括哪|都有什么|分别是|列出|列举|which (?:are|projects|ones)|what are|list")
@@ -58,13 +59,14 @@ UNIT_GROUPS = [
     ("张",), ("亩",), ("岁",), ("套",), ("条",), ("公里", "千米"), ("平方米", "万平方米"),
     ("栋", "幢", "座"), ("人", "名", "人次"), ("户", "家"), ("元", "万元", "亿元", "亿"),
     ("个", "家", "处", "所", "座", "项", "户", "台", "辆"),  # "多少个" takes any count of things
+    ("微克",), ("吨",), ("千瓦",),
 ]
-UNIT_Q_RE = re.compile(r"(?:多少|(?<!哪)几)(张|亩|岁|套|条|公里|千米|平方米|栋|幢|座|人次|人|名|户|钱|元|个)")
+UNIT_Q_RE = re.compile(r"(?:多少|(?<!哪)几)(张|亩|岁|套|条|公里|千米|平方米|栋|幢|座|人次|人|名|户|钱|元|个|微克|吨|千瓦)")
 PERCENT_Q_RE = re.compile(r"百分之|几成|比例|比重|占比|百分比|percentage|share|proportion|percent")
 
 
 # Relative periods staff say instead of years; the answerer maps them onto the plan's own horizon.
-FUTURE_RE = re.compile(r"五年后|今后五年|到“?十四五”?(?:末|期末|结束)|规划期末|in five years")
+FUTURE_RE = re.compile(r"五年后|今后五年|“?十四五”?(?:末|期末|结束|期间|时期)|规划期末|in five years")
 PAST_RE = re.compile(r"前五年|过去五年|这五年来|“?十三五”?(?:期间|时期|末|以来)|前几年|in the past five years|13th five")
 
 
@@ -80,6 +82,7 @@ class QueryInfo(BaseModel):
     wants_name: bool = False
     english: bool = False
     units: list[str] = Field(default_factory=list)  # the evidence must state a quantity in one of these
+    codes: list[str] = Field(default_factory=list)  # "S2", "5G": identifiers the evidence must contain
     chapter: int | None = None  # "第七章…": the question names where to look
     section: int | None = None
     intro: bool = False  # "第四章开篇…": the chapter's own text before its first 节
@@ -175,6 +178,7 @@ def analyse(question: str) -> QueryInfo:
         wants_name=bool(NAME_CUES.search(lower)),
         english=len(ENGLISH_RE.findall(text)) > len(text) * 0.3,
         units=_units(lower),
+        codes=CODE_RE.findall(text),
         chapter=_scope(text)[0],
         section=_scope(text)[1],
         intro=bool(re.search(r"开篇|开头|导语|总述", text)),
