@@ -179,11 +179,11 @@ class ExtractiveAnswerer:
         """A year the question names must be the year the evidence speaks of."""
         if not info.years:
             return None
-        sent_years = years_in(BASE_YEAR_RE.sub("", clean(cand.sentence.text)))
+        sent_years = self._years_of(clean(cand.sentence.text))
         if not sent_years:
             # A sentence without a year inherits the last year named earlier in its paragraph.
             before = clean(self.sources[cand.chunk.doc_id][cand.chunk.start : cand.sentence.start])
-            earlier = years_in(BASE_YEAR_RE.sub("", before))
+            earlier = self._years_of(before)
             section_year = self._section_year.get((cand.chunk.doc_id, cand.chunk.chapter, cand.chunk.section))
             sent_years = earlier[-1:] if earlier else [section_year] if section_year else []
         for year in info.years:
@@ -193,6 +193,15 @@ class ExtractiveAnswerer:
                 continue  # the plan's targets default to its horizon year
             return f"{year}年"
         return None
+
+    def _years_of(self, text: str) -> list[int]:
+        """Years a text speaks of; "“十四五”期间" is the plan's horizon, "“十三五”" the five years before."""
+        years = years_in(BASE_YEAR_RE.sub("", text))
+        if not years and "十四五" in text:
+            years = [self.horizon_year]
+        elif not years and "十三五" in text:
+            years = [self.horizon_year - 5]
+        return years
 
     def _constraint_problem(self, info: QueryInfo, cand: Candidate) -> str | None:
         """A place the question names must be the plan's own district or be named in the evidence."""
@@ -257,6 +266,8 @@ class ExtractiveAnswerer:
                     fit += 0.1 if len(ENUM_RE.findall(text)) >= 2 else 0.0
                 if info.wants_name:
                     fit += 0.1 if NAME_RE.search(text) else 0.0
+                if any(re.search(rf"[“\"]?{re.escape(q)}[”\"]?\s*[:：]", text) for q in info.quoted):
+                    fit += 0.3  # "“四基地”: …" defines the very term the question quotes
                 dense_rel = min(max((c.dense - 0.78) / 0.12, 0.0), 1.0)
                 prior = 1.0 / (1.0 + rank)
                 lex_weight = 0.1 if info.english else 0.55

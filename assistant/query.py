@@ -59,9 +59,9 @@ UNIT_GROUPS = [
     ("张",), ("亩",), ("岁",), ("套",), ("条",), ("公里", "千米"), ("平方米", "万平方米"),
     ("栋", "幢", "座"), ("人", "名", "人次"), ("户", "家"), ("元", "万元", "亿元", "亿"),
     ("个", "家", "处", "所", "座", "项", "户", "台", "辆"),  # "多少个" takes any count of things
-    ("微克",), ("吨",), ("千瓦",),
+    ("微克",), ("吨",), ("千瓦",), ("美元", "万美元", "亿美元"),
 ]
-UNIT_Q_RE = re.compile(r"(?:多少|(?<!哪)几)(张|亩|岁|套|条|公里|千米|平方米|栋|幢|座|人次|人|名|户|钱|元|个|微克|吨|千瓦)")
+UNIT_Q_RE = re.compile(r"(?:多少|(?<!哪)几)(美元|亿美元|万美元|亿(?!美元)|张|亩|岁|套|条|公里|千米|平方米|栋|幢|座|人次|人|名|户|钱|元|个|微克|吨|千瓦)")
 PERCENT_Q_RE = re.compile(r"百分之|几成|比例|比重|占比|百分比|percentage|share|proportion|percent")
 
 
@@ -98,8 +98,9 @@ def _scope(text: str) -> tuple[int | None, int | None]:
 
 def _units(text: str) -> list[str]:
     units: list[str] = []
+    text = re.sub(r"(多少|几)个亿", r"\1亿", text)  # "多少个亿" asks for money, not a count
     for u in UNIT_Q_RE.findall(text):
-        u = "元" if u == "钱" else u
+        u = "元" if u in ("钱", "亿") else "美元" if u.endswith("美元") else u
         units += next((g for g in UNIT_GROUPS if u in g), (u,))
     if PERCENT_Q_RE.search(text):
         units.append("%")
