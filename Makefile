@@ -38,6 +38,7 @@ test: setup browser-deps
 
 eval: index
 	$(VENV)/bin/plan-qa eval eval/questions.jsonl --json eval/report.json
+	$(VENV)/bin/plan-qa eval eval/heldout.jsonl --json eval/report-heldout.json
 
 bench: index
 	$(PY) bench/bench.py

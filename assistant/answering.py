@@ -331,6 +331,13 @@ class ExtractiveAnswerer:
         missing += [c for c in ([] if info.english else info.codes) if normalise(c) not in self._corpus]
         if missing:
             return self._refuse(info, related, f"规划中没有关于“{missing[0]}”的内容")
+        if info.ordinal is not None:
+            item = self._box_item(info)
+            if item is not None:
+                end = next((e for _, e in reversed([(x.start, x.end) for x in item.sentences])
+                            if e - item.start <= MAX_BODY + 80), item.sentences[0].end)  # a reply, not a page
+                return self._reply(info, clean(self.sources[item.doc_id][item.start:end]),
+                                   [citation(item, item.start, end, self.sources[item.doc_id])], item, related)
         cands = self._candidates(info, rq, self._scoped(info, hits))
         ok = [c for c in cands if not c.problems]
         blocked = [c for c in cands if c.problems]
@@ -392,6 +399,21 @@ class ExtractiveAnswerer:
             extra = [c for key, cs in self._by_section.items() for c in cs if inside(c) and c.id not in seen]
             scoped += [Hit(chunk=c, score=0.0) for c in extra]
         return scoped or hits
+
+    def _box_item(self, info: QueryInfo) -> Chunk | None:
+        """"重大基础设施项目专栏第一项是什么?": the N-th item of the 专栏 the question names (looked up
+        among all 专栏 titles, since retrieval ranks items, not boxes)."""
+        boxes: dict[tuple, list[Chunk]] = {}
+        for cs in self._by_section.values():
+            for c in cs:
+                if c.box:
+                    boxes.setdefault((c.doc_id, c.chapter, c.section, c.box), []).append(c)
+        if not boxes:
+            return None
+        members = max(boxes.values(), key=lambda ms: self._box_match(info, ms[0]))
+        if self._box_match(info, members[0]) < 0.5:
+            return None
+        return members[info.ordinal - 1] if info.ordinal and 0 < info.ordinal <= len(members) else None
 
     def _scope_leads(self, info: QueryInfo) -> list[Chunk]:
         """"第十章包括哪几个方面?": the lead phrases of the named chapter's (or 节's) paragraphs, when

@@ -43,6 +43,7 @@ def _number(s: str) -> int:
     return int(s) if s.isdigit() else cn_to_int(s)
 
 
+ORDINAL_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*[项条个]")
 QUESTION_WORD_RE = re.compile(r"哪|什么|多少|几|啥|怎")
 STOPWORDS = frozenset(
     """的 了 是 在 和 与 及 或 有 要 将 把 被 对 为 等 中 里 上 下 呢 吗 吧 啊 呀 嘛 么 那 那么 这 这个 那个 哪 哪些 哪个 哪几 几 多少
@@ -87,6 +88,7 @@ class QueryInfo(BaseModel):
     section: int | None = None
     intro: bool = False  # "第四章开篇…": the chapter's own text before its first 节
     period: str | None = None  # "future" (五年后) or "past" (前五年): a year relative to the plan
+    ordinal: int | None = None  # "专栏第一项是什么?": the N-th item of a 专栏
 
 
 def _scope(text: str) -> tuple[int | None, int | None]:
@@ -135,7 +137,7 @@ def years_in(text: str) -> list[int]:
 @lru_cache(maxsize=4096)
 def content_terms(text: str) -> tuple[str, ...]:
     # Years and "第七章" are constraints, checked separately; as words they would only add noise.
-    stripped = SCOPE_RE.sub(" ", CN_YEAR_RE.sub(" ", clean(text)))
+    stripped = ORDINAL_RE.sub(" ", SCOPE_RE.sub(" ", CN_YEAR_RE.sub(" ", clean(text))))
     words = [w.strip().lower() for w in jieba.cut_for_search(stripped)]
     return tuple(
         w for w in words
@@ -184,4 +186,5 @@ def analyse(question: str) -> QueryInfo:
         section=_scope(text)[1],
         intro=bool(re.search(r"开篇|开头|导语|总述", text)),
         period="future" if FUTURE_RE.search(lower) else "past" if PAST_RE.search(lower) else None,
+        ordinal=_number(m.group(1)) if (m := ORDINAL_RE.search(text)) else None,
     )

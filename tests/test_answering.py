@@ -77,3 +77,23 @@ def test_english_question_gets_chinese_figure(plan_assistant) -> None:
 def test_box_list_question(plan_assistant) -> None:
     a = plan_assistant.ask("就业创业重点项目专栏列了哪些项目?")
     assert a.found and all(s in normalise(a.answer) for s in ["返乡创业园", "高校毕业生就业创业三年行动计划"])
+
+
+def test_nth_item_of_a_named_box(plan_assistant) -> None:
+    a = plan_assistant.ask("重大基础设施项目专栏第一项是什么?")
+    assert a.found and "北广场" in a.answer and a.citations[0].box == "专栏:重大基础设施项目"
+
+
+def test_chapter_named_in_question_scopes_the_answer(plan_assistant) -> None:
+    a = plan_assistant.ask("第十章实施保障包括哪几个方面?")
+    assert a.found and all(c.chapter == 10 for c in a.citations)
+    assert "加强党的全面领导" in a.answer and "强化监督评估机制" in a.answer
+
+
+def test_year_switch_picks_the_clause_of_that_year(plan_assistant) -> None:
+    a = plan_assistant.ask("2035年呢?", ["2025年全区空气质量优良天数比率要稳定在多少?"])
+    assert a.found and "重污染天气" in a.answer
+
+
+def test_identifier_not_in_plan_is_refused(plan_assistant) -> None:
+    assert not plan_assistant.ask("城市轻轨S2线计划什么时候开工?").found
