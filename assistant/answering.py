@@ -96,8 +96,8 @@ def citation(chunk: Chunk, start: int, end: int, source: str) -> Citation:
 
 
 def numbers_supported(reply: str, quotes: Sequence[str]) -> bool:
-    """Every number stated in the reply occurs in one of its cited quotes."""
-    quoted = " ".join(normalise(q) for q in quotes)
+    """Every number stated in the reply occurs, as a whole number, in one of its cited quotes."""
+    quoted = {n for q in quotes for n in NUMBER_RE.findall(normalise(q))}
     return all(n in quoted for n in NUMBER_RE.findall(normalise(reply)))
 
 
@@ -122,8 +122,11 @@ class ExtractiveAnswerer:
         self.horizon_year = horizon_year or self._guess_horizon()
         self._section_year = self._section_years(chunks)
         self._by_section: dict[tuple, list[Chunk]] = {}
+        self._boxes: dict[tuple, list[Chunk]] = {}
         for c in chunks:
             self._by_section.setdefault((c.doc_id, c.chapter, c.section), []).append(c)
+            if c.box:
+                self._boxes.setdefault((c.doc_id, c.chapter, c.section, c.box), []).append(c)
 
     # ---------------------------------------------------------------- corpus statistics
 
@@ -321,7 +324,7 @@ class ExtractiveAnswerer:
             names.append(name[:24])
         return f"专栏「{chunk.box}」列出：" + "；".join(names) + "。"
 
-    def __call__(self, rq: RewrittenQuery, hits: Sequence[Hit], box_members: Callable[[Chunk], list[Chunk]]) -> Draft:
+    def __call__(self, rq: RewrittenQuery, hits: Sequence[Hit]) -> Draft:
         info = analyse(rq.query)
         if info.period and not info.years:
             # "五年后" is the plan's horizon year; "前五年" ends at the year before the plan starts.
@@ -358,7 +361,7 @@ class ExtractiveAnswerer:
             boxed = [c for c in ok if c.chunk.box]
             top_box = max(boxed, key=lambda c: (self._box_match(info, c.chunk), -c.rank), default=None)
             if top_box and self._box_match(info, top_box.chunk) >= max(0.4, best.lex):
-                members = box_members(top_box.chunk)
+                members = self._box_of(top_box.chunk)
                 body = self._box_list(top_box.chunk, members)
                 quotes = [citation(c, c.start, c.end, self.sources[c.doc_id]) for c in members]
                 return self._reply(info, body, quotes, top_box.chunk, related)
@@ -396,21 +399,19 @@ class ExtractiveAnswerer:
         scoped = [h for h in hits if inside(h.chunk)]
         if len(scoped) < 3:
             seen = {h.chunk.id for h in scoped}
-            extra = [c for key, cs in self._by_section.items() for c in cs if inside(c) and c.id not in seen]
+            extra = [c for cs in self._by_section.values() for c in cs if inside(c) and c.id not in seen]
             scoped += [Hit(chunk=c, score=0.0) for c in extra]
         return scoped or hits
+
+    def _box_of(self, chunk: Chunk) -> list[Chunk]:
+        return self._boxes.get((chunk.doc_id, chunk.chapter, chunk.section, chunk.box), [chunk])
 
     def _box_item(self, info: QueryInfo) -> Chunk | None:
         """"重大基础设施项目专栏第一项是什么?": the N-th item of the 专栏 the question names (looked up
         among all 专栏 titles, since retrieval ranks items, not boxes)."""
-        boxes: dict[tuple, list[Chunk]] = {}
-        for cs in self._by_section.values():
-            for c in cs:
-                if c.box:
-                    boxes.setdefault((c.doc_id, c.chapter, c.section, c.box), []).append(c)
-        if not boxes:
+        if not self._boxes:
             return None
-        members = max(boxes.values(), key=lambda ms: self._box_match(info, ms[0]))
+        members = max(self._boxes.values(), key=lambda ms: self._box_match(info, ms[0]))
         if self._box_match(info, members[0]) < 0.5:
             return None
         return members[info.ordinal - 1] if info.ordinal and 0 < info.ordinal <= len(members) else None
@@ -418,7 +419,7 @@ class ExtractiveAnswerer:
     def _scope_leads(self, info: QueryInfo) -> list[Chunk]:
         """"第十章包括哪几个方面?": the lead phrases of the named chapter's (or 节's) paragraphs, when
         its paragraphs are led that way and the list is short enough to be a reply."""
-        paras = [c for key, cs in self._by_section.items() for c in cs
+        paras = [c for cs in self._by_section.values() for c in cs
                  if c.chapter == info.chapter and not c.box and (info.section is None or c.section == info.section)]
         led = [c for c in paras if c.lead]
         if len(led) < 2 or len(led) < 0.6 * len(paras) or sum(len(c.lead or "") for c in led) > MAX_BODY:

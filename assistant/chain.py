@@ -5,7 +5,6 @@ The CLI and the web app both run exactly this chain (through PlanAssistant).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -14,7 +13,7 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 from .answering import ExtractiveAnswerer, SentenceScorer
 from .config import Settings
 from .followup import rewrite
-from .indexing import PlanIndex, prepare_text
+from .indexing import PlanIndex, passages
 from .models import Answer, Chunk, Document, Hit, Retrieved
 
 RETRIEVED_DEPTH = 24  # chunks looked at for the `retrieved` list (hit@5 needs 5 distinct sections)
@@ -24,22 +23,18 @@ def sentence_scorer(index: PlanIndex) -> SentenceScorer:
     """Cosine similarity of a query to every indexed sentence, from the vectors already in Chroma.
 
     The whole plan is ~900 sentence vectors (1.3 MB), so one matrix product beats a vector search.
+    Chroma ids are "<chunk id>#<n>" over `passages(chunk)`, which skips tiny fragments; n is mapped
+    back to the chunk's own sentence index through the passage's source offset.
     """
     got = index.vectorstore.get(include=["embeddings", "metadatas"])
-    by_text: dict[tuple[str, str], int] = {}
-    for c in index.chunks:
-        for i, s in enumerate(c.sentences):
-            by_text.setdefault((c.id, prepare_text(s.text)), i)
     keys, rows = [], []
-    for doc_id, meta, vec in zip(got["ids"], got["metadatas"], got["embeddings"]):
-        chunk_id = meta["chunk_id"]
-        n = int(doc_id.rsplit("#", 1)[1]) if "#" in doc_id else 0
-        chunk = index.chunk(chunk_id)
-        text = got_text(chunk, n)
-        keys.append((chunk_id, by_text.get((chunk_id, text), n)))
+    for vec_id, meta, vec in zip(got["ids"], got["metadatas"], got["embeddings"]):
+        chunk = index.chunk(meta["chunk_id"])
+        n = int(vec_id.rsplit("#", 1)[1]) if "#" in vec_id else 0
+        keys.append((chunk.id, _sentence_index(chunk, n)))
         rows.append(vec)
     matrix = np.asarray(rows, dtype=np.float32)
-    embed = lru_cache(maxsize=256)(index.embeddings.embed_query)
+    embed = lru_cache(maxsize=256)(index.embeddings.embed_query)  # repeated questions skip the model
 
     def score(query: str) -> dict[tuple[str, int], float]:
         sims = matrix @ np.asarray(embed(query), dtype=np.float32)
@@ -48,19 +43,11 @@ def sentence_scorer(index: PlanIndex) -> SentenceScorer:
     return score
 
 
-def got_text(chunk: Chunk, n: int) -> str:
-    from .indexing import passages
-
-    ps = passages(chunk)
-    return ps[n].text if n < len(ps) else ""
-
-
-def _box_members(chunks: list[Chunk]) -> Callable[[Chunk], list[Chunk]]:
-    boxes: dict[tuple, list[Chunk]] = {}
-    for c in chunks:
-        if c.box:
-            boxes.setdefault((c.doc_id, c.chapter, c.section, c.box), []).append(c)
-    return lambda c: boxes.get((c.doc_id, c.chapter, c.section, c.box), [c])
+def _sentence_index(chunk: Chunk, n: int) -> int:
+    kept = passages(chunk)
+    if n >= len(kept):
+        return n
+    return next((i for i, s in enumerate(chunk.sentences) if s.start == kept[n].start), n)
 
 
 def _retrieved(hits: list[Hit]) -> list[Retrieved]:
@@ -83,11 +70,10 @@ def build_chain(settings: Settings, index: PlanIndex, sources: dict[str, str], d
     """Input {"question": str, "history": [str]} → Answer (latency is measured by the caller)."""
     retriever = index.retriever()
     answerer = make_answerer(settings, index, sources, documents)
-    members = _box_members(index.chunks)
 
     def answer(x: dict) -> Answer:
         hits: list[Hit] = x["hits"]
-        draft = answerer(x["rq"], hits[: settings.top_k], members)
+        draft = answerer(x["rq"], hits[: settings.top_k])
         return Answer(
             question=x["question"],
             history=x.get("history", []),
