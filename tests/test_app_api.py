@@ -21,6 +21,7 @@ from assistant.config import Settings
 from assistant.corpus import document_text, load_corpus
 from assistant.service import PlanAssistant
 from assistant.ui import build_app, parse_target, render_reader, serve, stream_steps
+from support import free_port
 
 QUESTION = "2025年养老机构护理型床位占比?"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "", None}
@@ -41,18 +42,6 @@ def watch_outbound(event: str, args: tuple) -> None:
 sys.addaudithook(watch_outbound)  # hooks cannot be removed; WATCHING limits it to this module's servers
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def shared_assistant(request: pytest.FixtureRequest) -> PlanAssistant:
-    """conftest's session `plan_assistant` (one index per test run) when there is one, else a fresh load."""
-    try:
-        return request.getfixturevalue("plan_assistant")
-    except pytest.FixtureLookupError:
-        return PlanAssistant.load(Settings())
 
 
 def start(assistant: PlanAssistant, settings: Settings, feedback_path: Path) -> tuple[str, object]:
@@ -66,7 +55,7 @@ def start(assistant: PlanAssistant, settings: Settings, feedback_path: Path) -> 
 @pytest.fixture(scope="module")
 def assistant(request: pytest.FixtureRequest) -> Iterator[PlanAssistant]:
     WATCHING.set()  # from loading the models on (unless an earlier module did): the server must not reach out
-    yield shared_assistant(request)
+    yield request.getfixturevalue("plan_assistant")
     WATCHING.clear()
 
 

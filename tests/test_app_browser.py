@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from assistant.corpus import document_text, load_corpus
 from assistant.models import Answer, Citation, Document, section_path
 from assistant.service import PlanAssistant
 from assistant.ui import build_app, serve
+from support import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -53,18 +53,6 @@ REPLY_DONE_JS = """(before) => {
 # ---------------------------------------------------------------- servers
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def shared_assistant(request: pytest.FixtureRequest) -> PlanAssistant:
-    """conftest's session `plan_assistant` (one index per test run) when there is one, else a fresh load."""
-    try:
-        return request.getfixturevalue("plan_assistant")
-    except pytest.FixtureLookupError:
-        return PlanAssistant.load(Settings())
 
 
 @dataclass
@@ -106,7 +94,7 @@ class KnownAnswers:
 
 @pytest.fixture(scope="module")
 def real_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    assistant = shared_assistant(request)
+    assistant = request.getfixturevalue("plan_assistant")
     app = start(assistant, assistant.settings, tmp_path_factory.mktemp("real") / "feedback.jsonl")
     yield app
     app.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from assistant.indexing import (
     index_fingerprint,
     open_index,
 )
+from support import free_port
 
 TINY_PLAN = """测试区国民经济和社会发展第十四个五年规划纲要
 序 言
@@ -267,17 +267,12 @@ def test_cli_reports_a_bad_model_setting_in_one_line(tiny: Settings) -> None:
 # ---------------------------------------------------------------- Chroma server route
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `chroma run` on a free port, stopped after the module."""
     data = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
+    port = free_port()
     log = open(data / "server.log", "w")
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(data / "db"),
@@ -330,7 +325,7 @@ def test_chroma_server_build_reuse_and_stale_rebuild(chroma_server: str, tmp_pat
 
 
 def test_unreachable_server_is_one_clear_error(tmp_path: Path) -> None:
-    settings = _tiny_settings(tmp_path, chroma_url=f"http://127.0.0.1:{_free_port()}")
+    settings = _tiny_settings(tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(IndexUnavailable, match="cannot reach the Chroma server"):
         open_index(settings, progress=False)
 
