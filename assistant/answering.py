@@ -332,6 +332,8 @@ class ExtractiveAnswerer:
         related = [citation(h.chunk, h.chunk.start, h.chunk.end, self.sources[h.chunk.doc_id]) for h in hits[:3]]
         missing = [p for p in info.places if normalise(p) not in self._corpus]
         missing += [c for c in ([] if info.english else info.codes) if normalise(c) not in self._corpus]
+        # An indicator the plan never names ("城镇化率") cannot have a target in it.
+        missing += [m for m in info.metrics if normalise(m) not in self._corpus]
         if missing:
             return self._refuse(info, related, f"规划中没有关于“{missing[0]}”的内容")
         if info.ordinal is not None:

@@ -43,6 +43,7 @@ def _number(s: str) -> int:
     return int(s) if s.isdigit() else cn_to_int(s)
 
 
+METRIC_RE = re.compile(r"(率|额|量|数|值|比重|指数)$")
 ORDINAL_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*[项条个]")
 QUESTION_WORD_RE = re.compile(r"哪|什么|多少|几|啥|怎")
 STOPWORDS = frozenset(
@@ -84,6 +85,7 @@ class QueryInfo(BaseModel):
     english: bool = False
     units: list[str] = Field(default_factory=list)  # the evidence must state a quantity in one of these
     codes: list[str] = Field(default_factory=list)  # "S2", "5G": identifiers the evidence must contain
+    metrics: list[str] = Field(default_factory=list)  # "城镇化率", "医师数": named indicators
     chapter: int | None = None  # "第七章…": the question names where to look
     section: int | None = None
     intro: bool = False  # "第四章开篇…": the chapter's own text before its first 节
@@ -182,6 +184,7 @@ def analyse(question: str) -> QueryInfo:
         english=len(ENGLISH_RE.findall(text)) > len(text) * 0.3,
         units=_units(lower),
         codes=CODE_RE.findall(text),
+        metrics=[w for w in jieba.cut(text) if len(w) >= 3 and METRIC_RE.search(w)],
         chapter=_scope(text)[0],
         section=_scope(text)[1],
         intro=bool(re.search(r"开篇|开头|导语|总述", text)),

@@ -97,3 +97,8 @@ def test_year_switch_picks_the_clause_of_that_year(plan_assistant) -> None:
 
 def test_identifier_not_in_plan_is_refused(plan_assistant) -> None:
     assert not plan_assistant.ask("城市轻轨S2线计划什么时候开工?").found
+
+
+def test_indicator_the_plan_never_names_is_refused(plan_assistant) -> None:
+    a = plan_assistant.ask("海州区2025年常住人口城镇化率目标是多少?")
+    assert not a.found and "城镇化率" in a.answer
