@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pydantic import BaseModel, Field
+from pypinyin import lazy_pinyin
 
 from .followup import RewrittenQuery
 from .models import Chunk, Citation, Hit, chapter_label, section_label
@@ -60,6 +61,11 @@ class Candidate:
     @property
     def sentence(self):
         return self.chunk.sentences[self.index]
+
+
+@lru_cache(maxsize=4096)
+def _pinyin(text: str) -> str:
+    return "".join(lazy_pinyin(text)).lower()
 
 
 def _is_heading(sentence: str, lead: str | None) -> bool:
@@ -113,6 +119,8 @@ class ExtractiveAnswerer:
         self.sources = sources
         self.sentence_scorer = sentence_scorer
         self._contexts = {c.id: normalise(self._context(c)) for c in chunks}
+        # English questions name places and projects in pinyin ("Jinping Mountain" = 锦屏山).
+        self._pinyin = {cid: _pinyin(ctx) for cid, ctx in self._contexts.items()}
         self._n = len(chunks)
         self._corpus = normalise(" ".join(sources.values()))
         self._titles = normalise(" ".join(titles))
@@ -157,6 +165,21 @@ class ExtractiveAnswerer:
         return math.log((self._n + 1) / (df + 0.5))
 
     # ---------------------------------------------------------------- scoring
+
+    def _name_weights(self, info: QueryInfo) -> dict[str, float]:
+        """Pinyin names of an English question that the plan has, weighted by rarity."""
+        weights = {}
+        for name in info.names:
+            df = sum(1 for p in self._pinyin.values() if name in p)
+            if 0 < df <= 0.1 * self._n:  # "Haizhou" is everywhere and tells nothing
+                weights[name] = math.log((self._n + 1) / (df + 0.5))
+        return weights
+
+    def _pinyin_lexical(self, weights: dict[str, float], cand: Candidate) -> float:
+        sent = _pinyin(normalise(cand.sentence.text))
+        chunk = self._pinyin[cand.chunk.id]
+        got = sum(w if n in sent else 0.5 * w if n in chunk else 0.0 for n, w in weights.items())
+        return got / sum(weights.values())
 
     def _weights(self, info: QueryInfo, rq: RewrittenQuery) -> dict[str, float]:
         focus = {normalise(f) for f in rq.focus}
@@ -247,6 +270,7 @@ class ExtractiveAnswerer:
 
     def _candidates(self, info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit]) -> list[Candidate]:
         weights = self._weights(info, rq)
+        names = self._name_weights(info) if info.english else {}
         dense = self.sentence_scorer(rq.query) if self.sentence_scorer else {}
         cands = []
         for rank, hit in enumerate(hits):
@@ -254,7 +278,7 @@ class ExtractiveAnswerer:
                 if i == 0 and len(hit.chunk.sentences) > 1 and _is_heading(sent.text, hit.chunk.lead):
                     continue  # "优化营商投资环境。" heads its paragraph; it states nothing by itself
                 c = Candidate(chunk=hit.chunk, index=i, rank=rank)
-                c.lex = self._lexical(weights, c)
+                c.lex = self._pinyin_lexical(names, c) if names else self._lexical(weights, c)
                 c.dense = dense.get((hit.chunk.id, i), 0.0)
                 text = clean(sent.text)
                 focus = self._focus_window(text, weights)
@@ -275,7 +299,7 @@ class ExtractiveAnswerer:
                 floor = 0.70 if info.english else 0.78
                 dense_rel = min(max((c.dense - floor) / 0.12, 0.0), 1.0)
                 prior = 1.0 / (1.0 + rank)
-                lex_weight = 0.1 if info.english else 0.55
+                lex_weight = 0.1 if info.english and not names else 0.55
                 c.score = lex_weight * c.lex + 0.3 * dense_rel + 0.15 * prior + fit
                 for problem in (self._year_problem(info, c), self._constraint_problem(info, c), self._unit_problem(info, focus)):
                     if problem:

@@ -43,6 +43,7 @@ def _number(s: str) -> int:
     return int(s) if s.isdigit() else cn_to_int(s)
 
 
+NAME_WORD_RE = re.compile(r"\b[A-Z][a-z]+\b")  # "Jinping", "Nanhu": pinyin names in an English question
 METRIC_RE = re.compile(r"(率|额|量|数|值|比重|指数)$")
 ORDINAL_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*[项条个]")
 QUESTION_WORD_RE = re.compile(r"哪|什么|多少|几|啥|怎")
@@ -86,6 +87,7 @@ class QueryInfo(BaseModel):
     units: list[str] = Field(default_factory=list)  # the evidence must state a quantity in one of these
     codes: list[str] = Field(default_factory=list)  # "S2", "5G": identifiers the evidence must contain
     metrics: list[str] = Field(default_factory=list)  # "城镇化率", "医师数": named indicators
+    names: list[str] = Field(default_factory=list)  # English questions: romanised names ("jinping")
     chapter: int | None = None  # "第七章…": the question names where to look
     section: int | None = None
     intro: bool = False  # "第四章开篇…": the chapter's own text before its first 节
@@ -185,6 +187,7 @@ def analyse(question: str) -> QueryInfo:
         units=_units(lower),
         codes=CODE_RE.findall(text),
         metrics=[w for w in jieba.cut(text) if len(w) >= 3 and METRIC_RE.search(w)],
+        names=[w.lower() for w in NAME_WORD_RE.findall(text)[1:] + NAME_WORD_RE.findall(text)[:0] if len(w) >= 5],
         chapter=_scope(text)[0],
         section=_scope(text)[1],
         intro=bool(re.search(r"开篇|开头|导语|总述", text)),

@@ -102,3 +102,13 @@ def test_identifier_not_in_plan_is_refused(plan_assistant) -> None:
 def test_indicator_the_plan_never_names_is_refused(plan_assistant) -> None:
     a = plan_assistant.ask("海州区2025年常住人口城镇化率目标是多少?")
     assert not a.found and "城镇化率" in a.answer
+
+
+def test_english_pinyin_names_match_the_plan(plan_assistant) -> None:
+    from assistant.chain import make_answerer
+
+    answerer = make_answerer(plan_assistant.settings, plan_assistant.index, plan_assistant.sources,
+                             plan_assistant.documents)
+    info = analyse("Which projects are planned around Jinping Mountain and Yuedao?")
+    assert "jinping" in info.names
+    assert "jinping" in answerer._name_weights(info)  # 锦屏 stands in the plan; "Haizhou" would be too common
