@@ -318,17 +318,21 @@ class ExtractiveAnswerer:
         clauses = CLAUSE_RE.findall(text)
 
         total = sum(weights.values()) or 1.0
+        # A clause speaks of its own year, else of the last year named before it in the sentence:
+        # "到2025年,…80%以上,到2035年全面消除…" — the clauses after "到2035年" are the 2035 ones.
+        clause_years, current = [], []
+        for cl in clauses:
+            current = years_in(BASE_YEAR_RE.sub("", cl)) or current
+            clause_years.append(current)
 
-        def score(cl: str) -> float:
-            n = normalise(cl)
+        def score(i: int) -> float:
+            n = normalise(clauses[i])
             s = sum(w for t, w in weights.items() if t in n)
-            years = years_in(BASE_YEAR_RE.sub("", cl))
-            if info.years and years:
-                # "到2025年…80%以上,到2035年全面消除…": the clause of the year asked for.
-                s += 2 * total if set(years) & set(info.years) else -total
-            return s + (0.5 if info.wants_number and NUMBER_RE.search(cl) else 0.0)
+            if info.years and clause_years[i]:
+                s += total if set(clause_years[i]) & set(info.years) else -total
+            return s + (0.5 if info.wants_number and NUMBER_RE.search(clauses[i]) else 0.0)
 
-        best = max(range(len(clauses)), key=lambda i: score(clauses[i]))
+        best = max(range(len(clauses)), key=score)
         lo, hi = best, best + 1
         while hi < len(clauses) and len("".join(clauses[lo : hi + 1])) <= MAX_BODY and not NUMBER_RE.search(
             "".join(clauses[lo:hi])
