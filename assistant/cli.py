@@ -10,7 +10,7 @@ import typer
 
 from .config import get_settings
 from .corpus import load_corpus
-from .models import Document
+from .models import Document, chapter_label, section_label
 from .parsing import PlanParseError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="规划问答助手: ask the plan, get cited answers.")
@@ -70,9 +70,9 @@ def sections(
         n_box = sum(len(s["boxes"]) for c in t["chapters"] for s in c["sections"])
         typer.echo(f"《{t['title']}》 [{t['id']}]  {len(t['chapters'])} 章(含序言) · {n_sec} 节 · {n_box} 专栏")
         for c in t["chapters"]:
-            typer.echo("序言" if c["number"] == 0 else f"第{c['number']}章 {c['title']}")
+            typer.echo("序言" if c["number"] == 0 else f"{chapter_label(c['number'])} {c['title']}")
             for s in c["sections"]:
-                label = f"  第{s['number']}节 {s['title']}" if s["number"] is not None else "  (章首)"
+                label = f"  {section_label(s['number'])} {s['title']}" if s["number"] is not None else "  (章首)"
                 typer.echo(f"{label}  · {s['paragraphs']} 段")
                 for b in s["boxes"]:
                     typer.echo(f"      专栏: {b['title']} ({b['items']} 项)")
