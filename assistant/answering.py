@@ -268,8 +268,8 @@ class ExtractiveAnswerer:
         best = max(range(len(clauses)), key=scores.__getitem__)
         return text if scores[best] == 0 else "".join(clauses[best : best + 2])
 
-    def _candidates(self, info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit]) -> list[Candidate]:
-        weights = self._weights(info, rq)
+    def _candidates(self, info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit],
+                    weights: dict[str, float]) -> list[Candidate]:
         names = self._name_weights(info) if info.english else {}
         dense = self.sentence_scorer(rq.query) if self.sentence_scorer else {}
         cands = []
@@ -371,7 +371,8 @@ class ExtractiveAnswerer:
                             if e - item.start <= MAX_BODY + 80), item.sentences[0].end)  # a reply, not a page
                 return self._reply(info, clean(self.sources[item.doc_id][item.start:end]),
                                    [citation(item, item.start, end, self.sources[item.doc_id])], item, related)
-        cands = self._candidates(info, rq, self._scoped(info, hits))
+        weights = self._weights(info, rq)
+        cands = self._candidates(info, rq, self._scoped(info, hits), weights)
         ok = [c for c in cands if not c.problems]
         blocked = [c for c in cands if c.problems]
         dominated = (
@@ -384,7 +385,6 @@ class ExtractiveAnswerer:
         best = ok[0]
         if not self._confident(info, best):
             return self._refuse(info, related, None)
-        weights = self._weights(info, rq)
         source = self.sources[best.chunk.doc_id]
         if info.wants_list:
             # "专栏里列了哪些项目?": when a 专栏's own title carries the question, its items are the answer.

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.config import Settings  # noqa: E402
+from assistant.evaluation import gold_matches  # noqa: E402
 from assistant.indexing import PlanIndex, open_index  # noqa: E402
 from assistant.retrieval import distinct_sections  # noqa: E402
 
@@ -91,11 +92,7 @@ def measure_search(ctx: Context, rounds: int = 3) -> dict[str, Any]:
 
 
 def _gold_rank(sections: list[tuple[int, int | None]], gold: list[str]) -> int | None:
-    def match(found: tuple[int, int | None], g: str) -> bool:
-        chapter, _, section = g.partition(".")
-        return found[0] == int(chapter) and (not section or found[1] == int(section))
-
-    return next((i for i, s in enumerate(sections, 1) if any(match(s, g) for g in gold)), None)
+    return next((i for i, s in enumerate(sections, 1) if any(gold_matches(g, *s) for g in gold)), None)
 
 
 def measure_retrieval(ctx: Context, k: int = 20) -> dict[str, Any]:
