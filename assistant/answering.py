@@ -33,6 +33,9 @@ CLAUSE_RE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
 YEAR_IN_TEXT_RE = re.compile(r"(19|20)\d\d\s*年|二〇")
 # "是2015年的1.54倍", "较2015年增长": a comparison's base year is not the year a figure belongs to.
 BASE_YEAR_RE = re.compile(r"(是|较|比|与|同)\s*(19|20)\d\d\s*年(的|相比|增长|末|底)?")
+DEFINITION_RE = re.compile(r"[“\"]([^”\"]{1,12})[”\"]\s*[:：]")  # "“四基地”: …" defines 四基地
+SPECIFIC_IDF = 2.5  # a word rarer than this names a specific thing ("高铁"), not a generic one ("工程")
+QUOTED_SPAN_RE = re.compile(r"[“\"《「][^”\"》」]*[”\"》」]")
 NAME_RE = re.compile(r"[“《][^”》]{2,40}[”》]")
 TIME_LEAD_RE = re.compile(r"^(到|至|力争|预计|“?十四五”?期间|(19|20)\d\d\s*年)")
 MAX_BODY = 150  # characters of quoted text in a reply; the whole reply stays under 300
@@ -245,6 +248,17 @@ class ExtractiveAnswerer:
         return None
 
     @staticmethod
+    def _defines(info: QueryInfo, text: str) -> bool:
+        """The sentence defines ("“X”: …") a term the question names: quoted, or outside its quotes
+        ("“一心两带四基地”中的四基地是…" asks about 四基地, not 一心)."""
+        outside = QUOTED_SPAN_RE.sub(" ", info.text)
+        for m in DEFINITION_RE.finditer(text):
+            term = m.group(1)
+            if term in outside or term in info.quoted:
+                return True
+        return False
+
+    @staticmethod
     def _unit_problem(info: QueryInfo, text: str) -> str | None:
         """"多少张床位" needs a number of 张 in the evidence, "占比多少" a percentage."""
         if not info.units:
@@ -258,15 +272,24 @@ class ExtractiveAnswerer:
         return "所问的数量"
 
     @staticmethod
+    @staticmethod
+    def _asked(weights: dict[str, float], chunk: Chunk) -> dict[str, float]:
+        """Words of the question that name the section ("指导思想中要坚定实施什么战略?") locate the
+        evidence; the remaining words say which clause of it answers."""
+        titles = normalise(" ".join(filter(None, [chunk.section_title, chunk.chapter_title, chunk.box])))
+        asked = {t: w for t, w in weights.items() if t not in titles}
+        return asked if asked else weights
+
+    @staticmethod
     def _focus_window(text: str, weights: dict[str, float]) -> str:
-        """The clause that matches the question best, with the clause after it: a figure asked for must
-        stand there, not in an unrelated clause of the same sentence."""
+        """The clause that matches the question best, with its neighbours: a figure asked for must
+        stand there ("建成1000处晨晚练点,形成“一心百处千点”布局"), not in an unrelated clause."""
         clauses = CLAUSE_RE.findall(text)
         if len(clauses) <= 1:
             return text
         scores = [sum(w for t, w in weights.items() if t in normalise(cl)) for cl in clauses]
         best = max(range(len(clauses)), key=scores.__getitem__)
-        return text if scores[best] == 0 else "".join(clauses[best : best + 2])
+        return text if scores[best] == 0 else "".join(clauses[max(best - 1, 0) : best + 2])
 
     def _candidates(self, info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit],
                     weights: dict[str, float]) -> list[Candidate]:
@@ -291,10 +314,14 @@ class ExtractiveAnswerer:
                         c.problems.append("具体数字")
                 if info.wants_list:
                     fit += 0.1 if len(ENUM_RE.findall(text)) >= 2 else 0.0
+                    # "连徐、连淮扬镇等高铁": an enumeration that ends in the very thing asked for
+                    if any(w >= SPECIFIC_IDF and re.search(rf"、[^,，;；:：。]{{1,30}}等\s*{re.escape(t)}", text)
+                           for t, w in weights.items()):
+                        fit += 0.15
                 if info.wants_name:
                     fit += 0.1 if NAME_RE.search(text) else 0.0
-                if any(re.search(rf"[“\"]?{re.escape(q)}[”\"]?\s*[:：]", text) for q in info.quoted):
-                    fit += 0.3  # "“四基地”: …" defines the very term the question quotes
+                if self._defines(info, text):
+                    fit += 0.3  # "“四基地”: …" defines the very term the question asks about
                 # Cross-lingual similarities sit lower (~0.75 against ~0.88), so English gets its own scale.
                 floor = 0.70 if info.english else 0.78
                 dense_rel = min(max((c.dense - floor) / 0.12, 0.0), 1.0)
@@ -405,15 +432,16 @@ class ExtractiveAnswerer:
             # "总体目标是:" introduces the paragraphs that follow; their lead phrases are the list.
             body = self._following_leads(best)
             if body:
-                quotes = [citation(c, c.start, c.end, self.sources[c.doc_id]) for c in self._following(best)]
+                intro = citation(best.chunk, best.sentence.start, best.sentence.end, source)
+                quotes = [intro] + [citation(c, c.start, c.end, self.sources[c.doc_id]) for c in self._following(best)]
                 return self._reply(info, body, quotes, best.chunk, related)
         chosen = [best]
         partner = next((c for c in ok[1:] if c.chunk.id == best.chunk.id), None)
         if partner and partner.score >= 0.9 * best.score and abs(partner.index - best.index) == 1:
             chosen = sorted([best, partner], key=lambda c: c.index)
-        body = "".join(self._clauses(c.sentence.text, info, weights) for c in chosen)
+        body = "".join(self._clauses(c.sentence.text, info, self._asked(weights, c.chunk)) for c in chosen)
         if len(body) > MAX_BODY + 60:
-            body = self._clauses(best.sentence.text, info, weights)
+            body = self._clauses(best.sentence.text, info, self._asked(weights, best.chunk))
             chosen = [best]
         quotes = [citation(c.chunk, c.sentence.start, c.sentence.end, source) for c in chosen]
         return self._reply(info, body, quotes, best.chunk, related)

@@ -25,7 +25,7 @@ CN_YEAR_RE = re.compile(r"[二][〇零][〇零一二三四五六七八九]{2}")
 CODE_RE = re.compile(r"(?<![A-Za-z0-9.])(?:[A-Za-z]{1,3}\d{1,3}|\d{1,3}[A-Za-z]{1,2})(?![A-Za-z0-9])")
 QUOTED_RE = re.compile(r"[“\"《「]([^”\"》」]{2,30})[”\"》」]")
 
-LIST_CUES = re.compile(r"哪些|哪几|有几个|包括什么|包含什么|包括哪|都有什么|分别是|列出|列举|which (?:are|projects|ones)|what are|list")
+LIST_CUES = re.compile(r"哪些|哪几|哪[三四五六七八九十\d]+[个项类条方大]|几个方面|几方面|有几个|包括什么|包含什么|包括哪|都有什么|分别是|列出|列举|which (?:are|projects|ones)|what are|list")
 NUMBER_CUES = re.compile(
     r"多少|(?<!哪)几[个家所条座项名人万亿%年倍]|几成|比例|比重|占比|百分之|增速|增长率|率[是为达]?[多几]|达到多|目标值|规模|"
     r"how (?:many|much)|what (?:percentage|share|proportion|rate|number)|target|figure|percent|rate"
@@ -65,7 +65,7 @@ UNIT_GROUPS = [
     ("微克",), ("吨",), ("千瓦",), ("美元", "万美元", "亿美元"),
 ]
 UNIT_Q_RE = re.compile(r"(?:多少|(?<!哪)几)(美元|亿美元|万美元|亿(?!美元)|张|亩|岁|套|条|公里|千米|平方米|栋|幢|座|人次|人|名|户|钱|元|个|微克|吨|千瓦)")
-PERCENT_Q_RE = re.compile(r"百分之|几成|比例|比重|占比|百分比|percentage|share|proportion|percent")
+PERCENT_Q_RE = re.compile(r"百分之|几成|比例|比重|占比|百分比|率[^,，。?？]{0,4}(?:多少|几)|percentage|share|proportion|percent")
 
 
 # Relative periods staff say instead of years; the answerer maps them onto the plan's own horizon.
