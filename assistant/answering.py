@@ -19,7 +19,7 @@ from pypinyin import lazy_pinyin
 
 from .followup import RewrittenQuery
 from .models import Chunk, Citation, Hit, chapter_label, section_label
-from .query import QueryInfo, analyse, years_in
+from .query import QueryInfo, analyse, asked_units, years_in
 from .text import clean, normalise
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -28,6 +28,7 @@ QUANTITY_RE = re.compile(
     r"(?<![A-Za-z\d.])(?!(?:19|20)\d\d(?:\s*年|\s*[-—至到]))\d+(?:\.\d+)?(?!\s*[A-Za-z\d.])"
     r"|(?<![〇零])[一二两三四五六七八九十百千]+(?:个|家|倍|成|项|条|所|座|亿|万|大|类|张|年)|翻番|一半|全覆盖"
 )
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 ENUM_RE = re.compile(r"[、;；]")
 CLAUSE_RE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
 YEAR_IN_TEXT_RE = re.compile(r"(19|20)\d\d\s*年|二〇")
@@ -188,7 +189,9 @@ class ExtractiveAnswerer:
         focus = {normalise(f) for f in rq.focus}
         # In a follow-up the new words say what is asked; the previous question only frames it.
         other = 0.7 if focus else 1.0
-        return {normalise(t): self.idf(normalise(t)) * (2.0 if normalise(t) in focus else other) for t in info.terms}
+        # An English question's own words never occur in the plan; its glossary terms (query.py) do.
+        terms = [t for t in info.terms if CJK_RE.search(t)] if info.english else info.terms
+        return {normalise(t): self.idf(normalise(t)) * (2.0 if normalise(t) in focus else other) for t in terms}
 
     def _lexical(self, weights: dict[str, float], cand: Candidate) -> float:
         if not weights:
@@ -301,7 +304,10 @@ class ExtractiveAnswerer:
                 if i == 0 and len(hit.chunk.sentences) > 1 and _is_heading(sent.text, hit.chunk.lead):
                     continue  # "优化营商投资环境。" heads its paragraph; it states nothing by itself
                 c = Candidate(chunk=hit.chunk, index=i, rank=rank)
-                c.lex = self._pinyin_lexical(names, c) if names else self._lexical(weights, c)
+                if names and weights:
+                    c.lex = (self._pinyin_lexical(names, c) + self._lexical(weights, c)) / 2
+                else:
+                    c.lex = self._pinyin_lexical(names, c) if names else self._lexical(weights, c)
                 c.dense = dense.get((hit.chunk.id, i), 0.0)
                 text = clean(sent.text)
                 focus = self._focus_window(text, weights)
@@ -322,11 +328,9 @@ class ExtractiveAnswerer:
                     fit += 0.1 if NAME_RE.search(text) else 0.0
                 if self._defines(info, text):
                     fit += 0.3  # "“四基地”: …" defines the very term the question asks about
-                # Cross-lingual similarities sit lower (~0.75 against ~0.88), so English gets its own scale.
-                floor = 0.70 if info.english else 0.78
-                dense_rel = min(max((c.dense - floor) / 0.12, 0.0), 1.0)
+                dense_rel = min(max((c.dense - 0.78) / 0.12, 0.0), 1.0)
                 prior = 1.0 / (1.0 + rank)
-                lex_weight = 0.1 if info.english and not names else 0.55
+                lex_weight = 0.1 if info.english and not (names or weights) else 0.55
                 c.score = lex_weight * c.lex + 0.3 * dense_rel + 0.15 * prior + fit
                 for problem in (self._year_problem(info, c), self._constraint_problem(info, c), self._unit_problem(info, focus)):
                     if problem:
@@ -381,6 +385,8 @@ class ExtractiveAnswerer:
 
     def __call__(self, rq: RewrittenQuery, hits: Sequence[Hit]) -> Draft:
         info = analyse(rq.query)
+        if rq.asked is not None:
+            info.units = asked_units(rq.asked.lower())
         if info.period and not info.years:
             # "五年后" is the plan's horizon year; "前五年" ends at the year before the plan starts.
             info.years = [self.horizon_year if info.period == "future" else self.horizon_year - 5]

@@ -10,7 +10,8 @@ import re
 
 from pydantic import BaseModel, Field
 
-from .query import CN_YEAR_RE, UNIT_Q_RE, YEAR_RE, content_terms, expand_abbreviations, years_in
+from .query import (CN_YEAR_RE, NUMBER_CUES, UNIT_Q_RE, YEAR_RE, asked_units, content_terms, expand_abbreviations,
+                    years_in)
 
 _LEAD = re.compile(r"^\s*(那么|那|还有|另外|再问一下|再问|and then|and|what about|how about|what of)[\s,，、]*", re.I)
 _TAIL = re.compile(r"[\s,，]*(呢|的呢|又如何|怎么样|如何|情况|多少|是多少)?\s*[?？。!！]*\s*$")
@@ -21,6 +22,9 @@ _TIME_WORDS = re.compile(r"前五年|过去五年|这五年|十三五|十二五|
 class RewrittenQuery(BaseModel):
     query: str  # standalone question used for retrieval and answering
     focus: list[str] = Field(default_factory=list)  # words the follow-up itself contributed
+    # The follow-up's own words, when they say what kind of figure is wanted: the previous
+    # question's "what share" or "多少张" belonged to the previous metric.
+    asked: str | None = None
 
 
 def is_followup(question: str, history: list[str]) -> bool:
@@ -65,4 +69,8 @@ def _rewrite(question: str, history: list[str]) -> RewrittenQuery:
         previous = _YEAR_WORD.sub("", previous)
     # The old measure word belongs to the old metric ("多少幢" → "多少" when asking about 税收 next).
     previous = UNIT_Q_RE.sub("多少", previous)
-    return RewrittenQuery(query=f"{core} {previous}", focus=list(content_terms(core)))
+    core = expand_abbreviations(core)  # before the Chinese frame is added: an English core keeps its glossary terms
+    # A follow-up that says what kind of figure it wants ("the number of …") replaces the old
+    # question's kind ("what share …"); one that only names a new thing ("乡镇那边的呢?") keeps it.
+    asked = core if NUMBER_CUES.search(core.lower()) or asked_units(core.lower()) else None
+    return RewrittenQuery(query=f"{core} {previous}", focus=list(content_terms(core)), asked=asked)

@@ -28,7 +28,7 @@ QUOTED_RE = re.compile(r"[“\"《「]([^”\"》」]{2,30})[”\"》」]")
 LIST_CUES = re.compile(r"哪些|哪几|哪[三四五六七八九十\d]+[个项类条方大]|几个方面|几方面|有几个|包括什么|包含什么|包括哪|都有什么|分别是|列出|列举|which (?:are|projects|ones)|what are|list")
 NUMBER_CUES = re.compile(
     r"多少|(?<!哪)几[个家所条座项名人万亿%年倍]|几成|比例|比重|占比|百分之|增速|增长率|率[是为达]?[多几]|达到多|目标值|规模|"
-    r"how (?:many|much)|what (?:percentage|share|proportion|rate|number)|target|figure|percent|rate"
+    r"how (?:many|much)|number of|what (?:percentage|share|proportion|rate|number)|target|figure|percent|rate"
 )
 NAME_CUES = re.compile(r"叫什么|什么名|名字|名称|哪个|哪项|什么(?:工程|计划|行动|项目|模式|机制|办法|要求|经验|战略|品牌|清单|口号|方针)|which|what is the name|called")
 WHEN_CUES = re.compile(r"什么时候|何时|哪一年|哪年|哪几年|when|what year")
@@ -102,7 +102,7 @@ def _scope(text: str) -> tuple[int | None, int | None]:
     return _number(m.group(1)), _number(m.group(2)) if m.group(2) else None
 
 
-def _units(text: str) -> list[str]:
+def asked_units(text: str) -> list[str]:
     units: list[str] = []
     text = re.sub(r"(多少|几)个亿", r"\1亿", text)  # "多少个亿" asks for money, not a count
     for u in UNIT_Q_RE.findall(text):
@@ -114,20 +114,26 @@ def _units(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _glossary() -> list[tuple[re.Pattern[str], str]]:
+def _glossary() -> dict[str, list[tuple[re.Pattern[str], str]]]:
     data = json.loads((Path(__file__).with_name("glossary.json")).read_text(encoding="utf-8"))
-    pairs = sorted(((k, v) for k, v in data.items() if not k.startswith("_")), key=lambda kv: -len(kv[0]))
-    return [(re.compile(re.escape(k), re.I), v) for k, v in pairs]
+
+    def compile_(terms: dict[str, str], english: bool) -> list[tuple[re.Pattern[str], str]]:
+        # English keys match from a word start and may run on ("mechaniz" → mechanized, mechanization).
+        lead = r"(?<![A-Za-z])" if english else ""
+        return [(re.compile(lead + re.escape(k), re.I), v) for k, v in sorted(terms.items(), key=lambda kv: -len(kv[0]))]
+
+    return {"abbreviations": compile_(data["abbreviations"], False), "english": compile_(data["english"], True)}
 
 
 def expand_abbreviations(text: str) -> str:
     """"GDP" → "地区生产总值": the plan's own word, so BM25 and the term checks can match it."""
+    glossary = _glossary()
     if not re.search(r"[\u4e00-\u9fff]", text):
         # An English question keeps its words (the multilingual embedding reads them); the plan's
-        # own term is appended so that word matching has something to hold on to.
-        extra = [v for p, v in _glossary() if p.search(text)]
+        # own terms are appended so that word matching has something to hold on to.
+        extra = [v for p, v in glossary["abbreviations"] + glossary["english"] if p.search(text)]
         return " ".join([text, *dict.fromkeys(extra)])
-    for pattern, replacement in _glossary():
+    for pattern, replacement in glossary["abbreviations"]:
         text = pattern.sub(replacement, text)
     return text
 
@@ -184,7 +190,7 @@ def analyse(question: str) -> QueryInfo:
         wants_when=bool(WHEN_CUES.search(lower)),
         wants_name=bool(NAME_CUES.search(lower)),
         english=len(ENGLISH_RE.findall(text)) > len(text) * 0.3,
-        units=_units(lower),
+        units=asked_units(lower),
         codes=CODE_RE.findall(text),
         metrics=[w for w in jieba.cut(text) if len(w) >= 3 and METRIC_RE.search(w)],
         names=[w.lower() for w in NAME_WORD_RE.findall(text)[1:] + NAME_WORD_RE.findall(text)[:0] if len(w) >= 5],
