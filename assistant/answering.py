@@ -236,12 +236,17 @@ class ExtractiveAnswerer:
         return years
 
     def _constraint_problem(self, info: QueryInfo, cand: Candidate) -> str | None:
-        """A place the question names must be the plan's own district or be named in the evidence."""
+        """A code, a counted thing or a place the question names must be named in the evidence (a place
+        may also be the plan's own district)."""
         ctx = self._contexts[cand.chunk.id]
         if not info.english:
             for code in info.codes:  # "轻轨S2线" is not "轻轨S1": a code is matched exactly
                 if normalise(code) not in ctx:
                     return code
+        for thing in info.counted:  # "多少个5G基站" is answered by a count of 基站, not of 智能车间
+            # (a generic word such as 园区 is often paraphrased: "电商园区" for "电商产业园")
+            if self.idf(normalise(thing)) >= SPECIFIC_IDF and normalise(thing) not in ctx:
+                return thing
         for name in info.places:
             n = normalise(name)
             if n in self._home or (n in self._titles and any(h in normalise(info.text) for h in self._home)):
@@ -395,6 +400,8 @@ class ExtractiveAnswerer:
         missing += [c for c in ([] if info.english else info.codes) if normalise(c) not in self._corpus]
         # An indicator the plan never names ("城镇化率") cannot have a target in it.
         missing += [m for m in info.metrics if normalise(m) not in self._corpus]
+        # Nor can it count a thing it never names ("多少个5G基站").
+        missing += [w for w in info.counted if normalise(w) not in self._corpus]
         if missing:
             return self._refuse(info, related, f"规划中没有关于“{missing[0]}”的内容")
         if info.ordinal is not None:
@@ -517,8 +524,9 @@ class ExtractiveAnswerer:
         """Is the best evidence about what was asked? Some shared words, and either many of them or a
         sentence embedding close to the question (colloquial wording shares few words but means the same).
         Thresholds set on the known-answer set's score distribution; see eval/baseline.json."""
-        if info.english:
-            return best.dense >= 0.74 or best.lex >= 0.5
+        if info.english and not any(CJK_RE.search(t) for t in info.terms):
+            return best.dense >= 0.74 or best.lex >= 0.5  # no glossary term: only the embedding can judge
+        # An English question with the plan's own terms from the glossary is judged as a Chinese one.
         return best.lex >= 0.1 and (best.lex >= 0.3 or best.dense >= 0.885)
 
     def _reply(self, info: QueryInfo, body: str, quotes: list[Citation], chunk: Chunk, related: list[Citation]) -> Draft:

@@ -45,6 +45,8 @@ def _number(s: str) -> int:
 
 NAME_WORD_RE = re.compile(r"\b[A-Z][a-z]+\b")  # "Jinping", "Nanhu": pinyin names in an English question
 METRIC_RE = re.compile(r"(率|额|量|数|值|比重|指数)$")
+# "建设多少个5G基站?": the thing counted follows the question word and its measure word.
+COUNTED_RE = re.compile(r"(?:多少|(?<!哪)几)[个家所条座项处名张套台辆栋幢亩]([\u4e00-\u9fffA-Za-z\d]{2,12})\s*(?:[?？。,，!！]|$)")
 ORDINAL_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*[项条个]")
 QUESTION_WORD_RE = re.compile(r"哪|什么|多少|几|啥|怎")
 STOPWORDS = frozenset(
@@ -53,7 +55,9 @@ STOPWORDS = frozenset(
     说 讲 问 给 到 达到 目标 计划 要求 情况 方面 具体 主要 相关 关于 一个 一些 个 家 项 年 时候 时 候 之 其 所 以 而 并 也 还 都 又
     ? ? , , 。 ! ! 、 : : ; ; “ ” " ' ( ) （ ） 《 》 - — … · 多 少 占 达 啥 咋 吗 么 啦 呗 哈 嗯 呃 怎么样 到底 一共 总共 分别 哪儿
     哪里 the a an of to in on for is are was be by what which how many much does do did will and or with at as from that this it its
-    plan district haizhou 2025 2020 2035 year target 专栏 列 列了 列出 包括 包含 里面 这块 那块 点名""".split()
+    plan district haizhou 2025 2020 2035 year target 专栏 列 列了 列出 包括 包含 里面 这块 那块 点名
+    搞 弄 打算 想 准备 当初 最后 要是 得 谁 那边 这边 这里 那里 咱 咱区 本区 区里 大概 大约 差不多 究竟 一般 通常 已经 这些 那些
+    个个 东西 样子 啥样 咋样 怎么弄 尽量 能够 应该 需要 是啥 叫啥 看看 想知道 知道 告诉""".split()
 )
 
 
@@ -87,6 +91,7 @@ class QueryInfo(BaseModel):
     units: list[str] = Field(default_factory=list)  # the evidence must state a quantity in one of these
     codes: list[str] = Field(default_factory=list)  # "S2", "5G": identifiers the evidence must contain
     metrics: list[str] = Field(default_factory=list)  # "城镇化率", "医师数": named indicators
+    counted: list[str] = Field(default_factory=list)  # "多少个5G基站" → 基站, the thing counted
     names: list[str] = Field(default_factory=list)  # English questions: romanised names ("jinping")
     chapter: int | None = None  # "第七章…": the question names where to look
     section: int | None = None
@@ -122,20 +127,22 @@ def _glossary() -> dict[str, list[tuple[re.Pattern[str], str]]]:
         lead = r"(?<![A-Za-z])" if english else ""
         return [(re.compile(lead + re.escape(k), re.I), v) for k, v in sorted(terms.items(), key=lambda kv: -len(kv[0]))]
 
-    return {"abbreviations": compile_(data["abbreviations"], False), "english": compile_(data["english"], True)}
+    return {name: compile_(data[name], name == "english") for name in ("abbreviations", "colloquial", "english")}
 
 
 def expand_abbreviations(text: str) -> str:
-    """"GDP" → "地区生产总值": the plan's own word, so BM25 and the term checks can match it."""
+    """"GDP" → "地区生产总值", "写字楼" → "楼宇": the plan's own word, so BM25 and the term checks can match it."""
     glossary = _glossary()
     if not re.search(r"[\u4e00-\u9fff]", text):
         # An English question keeps its words (the multilingual embedding reads them); the plan's
         # own terms are appended so that word matching has something to hold on to.
         extra = [v for p, v in glossary["abbreviations"] + glossary["english"] if p.search(text)]
         return " ".join([text, *dict.fromkeys(extra)])
-    for pattern, replacement in glossary["abbreviations"]:
-        text = pattern.sub(replacement, text)
-    return text
+    # One pass over all keys, longest first, so that "留守娃" is not also read as "娃".
+    pairs = sorted(glossary["abbreviations"] + glossary["colloquial"], key=lambda pv: -len(pv[0].pattern))
+    combined = re.compile("|".join(p.pattern for p, _ in pairs), re.I)
+    lookup = {p.pattern.lower(): v for p, v in pairs}
+    return combined.sub(lambda m: lookup[re.escape(m.group()).lower()], text)
 
 
 def years_in(text: str) -> list[int]:
@@ -175,6 +182,12 @@ def _places(text: str) -> list[str]:
     return places
 
 
+def _head(phrase: str) -> str:
+    """The head noun of a Chinese noun phrase is its last word ("带海州味儿的文艺精品" → 精品)."""
+    words = [w for w in jieba.cut(phrase) if w.strip()]
+    return words[-1] if words and len(words[-1]) >= 2 else ""
+
+
 def analyse(question: str) -> QueryInfo:
     text = clean(question)
     places = _places(text)
@@ -193,6 +206,7 @@ def analyse(question: str) -> QueryInfo:
         units=asked_units(lower),
         codes=CODE_RE.findall(text),
         metrics=[w for w in jieba.cut(text) if len(w) >= 3 and METRIC_RE.search(w)],
+        counted=[_head(m.group(1)) for m in COUNTED_RE.finditer(text) if _head(m.group(1))],
         names=[w.lower() for w in NAME_WORD_RE.findall(text)[1:] + NAME_WORD_RE.findall(text)[:0] if len(w) >= 5],
         chapter=_scope(text)[0],
         section=_scope(text)[1],
