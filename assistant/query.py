@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from functools import lru_cache
 
@@ -118,31 +119,36 @@ def asked_units(text: str) -> list[str]:
     return list(dict.fromkeys(units))
 
 
+@dataclass(frozen=True)
+class Glossary:
+    """glossary.json, compiled: what replaces words in a Chinese question, what an English one appends."""
+
+    replace: dict[str, str]  # lower-cased key → the plan's word ("gdp" → 地区生产总值, 写字楼 → 楼宇)
+    replace_re: re.Pattern[str]  # all keys, longest first, so that "留守娃" is not also read as "娃"
+    english: list[tuple[re.Pattern[str], str]]
+
+
 @lru_cache(maxsize=1)
-def _glossary() -> dict[str, list[tuple[re.Pattern[str], str]]]:
+def glossary() -> Glossary:
     data = json.loads((Path(__file__).with_name("glossary.json")).read_text(encoding="utf-8"))
-
-    def compile_(terms: dict[str, str], english: bool) -> list[tuple[re.Pattern[str], str]]:
-        # English keys match from a word start and may run on ("mechaniz" → mechanized, mechanization).
-        lead = r"(?<![A-Za-z])" if english else ""
-        return [(re.compile(lead + re.escape(k), re.I), v) for k, v in sorted(terms.items(), key=lambda kv: -len(kv[0]))]
-
-    return {name: compile_(data[name], name == "english") for name in ("abbreviations", "colloquial", "english")}
+    replace = {k.lower(): v for k, v in {**data["abbreviations"], **data["colloquial"]}.items()}
+    keys = sorted(replace, key=len, reverse=True)
+    # English keys are whole words, plural or past forms included ("park" is not "parking").
+    english = [(re.compile(rf"(?<![A-Za-z]){re.escape(k)}(?:s|es|ed|d)?(?![A-Za-z])", re.I), v)
+               for k, v in data["english"].items()]
+    return Glossary(replace=replace, replace_re=re.compile("|".join(map(re.escape, keys)), re.I), english=english)
 
 
 def expand_abbreviations(text: str) -> str:
     """"GDP" → "地区生产总值", "写字楼" → "楼宇": the plan's own word, so BM25 and the term checks can match it."""
-    glossary = _glossary()
+    g = glossary()
     if not re.search(r"[\u4e00-\u9fff]", text):
         # An English question keeps its words (the multilingual embedding reads them); the plan's
         # own terms are appended so that word matching has something to hold on to.
-        extra = [v for p, v in glossary["abbreviations"] + glossary["english"] if p.search(text)]
+        extra = [g.replace[m.group().lower()] for m in g.replace_re.finditer(text)]
+        extra += [v for pattern, v in g.english if pattern.search(text)]
         return " ".join([text, *dict.fromkeys(extra)])
-    # One pass over all keys, longest first, so that "留守娃" is not also read as "娃".
-    pairs = sorted(glossary["abbreviations"] + glossary["colloquial"], key=lambda pv: -len(pv[0].pattern))
-    combined = re.compile("|".join(p.pattern for p, _ in pairs), re.I)
-    lookup = {p.pattern.lower(): v for p, v in pairs}
-    return combined.sub(lambda m: lookup[re.escape(m.group()).lower()], text)
+    return g.replace_re.sub(lambda m: g.replace[m.group().lower()], text)
 
 
 def years_in(text: str) -> list[int]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from assistant.answering import numbers_supported
+from assistant.config import ROOT
 from assistant.followup import is_followup, rewrite
-from assistant.query import analyse
+from assistant.query import analyse, expand_abbreviations
 from assistant.text import normalise
 
 
@@ -112,3 +114,41 @@ def test_english_pinyin_names_match_the_plan(plan_assistant) -> None:
     info = analyse("Which projects are planned around Jinping Mountain and Yuedao?")
     assert "jinping" in info.names
     assert "jinping" in answerer._name_weights(info)  # 锦屏 stands in the plan; "Haizhou" would be too common
+
+
+def test_query_vocabulary_maps_everyday_and_english_words() -> None:
+    assert "楼宇" in expand_abbreviations("写字楼有多少栋?") and "写字楼" not in expand_abbreviations("写字楼有多少栋?")
+    english = expand_abbreviations("What life expectancy is targeted?")
+    assert english.startswith("What life expectancy") and "预期寿命" in english
+    assert "park" not in expand_abbreviations("停车场") and "公园" not in expand_abbreviations("parking lots")
+
+
+def test_colloquial_keys_are_not_the_plans_own_words() -> None:
+    """A word the plan itself uses means what the plan means by it: it must never be rewritten."""
+    text = normalise((ROOT / "corpus" / "haizhou-14th-five-year-plan.txt").read_text(encoding="utf-8"))
+    glossary = json.loads((ROOT / "assistant" / "glossary.json").read_text(encoding="utf-8"))
+    assert [k for k in glossary["colloquial"] if normalise(k) in text] == []
+
+
+def test_answer_kind_cues() -> None:
+    assert analyse("居家养老服务中心建成率要到多少?").units == ["%"]
+    assert analyse("总体目标分哪五个方面?").wants_list and not analyse("哪两个").wants_list
+    assert analyse("要建成多少个5G基站?").counted == ["基站"]
+
+
+def test_counted_thing_must_be_in_the_evidence(plan_assistant) -> None:
+    # The plan speaks of building 5G 基站 but never says how many.
+    assert not plan_assistant.ask("到2025年全区要建成多少个5G基站?").found
+
+
+def test_english_followup_with_its_own_kind(plan_assistant) -> None:
+    rq = rewrite("And the number of 4-star institutions?", ["What share of elderly care beds should be nursing beds by 2025?"])
+    assert rq.asked is not None and "4星级" in rq.query
+    a = plan_assistant.ask("And the number of 4-star institutions?",
+                           ["What share of elderly care beds should be nursing beds by 2025?"])
+    assert a.found and "12家" in normalise(a.answer)
+
+
+def test_definition_of_the_term_asked_about(plan_assistant) -> None:
+    a = plan_assistant.ask("“一心两带四基地”里的两带指的是什么?")
+    assert a.found and "两带" in a.answer and ("物流产业带" in a.answer or "都市农业产业带" in a.answer)
