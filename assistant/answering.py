@@ -37,6 +37,7 @@ BASE_YEAR_RE = re.compile(r"(是|较|比|与|同)\s*(19|20)\d\d\s*年(的|相比
 DEFINITION_RE = re.compile(r"[“\"]([^”\"]{1,12})[”\"]\s*[:：]")  # "“四基地”: …" defines 四基地
 SPECIFIC_IDF = 2.5  # a word rarer than this names a specific thing ("高铁"), not a generic one ("工程")
 QUOTED_SPAN_RE = re.compile(r"[“\"《「][^”\"》」]*[”\"》」]")
+TITLE_RE = re.compile(r"《[^》]*》")
 NAME_RE = re.compile(r"[“《][^”》]{2,40}[”》]")
 TIME_LEAD_RE = re.compile(r"^(到|至|力争|预计|“?十四五”?期间|(19|20)\d\d\s*年)")
 MAX_BODY = 150  # characters of quoted text in a reply; the whole reply stays under 300
@@ -65,6 +66,12 @@ class Candidate:
     @property
     def sentence(self):
         return self.chunk.sentences[self.index]
+
+
+def stated_years(text: str) -> list[int]:
+    """Years a figure belongs to: not a comparison's base year ("是2015年的1.54倍"), nor the year in a
+    document's name ("《健康海州2030行动规划》")."""
+    return years_in(BASE_YEAR_RE.sub("", TITLE_RE.sub("", text)))
 
 
 @lru_cache(maxsize=4096)
@@ -191,6 +198,8 @@ class ExtractiveAnswerer:
         other = 0.7 if focus else 1.0
         # An English question's own words never occur in the plan; its glossary terms (query.py) do.
         terms = [t for t in info.terms if CJK_RE.search(t)] if info.english else info.terms
+        # "海州区" is what the whole plan is about: in a question it locates nothing.
+        terms = [t for t in terms if not any(normalise(t) in h for h in self._home)]
         return {normalise(t): self.idf(normalise(t)) * (2.0 if normalise(t) in focus else other) for t in terms}
 
     def _lexical(self, weights: dict[str, float], cand: Candidate) -> float:
@@ -228,7 +237,7 @@ class ExtractiveAnswerer:
 
     def _years_of(self, text: str) -> list[int]:
         """Years a text speaks of; "“十四五”期间" is the plan's horizon, "“十三五”" the five years before."""
-        years = years_in(BASE_YEAR_RE.sub("", text))
+        years = stated_years(text)
         if not years and "十四五" in text:
             years = [self.horizon_year]
         elif not years and "十三五" in text:
@@ -325,8 +334,8 @@ class ExtractiveAnswerer:
                         c.problems.append("具体数字")
                 if info.wants_list:
                     fit += 0.1 if len(ENUM_RE.findall(text)) >= 2 else 0.0
-                    # "连徐、连淮扬镇等高铁": an enumeration that ends in the very thing asked for
-                    if any(w >= SPECIFIC_IDF and re.search(rf"、[^,，;；:：。]{{1,30}}等\s*{re.escape(t)}", text)
+                    # "连徐、连淮扬镇等高铁", "…、以商招商等多种招商途径": an enumeration of the very thing asked for
+                    if any(w >= SPECIFIC_IDF and re.search(rf"、[^,，;；:：。]{{1,30}}等[^,，;；:：。、]{{0,4}}{re.escape(t)}", text)
                            for t, w in weights.items()):
                         fit += 0.15
                 if info.wants_name:
@@ -358,7 +367,7 @@ class ExtractiveAnswerer:
         # "到2025年,…80%以上,到2035年全面消除…" — the clauses after "到2035年" are the 2035 ones.
         clause_years, current = [], []
         for cl in clauses:
-            current = years_in(BASE_YEAR_RE.sub("", cl)) or current
+            current = stated_years(cl) or current
             clause_years.append(current)
 
         def score(i: int) -> float:

@@ -188,6 +188,23 @@ def _places(text: str) -> list[str]:
     return places
 
 
+def _metrics(text: str) -> list[str]:
+    """Named indicators: "城镇化率", and with the word before it, "森林覆盖率" (the plan may have
+    覆盖率 of other things only)."""
+    words = [w for w in jieba.cut(text) if w.strip()]
+    found = []
+    for i, w in enumerate(words):
+        if len(w) < 2 or not METRIC_RE.search(w):
+            continue
+        if len(w) >= 3:
+            found.append(w)
+        before = words[i - 1] if i else ""
+        # Only for a rate: before 比重 or 额 usually stands the base or a time ("占地区生产总值比重").
+        if w.endswith("率") and len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before not in STOPWORDS:
+            found.append(before + w)
+    return found
+
+
 def _head(phrase: str) -> str:
     """The head noun of a Chinese noun phrase is its last word ("带海州味儿的文艺精品" → 精品)."""
     words = [w for w in jieba.cut(phrase) if w.strip()]
@@ -211,7 +228,7 @@ def analyse(question: str) -> QueryInfo:
         english=len(ENGLISH_RE.findall(text)) > len(text) * 0.3,
         units=asked_units(lower),
         codes=CODE_RE.findall(text),
-        metrics=[w for w in jieba.cut(text) if len(w) >= 3 and METRIC_RE.search(w)],
+        metrics=_metrics(text),
         counted=[_head(m.group(1)) for m in COUNTED_RE.finditer(text) if _head(m.group(1))],
         names=[w.lower() for w in NAME_WORD_RE.findall(text)[1:] + NAME_WORD_RE.findall(text)[:0] if len(w) >= 5],
         chapter=_scope(text)[0],
