@@ -40,6 +40,7 @@ QUOTED_SPAN_RE = re.compile(r"[“\"《「][^”\"》」]*[”\"》」]")
 TITLE_RE = re.compile(r"《[^》]*》")
 NAME_RE = re.compile(r"[“《][^”》]{2,40}[”》]")
 TIME_LEAD_RE = re.compile(r"^(到|至|力争|预计|“?十四五”?期间|(19|20)\d\d\s*年)")
+NEAR_TIE = 0.95  # a runner-up this close to the best sentence is shown with it
 MAX_BODY = 150  # characters of quoted text in a reply; the whole reply stays under 300
 
 # A sentence scorer maps a query to cosine similarities for (chunk id, sentence index) pairs.
@@ -459,14 +460,23 @@ class ExtractiveAnswerer:
                 return self._reply(info, body, quotes, best.chunk, related)
         chosen = [best]
         partner = next((c for c in ok[1:] if c.chunk.id == best.chunk.id), None)
+        runner_up = ok[1] if len(ok) > 1 else None
         if partner and partner.score >= 0.9 * best.score and abs(partner.index - best.index) == 1:
             chosen = sorted([best, partner], key=lambda c: c.index)
+        elif (runner_up and runner_up.score >= NEAR_TIE * best.score and self._same_section(runner_up, best)
+              and normalise(runner_up.sentence.text) != normalise(best.sentence.text)):
+            # Two sentences of one section score alike: the reader gets both rather than our coin toss.
+            chosen = sorted([best, runner_up], key=lambda c: c.sentence.start)
         body = "".join(self._clauses(c.sentence.text, info, self._asked(weights, c.chunk)) for c in chosen)
         if len(body) > MAX_BODY + 60:
             body = self._clauses(best.sentence.text, info, self._asked(weights, best.chunk))
             chosen = [best]
         quotes = [citation(c.chunk, c.sentence.start, c.sentence.end, source) for c in chosen]
         return self._reply(info, body, quotes, best.chunk, related)
+
+    @staticmethod
+    def _same_section(a: Candidate, b: Candidate) -> bool:
+        return (a.chunk.doc_id, a.chunk.chapter, a.chunk.section) == (b.chunk.doc_id, b.chunk.chapter, b.chunk.section)
 
     def _scoped(self, info: QueryInfo, hits: Sequence[Hit]) -> Sequence[Hit]:
         """"第十章…有哪几个方面?": only that chapter (or 节) can answer; retrieval may have missed it."""
