@@ -36,9 +36,10 @@ run: index
 test: setup browser-deps
 	$(VENV)/bin/pytest
 
+# The project's own set, then the sets written apart from tuning (eval/baseline.json says how each was used).
 eval: index
-	$(VENV)/bin/plan-qa eval eval/questions.jsonl --json eval/report.json
-	$(VENV)/bin/plan-qa eval eval/heldout.jsonl --json eval/report-heldout.json
+	for set in questions heldout fresh unseen; do \
+	  $(VENV)/bin/plan-qa eval eval/$$set.jsonl --json eval/report-$$set.json || exit 1; done
 
 bench: index
 	$(PY) bench/bench.py

@@ -14,9 +14,14 @@ from assistant.parsing import parse_file
 from assistant.text import normalise
 
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
-HELDOUT = ROOT / "eval" / "heldout.jsonl"  # written apart from the pipeline's tuning: a generalisation check
+# Written by others, apart from the pipeline's tuning (eval/baseline.json says how each was used).
+OTHER_SETS = [ROOT / "eval" / name for name in ("heldout.jsonl", "fresh.jsonl", "unseen.jsonl")]
+ALL_SETS = [QUESTIONS, *OTHER_SETS]
 BASELINE = ROOT / "eval" / "baseline.json"
 TOLERANCE = 0.03  # run-to-run noise is zero (deterministic), this only absorbs tiny legitimate shifts
+# The product's targets on the project's own set (issue 4).
+TARGETS = {"answer_accuracy": 0.95, "citation_accuracy": 0.95, "refusal_accuracy": 0.90, "followup_accuracy": 0.90,
+           "english": 0.90}
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +53,7 @@ def test_question_file_shape(items: list[EvalItem]) -> None:
     assert sum(i.kind == "english" for i in items) >= 10
 
 
-@pytest.mark.parametrize("path", [QUESTIONS, HELDOUT], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_SETS, ids=lambda p: p.name)
 def test_expected_strings_stand_in_gold_sections(path: Path) -> None:
     texts = _section_texts()
     for item in load_items(path):
@@ -83,10 +88,11 @@ def test_scoring_rules() -> None:
     assert not answer_correct(item, ok.model_copy(update={"answer": "60%" + "字" * 300}))
 
 
-@pytest.mark.parametrize("path", [QUESTIONS, HELDOUT], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_SETS, ids=lambda p: p.name)
 def test_full_eval_regression(path: Path, plan_assistant, tmp_path: Path) -> None:
     """Runs every question through the real chain and fails if any headline figure drops below the
-    committed baseline. The report is printed (pytest -s, or in the failure output)."""
+    committed baseline, or, on the project's own set, below the product's targets. The report is
+    printed (pytest -s, or in the failure output)."""
     report = evaluate(load_items(path), plan_assistant.ask)
     write_report(report, tmp_path / "report.json")
     summary = report["summary"]
@@ -96,3 +102,6 @@ def test_full_eval_regression(path: Path, plan_assistant, tmp_path: Path) -> Non
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))[path.name]["summary"]
     for key in ("answer_accuracy", "citation_accuracy", "refusal_accuracy", "followup_accuracy", "hit_at_1", "hit_at_5"):
         assert summary[key] >= baseline[key] - TOLERANCE, f"{key}: {summary[key]} < baseline {baseline[key]}"
+    if path == QUESTIONS:
+        figures = {**summary, "english": summary["by_kind"]["english"]["answer_accuracy"]}
+        assert {k: figures[k] for k in TARGETS if figures[k] < TARGETS[k]} == {}, "below the targets"
