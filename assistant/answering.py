@@ -290,7 +290,6 @@ class ExtractiveAnswerer:
         return "所问的数量"
 
     @staticmethod
-    @staticmethod
     def _asked(weights: dict[str, float], chunk: Chunk) -> dict[str, float]:
         """Words of the question that name the section ("指导思想中要坚定实施什么战略?") locate the
         evidence; the remaining words say which clause of it answers."""

@@ -109,6 +109,7 @@ def _scope(text: str) -> tuple[int | None, int | None]:
 
 
 def asked_units(text: str) -> list[str]:
+    """The measure words a question asks its figure in ("多少张" → 张, "占比" → %), with the plan's alternatives."""
     units: list[str] = []
     text = re.sub(r"(多少|几)个亿", r"\1亿", text)  # "多少个亿" asks for money, not a count
     for u in UNIT_Q_RE.findall(text):
