@@ -26,13 +26,21 @@ CN_YEAR_RE = re.compile(r"[二][〇零][〇零一二三四五六七八九]{2}")
 CODE_RE = re.compile(r"(?<![A-Za-z0-9.])(?:[A-Za-z]{1,3}\d{1,3}|\d{1,3}[A-Za-z]{1,2})(?![A-Za-z0-9])")
 QUOTED_RE = re.compile(r"[“\"《「]([^”\"》」]{2,30})[”\"》」]")
 
-LIST_CUES = re.compile(r"哪些|哪几|哪[三四五六七八九十\d]+[个项类条方大]|几个方面|几方面|有几个|包括什么|包含什么|包括哪|都有什么|分别是|列出|列举|which (?:are|projects|ones)|what are|list")
-NUMBER_CUES = re.compile(
-    r"多少|(?<!哪)几[个家所条座项名人万亿%年倍]|几成|比例|比重|占比|百分之|增速|增长率|率[是为达]?[多几]|达到多|目标值|规模|"
-    r"how (?:many|much)|number of|what (?:percentage|share|proportion|rate|number)|target|figure|percent|rate"
+
+def _cues(chinese: str, english: str) -> re.Pattern[str]:
+    # English cues are whole words ("rate" is not in "strategic"), inflected or not ("targeted").
+    return re.compile(rf"{chinese}|(?<![a-z])(?:{english})(?:s|es|ed)?(?![a-z])")
+
+
+LIST_CUES = _cues(r"哪些|哪几|哪[三四五六七八九十\d]+[个项类条方大]|几个方面|几方面|有几个|包括什么|包含什么|包括哪|都有什么|分别是|列出|列举",
+                  r"which (?:are|projects|ones)|what are|list")
+NUMBER_CUES = _cues(
+    r"多少|(?<!哪)几[个家所条座项名人万亿%年倍]|几成|比例|比重|占比|百分之|增速|增长率|率[是为达]?[多几]|达到多|目标值|规模",
+    r"how (?:many|much)|number of|what (?:percentage|share|proportion|rate|number)|target|figure|percent|rate",
 )
-NAME_CUES = re.compile(r"叫什么|什么名|名字|名称|哪个|哪项|什么(?:工程|计划|行动|项目|模式|机制|办法|要求|经验|战略|品牌|清单|口号|方针)|which|what is the name|called")
-WHEN_CUES = re.compile(r"什么时候|何时|哪一年|哪年|哪几年|when|what year")
+NAME_CUES = _cues(r"叫什么|什么名|名字|名称|哪个|哪项|什么(?:工程|计划|行动|项目|模式|机制|办法|要求|经验|战略|品牌|清单|口号|方针)",
+                  r"which|what is the name|called")
+WHEN_CUES = _cues(r"什么时候|何时|哪一年|哪年|哪几年", r"when|what year")
 ENGLISH_RE = re.compile(r"[A-Za-z]")
 
 SCOPE_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*章(?:\s*第\s*([一二三四五六七八九十\d]{1,3})\s*节)?")

@@ -134,6 +134,9 @@ def test_answer_kind_cues() -> None:
     assert analyse("居家养老服务中心建成率要到多少?").units == ["%"]
     assert analyse("总体目标分哪五个方面?").wants_list and not analyse("哪两个").wants_list
     assert analyse("要建成多少个5G基站?").counted == ["基站"]
+    strategic = analyse("Which companies are named as strategic partners?")  # "rate" is not a word here
+    assert not strategic.wants_number and not analyse("the first listed company").wants_list
+    assert analyse("What rate is targeted for 2025?").wants_number
 
 
 def test_counted_thing_must_be_in_the_evidence(plan_assistant) -> None:
