@@ -96,6 +96,21 @@ def label(chapter: int, chapter_title: str, section: int | None, section_title: 
     return parts + (f" · 专栏:{box}" if box else "")
 
 
+ENGLISH_NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split()
+
+
+def english_location(chunk: Chunk) -> str:
+    """"Chapter Seven, Section Three" for an English reader, spelled out so that every digit in a reply
+    is one of the quoted figures; the Chinese label still follows the quote."""
+    def word(n: int) -> str:
+        return ENGLISH_NUMBERS[n].capitalize() if n < len(ENGLISH_NUMBERS) else str(n)
+
+    if chunk.chapter == 0:
+        return "Preface"
+    where = f"Chapter {word(chunk.chapter)}" + (f", Section {word(chunk.section)}" if chunk.section is not None else "")
+    return where + (", box" if chunk.box else "")
+
+
 def chunk_label(chunk: Chunk) -> str:
     return label(chunk.chapter, chunk.chapter_title, chunk.section, chunk.section_title, chunk.box)
 
@@ -550,8 +565,8 @@ class ExtractiveAnswerer:
     def _reply(self, info: QueryInfo, body: str, quotes: list[Citation], chunk: Chunk, related: list[Citation]) -> Draft:
         reply = f"{body}（{chunk_label(chunk)}）"
         if info.english:
-            reply = "According to the plan: " + reply
-        if not numbers_supported(body, [q.quote for q in quotes]):
+            reply = f"According to the plan ({english_location(chunk)}): " + reply
+        if not numbers_supported(reply, [q.quote for q in quotes]):  # the whole reply, label included
             return self._refuse(info, related, "答案中的数字无法在原文中核实")
         return Draft(answer=reply, found=True, citations=quotes)
 
