@@ -202,7 +202,7 @@ def _places(text: str) -> list[str]:
 def _metrics(text: str) -> list[str]:
     """Named indicators: "城镇化率", and with the word before it, "森林覆盖率" (the plan may have
     覆盖率 of other things only)."""
-    words = [w for w in jieba.cut(text) if w.strip()]
+    words = list(jieba.cut(text))  # spaces kept: glossary terms appended to an English question are not one phrase
     found = []
     for i, w in enumerate(words):
         if len(w) < 2 or not METRIC_RE.search(w):
