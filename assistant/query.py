@@ -199,10 +199,11 @@ def _places(text: str) -> list[str]:
     return places
 
 
-def _metrics(text: str) -> list[str]:
+def _metrics(text: str, compounds: bool = True) -> list[str]:
     """Named indicators: "城镇化率", and with the word before it, "森林覆盖率" (the plan may have
-    覆盖率 of other things only)."""
-    words = list(jieba.cut(text))  # spaces kept: glossary terms appended to an English question are not one phrase
+    覆盖率 of other things only). Not in an English question, whose Chinese words are glossary terms
+    side by side, not a phrase."""
+    words = [w for w in jieba.cut(text) if w.strip()]
     found = []
     for i, w in enumerate(words):
         if len(w) < 2 or not METRIC_RE.search(w):
@@ -211,7 +212,7 @@ def _metrics(text: str) -> list[str]:
             found.append(w)
         before = words[i - 1] if i else ""
         # Only for a rate: before 比重 or 额 usually stands the base or a time ("占地区生产总值比重").
-        if w.endswith("率") and len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before not in STOPWORDS:
+        if compounds and w.endswith("率") and len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before not in STOPWORDS:
             found.append(before + w)
     return found
 
@@ -226,6 +227,7 @@ def analyse(question: str) -> QueryInfo:
     text = clean(question)
     places = _places(text)
     lower = text.lower()
+    english = len(ENGLISH_RE.findall(text)) > len(text) * 0.3
     return QueryInfo(
         text=text,
         terms=list(dict.fromkeys(content_terms(text))),
@@ -236,10 +238,10 @@ def analyse(question: str) -> QueryInfo:
         wants_number=bool(NUMBER_CUES.search(lower)),
         wants_when=bool(WHEN_CUES.search(lower)),
         wants_name=bool(NAME_CUES.search(lower)),
-        english=len(ENGLISH_RE.findall(text)) > len(text) * 0.3,
+        english=english,
         units=asked_units(lower),
         codes=CODE_RE.findall(text),
-        metrics=_metrics(text),
+        metrics=_metrics(text, compounds=not english),
         counted=[_head(m.group(1)) for m in COUNTED_RE.finditer(text) if _head(m.group(1))],
         names=[w.lower() for w in NAME_WORD_RE.findall(text)[1:] + NAME_WORD_RE.findall(text)[:0] if len(w) >= 5],
         chapter=_scope(text)[0],
