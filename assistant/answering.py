@@ -436,10 +436,7 @@ class ExtractiveAnswerer:
         if info.ordinal is not None:
             item = self._box_item(info)
             if item is not None:
-                end = next((e for _, e in reversed([(x.start, x.end) for x in item.sentences])
-                            if e - item.start <= MAX_BODY + 80), item.sentences[0].end)  # a reply, not a page
-                return self._reply(info, clean(self.sources[item.doc_id][item.start:end]),
-                                   [citation(item, item.start, end, self.sources[item.doc_id])], item, related)
+                return self._item_reply(info, item, related)
         weights = self._weights(info, rq)
         cands = self._candidates(info, rq, self._scoped(info, hits), weights)
         ok = [c for c in cands if not c.problems]
@@ -456,6 +453,11 @@ class ExtractiveAnswerer:
             return self._refuse(info, related, None)
         source = self.sources[best.chunk.doc_id]
         if info.wants_list:
+            # "生态修复工程要修哪几个地方?": the question names one 专栏 item; its text is the list.
+            named = [c.chunk for c in ok if c.chunk.box and c.chunk.lead and len(normalise(c.chunk.lead)) >= 4
+                     and normalise(c.chunk.lead) in normalise(info.text)]
+            if named:
+                return self._item_reply(info, max(named, key=lambda c: len(c.lead or "")), related)
             # "专栏里列了哪些项目?": when a 专栏's own title carries the question, its items are the answer.
             boxed = [c for c in ok if c.chunk.box]
             top_box = max(boxed, key=lambda c: (self._box_match(info, c.chunk), -c.rank), default=None)
@@ -496,6 +498,13 @@ class ExtractiveAnswerer:
     @staticmethod
     def _same_section(a: Candidate, b: Candidate) -> bool:
         return (a.chunk.doc_id, a.chunk.chapter, a.chunk.section) == (b.chunk.doc_id, b.chunk.chapter, b.chunk.section)
+
+    def _item_reply(self, info: QueryInfo, item: Chunk, related: list[Citation]) -> Draft:
+        """A whole 专栏 item, cut at a sentence end so that it stays a reply, not a page."""
+        end = next((e for _, e in reversed([(x.start, x.end) for x in item.sentences])
+                    if e - item.start <= MAX_BODY + 80), item.sentences[0].end)
+        source = self.sources[item.doc_id]
+        return self._reply(info, clean(source[item.start:end]), [citation(item, item.start, end, source)], item, related)
 
     def _scoped(self, info: QueryInfo, hits: Sequence[Hit]) -> Sequence[Hit]:
         """"第十章…有哪几个方面?": only that chapter (or 节) can answer; retrieval may have missed it."""

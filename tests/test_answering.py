@@ -155,3 +155,9 @@ def test_english_followup_with_its_own_kind(plan_assistant) -> None:
 def test_definition_of_the_term_asked_about(plan_assistant) -> None:
     a = plan_assistant.ask("“一心两带四基地”里的两带指的是什么?")
     assert a.found and "两带" in a.answer and ("物流产业带" in a.answer or "都市农业产业带" in a.answer)
+
+
+def test_list_question_naming_one_box_item_gets_that_item(plan_assistant) -> None:
+    a = plan_assistant.ask("大气综合治理工程包括哪些内容?")
+    assert a.found and a.answer.startswith("大气综合治理工程") and "扬尘" in a.answer and "VOCs" in a.answer
+    assert a.citations[0].box == "专栏:生态环境建设工程"
