@@ -484,16 +484,21 @@ class ExtractiveAnswerer:
         runner_up = ok[1] if len(ok) > 1 else None
         if partner and partner.score >= 0.9 * best.score and abs(partner.index - best.index) == 1:
             chosen = sorted([best, partner], key=lambda c: c.index)
-        elif (runner_up and runner_up.score >= NEAR_TIE * best.score and self._same_section(runner_up, best)
+        elif (runner_up and runner_up.score >= NEAR_TIE * best.score
               and normalise(runner_up.sentence.text) != normalise(best.sentence.text)):
-            # Two sentences of one section score alike: the reader gets both rather than our coin toss.
-            chosen = sorted([best, runner_up], key=lambda c: c.sentence.start)
-        body = "".join(self._clauses(c.sentence.text, info, self._asked(weights, c.chunk)) for c in chosen)
+            # Two sentences score alike: the reader gets both, each with its source, rather than our coin toss.
+            chosen = sorted([best, runner_up], key=lambda c: c.sentence.start) if self._same_section(runner_up, best) \
+                else [best, runner_up]
+        parts = [self._clauses(c.sentence.text, info, self._asked(weights, c.chunk)) for c in chosen]
+        if len(chosen) == 2 and not self._same_section(*chosen):
+            body = f"{parts[0]}（{chunk_label(chosen[0].chunk)}）{parts[1]}"
+        else:
+            body = "".join(parts)
         if len(body) > MAX_BODY + 60:
             body = self._clauses(best.sentence.text, info, self._asked(weights, best.chunk))
             chosen = [best]
-        quotes = [citation(c.chunk, c.sentence.start, c.sentence.end, source) for c in chosen]
-        return self._reply(info, body, quotes, best.chunk, related)
+        quotes = [citation(c.chunk, c.sentence.start, c.sentence.end, self.sources[c.chunk.doc_id]) for c in chosen]
+        return self._reply(info, body, quotes, chosen[-1].chunk, related)
 
     @staticmethod
     def _same_section(a: Candidate, b: Candidate) -> bool:
