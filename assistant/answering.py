@@ -99,16 +99,16 @@ def label(chapter: int, chapter_title: str, section: int | None, section_title: 
 ENGLISH_NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split()
 
 
-def english_location(chunk: Chunk) -> str:
+def english_location(where: Chunk | Citation) -> str:
     """"Chapter Seven, Section Three" for an English reader, spelled out so that every digit in a reply
     is one of the quoted figures; the Chinese label still follows the quote."""
     def word(n: int) -> str:
         return ENGLISH_NUMBERS[n].capitalize() if n < len(ENGLISH_NUMBERS) else str(n)
 
-    if chunk.chapter == 0:
+    if where.chapter == 0:
         return "Preface"
-    where = f"Chapter {word(chunk.chapter)}" + (f", Section {word(chunk.section)}" if chunk.section is not None else "")
-    return where + (", box" if chunk.box else "")
+    text = f"Chapter {word(where.chapter)}" + (f", Section {word(where.section)}" if where.section is not None else "")
+    return text + (", box" if where.box else "")
 
 
 def chunk_label(chunk: Chunk) -> str:
@@ -584,7 +584,7 @@ class ExtractiveAnswerer:
     def _reply(self, info: QueryInfo, body: str, quotes: list[Citation], chunk: Chunk, related: list[Citation]) -> Draft:
         reply = f"{body}（{chunk_label(chunk)}）"
         if info.english:
-            reply = f"According to the plan ({english_location(chunk)}): " + reply
+            reply = f"According to the plan ({english_location(quotes[0])}): " + reply
         if not numbers_supported(reply, [q.quote for q in quotes]):  # the whole reply, label included
             return self._refuse(info, related, "答案中的数字无法在原文中核实")
         return Draft(answer=reply, found=True, citations=quotes)
