@@ -403,6 +403,12 @@ class ExtractiveAnswerer:
             "".join(clauses[lo:hi])
         ):
             hi += 1
+        # "…受教育年限提高到12年以上,受过高等教育比例达35%以上": a following clause on the question's
+        # words belongs to the answer too.
+        while hi < len(clauses) and len("".join(clauses[lo : hi + 1])) <= MAX_BODY and any(
+            t in normalise(clauses[hi]) for t in weights
+        ):
+            hi += 1
         if lo > 0 and len("".join(clauses[lo - 1 : hi])) <= MAX_BODY:
             lo -= 1
         body = "".join(clauses[lo:hi])

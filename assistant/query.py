@@ -80,6 +80,8 @@ UNIT_GROUPS = [
 UNIT_Q_RE = re.compile(
     r"(?:多少|(?<!哪)几)(美元|亿美元|万美元|亿(?!美元)|张|亩|岁|套|条|公里|千米|平方米|栋|幢|座|人次|人|名|户|钱|元|个|所|处|项|家|台|辆|微克|吨|千瓦)"
 )
+# "总投资是多少": an amount of money is asked for even without "多少钱".
+MONEY_Q_RE = re.compile(r"(投资|资金|金额|经费|收入|产值|总额|增加值|生产总值)[^,，。?？%]{0,4}(多少|几)")
 PERCENT_Q_RE = re.compile(r"百分之|几成|比例|比重|占比|百分比|率[^,，。?？]{0,4}(?:多少|几)|percentage|share|proportion|percent")
 
 
@@ -125,6 +127,8 @@ def asked_units(text: str) -> list[str]:
     for u in UNIT_Q_RE.findall(text):
         u = "元" if u in ("钱", "亿") else "美元" if u.endswith("美元") else u
         units += next((g for g in UNIT_GROUPS if u in g), (u,))
+    if MONEY_Q_RE.search(text):
+        units += next(g for g in UNIT_GROUPS if "元" in g)
     if PERCENT_Q_RE.search(text):
         units.append("%")
     return list(dict.fromkeys(units))
