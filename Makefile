@@ -36,7 +36,7 @@ run: index
 test: setup browser-deps
 	$(VENV)/bin/pytest
 
-# The project's own set, then the sets written apart from tuning (eval/baseline.json says how each was used).
+# The project's own set, then the sets others wrote (eval/baseline.json says how each was used).
 eval: index
 	for set in questions heldout dev unseen; do \
 	  $(VENV)/bin/plan-qa eval eval/$$set.jsonl --json eval/report-$$set.json || exit 1; done
