@@ -19,7 +19,7 @@ from pypinyin import lazy_pinyin
 
 from .followup import RewrittenQuery
 from .models import Chunk, Citation, Hit, chapter_label, section_label
-from .query import QueryInfo, analyse, asked_units, years_in
+from .query import CJK_RE, QUOTED_RE, QueryInfo, analyse, asked_units, years_in
 from .text import clean, normalise
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -28,7 +28,6 @@ QUANTITY_RE = re.compile(
     r"(?<![A-Za-z\d.])(?!(?:19|20)\d\d(?:\s*年|\s*[-—至到]))\d+(?:\.\d+)?(?!\s*[A-Za-z\d.])"
     r"|(?<![〇零])[一二两三四五六七八九十百千]+(?:个|家|倍|成|项|条|所|座|亿|万|大|类|张|年)|翻番|一半|全覆盖"
 )
-CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 ENUM_RE = re.compile(r"[、;；]")
 CLAUSE_RE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
 YEAR_IN_TEXT_RE = re.compile(r"(19|20)\d\d\s*年|二〇")
@@ -36,7 +35,6 @@ YEAR_IN_TEXT_RE = re.compile(r"(19|20)\d\d\s*年|二〇")
 BASE_YEAR_RE = re.compile(r"(是|较|比|与|同)\s*(19|20)\d\d\s*年(的|相比|增长|末|底)?")
 DEFINITION_RE = re.compile(r"[“\"]([^”\"]{1,12})[”\"]\s*[:：]")  # "“四基地”: …" defines 四基地
 SPECIFIC_IDF = 2.5  # a word rarer than this names a specific thing ("高铁"), not a generic one ("工程")
-QUOTED_SPAN_RE = re.compile(r"[“\"《「][^”\"》」]*[”\"》」]")
 TITLE_RE = re.compile(r"《[^》]*》")
 NAME_RE = re.compile(r"[“《][^”》]{2,40}[”》]")
 TIME_LEAD_RE = re.compile(r"^(到|至|力争|预计|“?十四五”?期间|(19|20)\d\d\s*年)")
@@ -284,7 +282,7 @@ class ExtractiveAnswerer:
     def _defines(info: QueryInfo, text: str) -> bool:
         """The sentence defines ("“X”: …") a term the question names: quoted, or outside its quotes
         ("“一心两带四基地”中的四基地是…" asks about 四基地, not 一心)."""
-        outside = QUOTED_SPAN_RE.sub(" ", info.text)
+        outside = QUOTED_RE.sub(" ", info.text)
         for m in DEFINITION_RE.finditer(text):
             term = m.group(1)
             if term in outside or term in info.quoted:
@@ -342,12 +340,14 @@ class ExtractiveAnswerer:
                 focus = self._focus_window(text, weights)
                 fit = 0.0
                 if info.wants_when:
-                    fit = 0.1 if YEAR_IN_TEXT_RE.search(text) else -0.25
-                    if not YEAR_IN_TEXT_RE.search(text) and not info.english:
+                    has_year = bool(YEAR_IN_TEXT_RE.search(text))
+                    fit = 0.1 if has_year else -0.25
+                    if not has_year and not info.english:
                         c.problems.append("具体时间")  # "哪一年通车?" needs a year in the evidence
                 elif info.wants_number:
-                    fit = 0.1 if QUANTITY_RE.search(focus) else -0.25
-                    if not QUANTITY_RE.search(focus) and not info.english:
+                    has_quantity = bool(QUANTITY_RE.search(focus))
+                    fit = 0.1 if has_quantity else -0.25
+                    if not has_quantity and not info.english:
                         c.problems.append("具体数字")
                 if info.wants_list:
                     fit += 0.1 if len(ENUM_RE.findall(text)) >= 2 else 0.0

@@ -24,6 +24,7 @@ YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-9]\d)(?!\d)")
 _CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 CN_YEAR_RE = re.compile(r"[二][〇零][〇零一二三四五六七八九]{2}")
 CODE_RE = re.compile(r"(?<![A-Za-z0-9.])(?:[A-Za-z]{1,3}\d{1,3}|\d{1,3}[A-Za-z]{1,2})(?![A-Za-z0-9])")
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 QUOTED_RE = re.compile(r"[“\"《「]([^”\"》」]{2,30})[”\"》」]")
 
 
@@ -157,7 +158,7 @@ def glossary() -> Glossary:
 def expand_abbreviations(text: str) -> str:
     """"GDP" → "地区生产总值", "写字楼" → "楼宇": the plan's own word, so BM25 and the term checks can match it."""
     g = glossary()
-    if not re.search(r"[\u4e00-\u9fff]", text):
+    if not CJK_RE.search(text):
         # An English question keeps its words (the multilingual embedding reads them); the plan's
         # own terms are appended so that word matching has something to hold on to.
         extra = [g.replace[m.group().lower()] for m in g.replace_re.finditer(text)]
