@@ -6,12 +6,13 @@ travel with each chunk so the answerer can quote single sentences.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 from .models import Chunk, Document, Paragraph, Sentence
-from .text import sentence_spans
+from .text import clean, sentence_spans
 
-CHUNKING_VERSION = "paragraph-v1"
+CHUNKING_VERSION = "paragraph-v2"  # v2: 篇 and the untitled preface
 
 
 def _chunk(doc: Document, index: int, para: Paragraph, chapter, section, box: str | None, source: str) -> Chunk:
@@ -23,6 +24,8 @@ def _chunk(doc: Document, index: int, para: Paragraph, chapter, section, box: st
         text=para.text,
         start=start,
         end=end,
+        part=chapter.part,
+        part_title=next((p.title for p in doc.parts if p.number == chapter.part), None),
         chapter=chapter.number,
         chapter_title=chapter.title,
         section=section.number,
@@ -51,3 +54,30 @@ def iter_chunks(doc: Document, source: str) -> Iterator[Chunk]:
 
 def chunk_documents(docs: list[Document], sources: dict[str, str]) -> list[Chunk]:
     return [c for doc in docs for c in iter_chunks(doc, sources[doc.id])]
+
+
+def prepare_text(text: str) -> str:
+    """Text as both retrievers see it: PDF artefact spaces removed, full-width forms folded (NFKC)."""
+    return unicodedata.normalize("NFKC", clean(text))
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+    """Chroma metadata: scalar values only (Chroma rejects None), enough to cite without the corpus."""
+    meta: dict[str, str | int] = {
+        "chunk_id": chunk.id,
+        "doc_id": chunk.doc_id,
+        "path": chunk.path,
+        "start": chunk.start,
+        "end": chunk.end,
+    }
+    if chunk.part is not None:
+        meta["part"] = chunk.part
+    if chunk.chapter is not None:
+        meta["chapter"] = chunk.chapter
+    if chunk.section is not None:
+        meta["section"] = chunk.section
+    if chunk.box:
+        meta["box"] = chunk.box
+    if chunk.lead:
+        meta["lead"] = chunk.lead
+    return meta

@@ -10,7 +10,7 @@ import typer
 
 from .config import get_settings
 from .corpus import load_corpus
-from .models import Document, chapter_label, section_label
+from .models import Document, chapter_label, part_label, section_label
 from .parsing import PlanParseError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="规划问答助手: ask the plan, get cited answers.")
@@ -50,8 +50,10 @@ def toc(doc: Document) -> dict:
                     "paragraphs": sum(1 for b in blocks if b.kind == "paragraph"),
                 }
             )
-        chapters.append({"number": ch.number, "title": ch.title, "sections": sections})
-    return {"id": doc.id, "title": doc.title, "issuer": doc.issuer, "year": doc.year, "chapters": chapters}
+        chapters.append({"number": ch.number, "part": ch.part, "title": ch.title, "sections": sections})
+    return {"id": doc.id, "title": doc.title, "issuer": doc.issuer, "year": doc.year,
+            "profile": doc.profile.model_dump() if doc.profile else None,
+            "parts": [{"number": p.number, "title": p.title} for p in doc.parts], "chapters": chapters}
 
 
 @app.command()
@@ -68,9 +70,16 @@ def sections(
     for t in tocs:
         n_sec = sum(1 for c in t["chapters"] for s in c["sections"] if s["number"] is not None)
         n_box = sum(len(s["boxes"]) for c in t["chapters"] for s in c["sections"])
-        typer.echo(f"《{t['title']}》 [{t['id']}]  {len(t['chapters'])} 章(含序言) · {n_sec} 节 · {n_box} 专栏")
+        n_ch = sum(1 for c in t["chapters"] if c["number"])
+        n_parts = f"{len(t['parts'])} 篇 · " if t["parts"] else ""
+        short = t["profile"]["short_name"] if t["profile"] else t["id"]
+        typer.echo(f"《{t['title']}》 [{t['id']}] {short}  {n_parts}{n_ch} 章 · {n_sec} 节 · {n_box} 专栏")
         for c in t["chapters"]:
-            typer.echo("序言" if c["number"] == 0 else f"{chapter_label(c['number'])} {c['title']}")
+            if c["number"] is None:
+                typer.secho(f"{part_label(c['part'])} {c['title']}", bold=True)
+                continue
+            indent = "  " if c["part"] is not None else ""
+            typer.echo(indent + ("序言" if c["number"] == 0 else f"{chapter_label(c['number'])} {c['title']}"))
             for s in c["sections"]:
                 label = f"  {section_label(s['number'])} {s['title']}" if s["number"] is not None else "  (章首)"
                 typer.echo(f"{label}  · {s['paragraphs']} 段")
@@ -106,7 +115,8 @@ def index(
 
 def _hit_json(rank: int, hit) -> dict:  # hit: models.Hit
     c = hit.chunk
-    return {"rank": rank, "score": round(hit.score, 4), "chunk_id": c.id, "chapter": c.chapter,
+    return {"rank": rank, "score": round(hit.score, 4), "chunk_id": c.id, "doc": c.doc_id, "part": c.part,
+            "chapter": c.chapter,
             "section": c.section, "box": f"专栏:{c.box}" if c.box else None, "path": c.path,
             "start": c.start, "end": c.end, "text": c.text}
 
@@ -120,7 +130,9 @@ def search(
     """Hybrid search (BM25 + dense): the best paragraphs for a question, with their 章/节/专栏."""
     from .text import clean
 
-    hits = _open_index().retriever().search(query, k=k)
+    from .retrieval import HybridRetriever
+
+    hits = HybridRetriever.from_index(_open_index()).search(query, k=k)
     if as_json:
         out = {"query": query, "hits": [_hit_json(i, h) for i, h in enumerate(hits, 1)]}
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))

@@ -8,14 +8,17 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .models import Document
-from .parsing import PlanParseError, parse_file
+from .models import Document, Profile
+from .parsing import PlanParseError, parse_file, read_text
+from .profile import derive_profile
 
 
 class DocumentMeta(BaseModel):
     title: str | None = None
     issuer: str | None = None
     year: str | None = None
+    # Any Profile field overrides what profile.py reads from the title and text, e.g. {"short_name": "…"}.
+    profile: dict | None = None
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -32,11 +35,33 @@ def load_meta(path: Path) -> DocumentMeta:
         raise PlanParseError(f"{meta_path}: invalid metadata: {e}") from None
 
 
+def load_document(path: Path) -> Document:
+    """Parse one plan file and attach its profile (derived, then the metadata's overrides)."""
+    meta = load_meta(path)
+    doc = parse_file(path, **meta.model_dump(exclude={"profile"}))
+    derived = derive_profile(doc.title, read_text(path))
+    try:
+        doc.profile = Profile.model_validate({**derived.model_dump(), **(meta.profile or {})})
+    except ValueError as e:
+        raise PlanParseError(f"{path.with_suffix('.json')}: invalid profile: {e}") from None
+    return doc
+
+
 def load_corpus(corpus_dir: Path) -> list[Document]:
     files = corpus_files(corpus_dir)
     if not files:
         raise FileNotFoundError(f"no plan files (*.txt) in {corpus_dir}")
-    return [parse_file(p, **load_meta(p).model_dump()) for p in files]
+    docs = [load_document(p) for p in files]
+    _distinct_short_names(docs)
+    return docs
+
+
+def _distinct_short_names(docs: list[Document]) -> None:
+    """Labels name the plan by its short name: two plans of one place and period get their id added."""
+    names = [d.profile.short_name for d in docs if d.profile]
+    for d in docs:
+        if d.profile and names.count(d.profile.short_name) > 1:
+            d.profile.short_name = f"{d.profile.short_name}({d.id})"
 
 
 def corpus_fingerprint(corpus_dir: Path) -> str:

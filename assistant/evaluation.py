@@ -14,6 +14,7 @@ from .models import Answer, EvalItem
 from .text import normalise
 
 MAX_ANSWER_CHARS = 300
+MAX_LIST_ANSWER_CHARS = 1000  # a whole 专栏 list fits (eval-format.md)
 
 
 class EvalFileError(ValueError):
@@ -39,10 +40,16 @@ def load_items(path: Path) -> list[EvalItem]:
     return items
 
 
-def gold_matches(gold: str, chapter: int, section: int | None) -> bool:
-    """"C.S" = 第C章 第S节; "C" = chapter C, any section; "0" = 序言."""
+def gold_matches(gold: str, chapter: int | None, section: int | None, part: int | None = None) -> bool:
+    """"C.S" = 第C章 第S节; "C" = chapter C, any section; "0" = text before 第一章; "Pn" = 第n篇's own text."""
+    if gold.startswith("P"):
+        return chapter is None and part == int(gold[1:])
     c, _, s = gold.partition(".")
-    return int(c) == chapter and (not s or section == int(s))
+    return chapter is not None and int(c) == chapter and (not s or section == int(s))
+
+
+def _located(item: EvalItem, doc: str | None, chapter: int | None, section: int | None, part: int | None) -> bool:
+    return (item.doc is None or doc == item.doc) and any(gold_matches(g, chapter, section, part) for g in item.sections)
 
 
 def answer_correct(item: EvalItem, answer: Answer) -> bool:
@@ -51,20 +58,20 @@ def answer_correct(item: EvalItem, answer: Answer) -> bool:
     text = normalise(answer.answer)
     return (
         answer.found
-        and len(text) <= MAX_ANSWER_CHARS
+        and len(text) <= (MAX_LIST_ANSWER_CHARS if item.kind == "list" else MAX_ANSWER_CHARS)
         and all(normalise(s) in text for s in item.must_include)
         and all(any(normalise(s) in text for s in group) for group in item.any_of)
     )
 
 
 def citation_correct(item: EvalItem, answer: Answer) -> bool:
-    return any(gold_matches(g, c.chapter, c.section) for g in item.sections for c in answer.citations)
+    return any(_located(item, c.doc, c.chapter, c.section, c.part) for c in answer.citations)
 
 
 def retrieval_rank(item: EvalItem, answer: Answer) -> int | None:
     """1-based rank of the first gold location among the distinct retrieved sections."""
     for rank, r in enumerate(answer.retrieved, 1):
-        if any(gold_matches(g, r.chapter, r.section) for g in item.sections):
+        if _located(item, r.doc, r.chapter, r.section, r.part):
             return rank
     return None
 
@@ -86,7 +93,7 @@ def evaluate(items: list[EvalItem], ask: Callable[[str, list[str]], Answer],
     rows = []
     for i, item in enumerate(items, 1):
         answer = ask(item.question, item.history)
-        row = answer.model_dump(exclude={"related"})
+        row = answer.model_dump(exclude={"related", "trace"})
         row = {"id": item.id, "kind": item.kind, **row}
         row["correct"] = answer_correct(item, answer)
         row["citation_correct"] = citation_correct(item, answer) if item.answerable else None

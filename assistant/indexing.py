@@ -23,27 +23,22 @@ import os
 import secrets
 import shutil
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from urllib.parse import urlparse
 
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
-from .chunking import CHUNKING_VERSION, chunk_documents
+from .chunking import CHUNKING_VERSION, chunk_documents, chunk_metadata, prepare_text
 from .config import Settings, get_settings
 from .corpus import corpus_fingerprint, document_text, load_corpus
 from .embeddings import embedding_id, make_embeddings
-from .models import Chunk
-from .text import clean
-
-if TYPE_CHECKING:
-    from .retrieval import HybridRetriever
+from .models import Chunk, Document
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +73,6 @@ class _Unreadable(Exception):
 
 
 # ---------------------------------------------------------------- text and metadata
-
-
-def prepare_text(text: str) -> str:
-    """Text as both retrievers see it: PDF artefact spaces removed, full-width forms folded (NFKC)."""
-    return unicodedata.normalize("NFKC", clean(text))
 
 
 @dataclass(frozen=True)
@@ -124,30 +114,11 @@ def all_passages(chunks: list[Chunk]) -> list[Passage]:
     return [p for c in chunks for p in passages(c)]
 
 
-def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
-    """Chroma metadata: scalar values only (Chroma rejects None), enough to cite without the corpus."""
-    meta: dict[str, str | int] = {
-        "chunk_id": chunk.id,
-        "doc_id": chunk.doc_id,
-        "chapter": chunk.chapter,
-        "path": chunk.path,
-        "start": chunk.start,
-        "end": chunk.end,
-    }
-    if chunk.section is not None:
-        meta["section"] = chunk.section
-    if chunk.box:
-        meta["box"] = chunk.box
-    if chunk.lead:
-        meta["lead"] = chunk.lead
-    return meta
-
-
 # ---------------------------------------------------------------- chunks and fingerprint
 
 
-def load_chunks(settings: Settings) -> list[Chunk]:
-    docs = load_corpus(settings.corpus_dir)
+def load_chunks(settings: Settings, documents: list[Document] | None = None) -> list[Chunk]:
+    docs = documents if documents is not None else load_corpus(settings.corpus_dir)
     return chunk_documents(docs, {d.id: document_text(d) for d in docs})
 
 
@@ -171,7 +142,6 @@ class PlanIndex:
     build_seconds: float | None = None
     notice: str | None = None  # why a build happened (missing, stale, unreadable)
     _by_id: dict[str, Chunk] = field(default_factory=dict, repr=False)
-    _retriever: Any = field(default=None, repr=False)  # HybridRetriever; Any keeps pydantic from resolving it
     _close: Callable[[], None] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -179,14 +149,6 @@ class PlanIndex:
 
     def chunk(self, chunk_id: str) -> Chunk:
         return self._by_id[chunk_id]
-
-    def retriever(self) -> HybridRetriever:
-        """The hybrid retriever over this index, built once (BM25 tokenisation takes ~0.3 s)."""
-        if self._retriever is None:
-            from .retrieval import HybridRetriever
-
-            self._retriever = HybridRetriever.from_index(self)
-        return self._retriever
 
     def close(self) -> None:
         """Release the Chroma client (a local store's files can then be moved or deleted)."""
@@ -558,16 +520,17 @@ def open_index(
     rebuild: bool = False,
     progress: bool = True,
     on_progress: ProgressFn | None = None,
+    documents: list[Document] | None = None,
 ) -> PlanIndex:
     """Open the plan's index, building it first if it is missing, stale or unreadable (or if `rebuild`).
 
     `progress` shows a tqdm bar on stderr while embedding; `on_progress(done, total)` is called after
-    each batch. Raises IndexBuildError / IndexUnavailable (one-line messages) and PlanParseError /
+    each batch. `documents`: the corpus already parsed (it is parsed once per process). Raises IndexBuildError / IndexUnavailable (one-line messages) and PlanParseError /
     FileNotFoundError for a bad corpus.
     """
     settings = settings or get_settings()
     fp = index_fingerprint(settings)
-    chunks = load_chunks(settings)
+    chunks = load_chunks(settings, documents)
     if not chunks:
         raise IndexBuildError(f"the corpus in {settings.corpus_dir} has no paragraphs to index")
     embeddings = make_embeddings(settings)

@@ -51,10 +51,35 @@ class Section(BaseModel):
 
 
 class Chapter(BaseModel):
-    number: int  # 0 = 序言
+    """A 第N章 (numbered through the whole document), 0 for the text before the first 篇/章, or None for a
+    第N篇's own heading and intro text outside its chapters."""
+
+    number: int | None
     title: str
+    part: int | None = None  # the 篇 it stands in; None in a plan without 篇
     span: Span | None = None
     sections: list[Section] = Field(default_factory=list)
+
+
+class Part(BaseModel):
+    """A 第N篇 heading: the level above the chapters in national and provincial outlines."""
+
+    number: int
+    title: str
+    span: Span
+
+
+class Profile(BaseModel):
+    """What a plan is, derived from its title and text (profile.py), overridable in its metadata JSON."""
+
+    short_name: str  # "海州区十四五", "国家十三五": names the plan in labels when several are loaded
+    place: str | None = None  # the most specific place in the title ("海州区"); "全国" for a national plan
+    level: str | None = None  # 国家 / 省 / 市 / 区县
+    period: str | None = None  # "十四五"
+    period_number: int | None = None  # 14
+    start_year: int | None = None
+    target_year: int | None = None  # the year the plan's targets are for, unless a sentence says otherwise
+    vision_year: int | None = None  # 远景目标 year, e.g. 2035
 
 
 class Document(BaseModel):
@@ -63,7 +88,9 @@ class Document(BaseModel):
     issuer: str | None = None
     year: str | None = None
     source_path: str
+    parts: list[Part] = Field(default_factory=list)
     chapters: list[Chapter] = Field(default_factory=list)
+    profile: Profile | None = None
 
 
 # ---------------------------------------------------------------- index
@@ -83,7 +110,9 @@ class Chunk(BaseModel):
     text: str
     start: int
     end: int
-    chapter: int
+    part: int | None = None
+    part_title: str | None = None
+    chapter: int | None  # None: a 篇's own text
     chapter_title: str
     section: int | None
     section_title: str | None
@@ -94,7 +123,7 @@ class Chunk(BaseModel):
 
     @property
     def path(self) -> str:
-        return section_path(self.chapter, self.chapter_title, self.section, self.section_title)
+        return section_path(self.chapter, self.chapter_title, self.section, self.section_title, self.part)
 
 
 def chapter_label(number: int) -> str:
@@ -105,7 +134,14 @@ def section_label(number: int) -> str:
     return f"第{_cn(number)}节"
 
 
-def section_path(chapter: int, chapter_title: str, section: int | None, section_title: str | None) -> str:
+def part_label(number: int) -> str:
+    return f"第{_cn(number)}篇"
+
+
+def section_path(chapter: int | None, chapter_title: str, section: int | None, section_title: str | None,
+                 part: int | None = None) -> str:
+    if chapter is None:  # a 篇's own text: chapter_title is the 篇's title
+        return f"{part_label(part)} {chapter_title}" if part is not None else chapter_title
     head = "序言" if chapter == 0 else f"{chapter_label(chapter)} {chapter_title}"
     if section is None:
         return head
@@ -116,7 +152,9 @@ _DIGITS = "零一二三四五六七八九"
 
 
 def _cn(n: int) -> str:
-    """Small Chinese numeral (1..99), as plan headings write them."""
+    """Small Chinese numeral (1..199), as plan headings write them."""
+    if n >= 100:
+        return "一百" + ("" if n == 100 else ("零" + _DIGITS[n - 100] if n < 110 else _cn(n - 100)))
     if n < 10:
         return _DIGITS[n]
     tens, ones = divmod(n, 10)
@@ -134,18 +172,23 @@ class Hit(BaseModel):
 
 
 class Citation(BaseModel):
-    chapter: int
+    doc: str | None = None  # the plan's id (corpus file stem)
+    part: int | None = None  # 篇
+    chapter: int | None  # None: a 篇's own text
     section: int | None
     box: str | None = None
     path: str
     quote: str
     start: int
     end: int
-    doc_id: str | None = None
+    label: str = ""  # how the reply names the place: "国家十三五 · 第七章 第三节 …" when several plans are loaded
+    plan: str | None = None  # the plan's short name, set when several plans are loaded
 
 
 class Retrieved(BaseModel):
-    chapter: int
+    doc: str | None = None
+    part: int | None = None
+    chapter: int | None
     section: int | None
     score: float
 
@@ -160,6 +203,7 @@ class Answer(BaseModel):
     related: list[Citation] = Field(default_factory=list)  # offered as reading when found is false
     retrieved: list[Retrieved] = Field(default_factory=list)
     latency_ms: float = 0.0
+    trace: dict | None = None  # how the answer was decided (candidate scores, verdicts, refusal reason)
 
 
 # ---------------------------------------------------------------- evaluation
@@ -173,4 +217,5 @@ class EvalItem(BaseModel):
     must_include: list[str] = Field(default_factory=list)
     any_of: list[list[str]] = Field(default_factory=list)
     sections: list[str] = Field(default_factory=list)
+    doc: str | None = None  # the plan the gold locations belong to
     kind: str

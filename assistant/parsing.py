@@ -1,7 +1,8 @@
-"""Plan text → Document: 序言, 第N章, 第N节, 专栏 boxes and paragraphs, every block with its source offsets.
+"""Plan text → Document: preface, 第N篇, 第N章, 第N节, 专栏 boxes and paragraphs, every block with its source offsets.
 
-Hand-written on purpose: no library knows the layout of a Chinese five-year plan extracted from PDF
-(headings glued to titles, 专栏 headings starting mid-line, chapters without sections).
+Hand-written on purpose: no library knows the layout of a Chinese plan extracted from PDF (headings glued
+to titles, 专栏 headings starting mid-line, chapters without sections, 篇 above chapters numbered through
+the whole document, or plans headed 一、 / （一） instead of 第N章 / 第N节).
 """
 
 from __future__ import annotations
@@ -11,11 +12,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .text import clean
-from .models import Box, Chapter, Document, Paragraph, Section, Span, Table
+from .models import Box, Chapter, Document, Paragraph, Part, Section, Span, Table
 
 _CN_NUM = r"[零〇一二三四五六七八九十百]+"
+PART_RE = re.compile(rf"^\s*第\s*({_CN_NUM})\s*篇\s*(.{{0,60}}?)\s*$")
 CHAPTER_RE = re.compile(rf"^\s*第\s*({_CN_NUM})\s*章\s*(.{{0,60}}?)\s*$")
 SECTION_RE = re.compile(rf"^\s*第\s*({_CN_NUM})\s*节\s*(.{{1,60}}?)\s*$")
+# Plans without 第N章 headings number their chapters 一、 and their sections （一）; such a heading is a
+# short line with no sentence end (a line "一、…。" is an enumerated paragraph).
+ENUM_CHAPTER_RE = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、．.]\s*([^。；;]{1,40}?)\s*$")
+ENUM_SECTION_RE = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*([^。；;]{1,40}?)\s*$")
+# A line made of a rule only ("---", "＊＊＊") separates the title from the text.
+RULE_RE = re.compile(r"^\s*[-—=＊*_]{3,}\s*$")
 PREFACE_RE = re.compile(r"^\s*(序\s*言|前\s*言)\s*$")
 BOX_RE = re.compile(r"专栏\s*[:：]\s*")
 ITEM_RE = re.compile(r"^\s*(\d{1,2})\s*[\.．、]\s*")
@@ -30,8 +38,12 @@ class PlanParseError(ValueError):
 
 
 def cn_to_int(s: str) -> int:
-    """Chinese numerals as used in headings (一 … 九十九)."""
+    """Chinese numerals as used in headings (一 … 一百九十九)."""
     digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+    if "百" in s:
+        hundreds, _, rest = s.partition("百")
+        rest = rest.lstrip("零〇")
+        return (digits[hundreds] if hundreds else 1) * 100 + (cn_to_int(rest) if rest else 0)
     if "十" not in s:
         value = 0
         for c in s:
@@ -94,8 +106,18 @@ class _Builder:
     def chapter(self) -> Chapter:
         if not self.doc.chapters:
             # Body text before any heading: a document-level chapter 0.
-            self.doc.chapters.append(Chapter(number=0, title="正文"))
+            self.doc.chapters.append(Chapter(number=0, title="序言"))
         return self.doc.chapters[-1]
+
+    @property
+    def part(self) -> int | None:
+        return self.doc.parts[-1].number if self.doc.parts else None
+
+    def start_part(self, number: int, title: str, span: Span) -> None:
+        """A 篇's heading and intro text form a chapter-less unit (chapter None) of their own."""
+        self.box = None
+        self.doc.parts.append(Part(number=number, title=title, span=span))
+        self.doc.chapters.append(Chapter(number=None, title=title, part=number, span=span))
 
     @property
     def section(self) -> Section:
@@ -104,9 +126,10 @@ class _Builder:
             chapter.sections.append(Section(number=None, title=""))
         return chapter.sections[-1]
 
-    def start_chapter(self, number: int, title: str, span: Span) -> None:
+    def start_chapter(self, number: int, title: str, span: Span | None) -> None:
         self.box = None
-        self.doc.chapters.append(Chapter(number=number, title=title, span=span))
+        part = self.part if number != 0 else None
+        self.doc.chapters.append(Chapter(number=number, title=title, part=part, span=span))
 
     def start_section(self, number: int, title: str, span: Span) -> None:
         self.box = None
@@ -134,14 +157,30 @@ class _Builder:
         self.section.blocks.append(Table(title=title, span=span))
 
 
+def _heading_rules(text: str, lines: list[tuple[int, int]]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """第N章 / 第N节 where the plan has them; else 一、 / （一） when at least two such chapter lines exist."""
+    if any(CHAPTER_RE.match(text[s:e]) for s, e in lines):
+        return CHAPTER_RE, SECTION_RE
+    if sum(1 for s, e in lines if ENUM_CHAPTER_RE.match(text[s:e])) >= 2:
+        return ENUM_CHAPTER_RE, ENUM_SECTION_RE
+    return CHAPTER_RE, SECTION_RE
+
+
+def _is_title_line(line: str) -> bool:
+    """A title, issuer or date line above the text: short, no sentence punctuation."""
+    stripped = line.strip()
+    return len(stripped) <= 80 and not re.search(r"[。；;！？!?]", stripped)
+
+
 def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None = None, **meta: str | None) -> Document:
     doc = Document(id=doc_id, title=title or doc_id, source_path=source_path, **meta)
     b = _Builder(doc)
     lines = [(s, e) for s, e in _lines(text)]
+    chapter_re, section_re = _heading_rules(text, lines)
     has_headings = any(
-        PREFACE_RE.match(text[s:e]) or CHAPTER_RE.match(text[s:e]) for s, e in lines
+        PREFACE_RE.match(text[s:e]) or chapter_re.match(text[s:e]) or PART_RE.match(text[s:e]) for s, e in lines
     )
-    in_title = has_headings  # lines before the first heading are the document's title lines
+    in_title = has_headings  # the short lines above the text are the document's title lines
     title_lines: list[str] = []
 
     for s, e in lines:
@@ -152,14 +191,24 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
             in_title = False
             b.start_chapter(0, "序言", Span(start=s, end=e))
             continue
-        if m := CHAPTER_RE.match(line):
+        if m := PART_RE.match(line):
+            in_title = False
+            b.start_part(cn_to_int(m.group(1)), _title(m.group(2)), Span(start=s, end=e))
+            continue
+        if m := chapter_re.match(line):
             in_title = False
             b.start_chapter(cn_to_int(m.group(1)), _title(m.group(2)), Span(start=s, end=e))
             continue
         if in_title:
-            title_lines.append(clean(line))
-            continue
-        if (m := SECTION_RE.match(line)) and doc.chapters:
+            if RULE_RE.match(line):
+                continue
+            if _is_title_line(line) and not BOX_RE.search(line):
+                title_lines.append(clean(line))
+                continue
+            # Text before the first 篇/章 without a 序言 heading: an untitled preface, chapter 0.
+            in_title = False
+            b.start_chapter(0, "序言", None)
+        if (m := section_re.match(line)) and doc.chapters and doc.chapters[-1].number:
             b.start_section(cn_to_int(m.group(1)), _title(m.group(2)), Span(start=s, end=e))
             continue
         if b.box is not None and (m := ITEM_RE.match(line)) and int(m.group(1)) == len(b.box.items) + 1:

@@ -9,12 +9,16 @@ import json
 import logging
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 from functools import lru_cache
 
 import jieba
 import jieba.posseg as pseg
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from .models import Profile
 
 from .text import clean
 
@@ -61,11 +65,11 @@ ORDINAL_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*[项
 QUESTION_WORD_RE = re.compile(r"哪|什么|多少|几|啥|怎")
 STOPWORDS = frozenset(
     """的 了 是 在 和 与 及 或 有 要 将 把 被 对 为 等 中 里 上 下 呢 吗 吧 啊 呀 嘛 么 那 那么 这 这个 那个 哪 哪些 哪个 哪几 几 多少
-    什么 怎么 怎样 如何 是否 有没有 是不是 能 会 可以 请问 请 一下 我们 我 你 他 它 们 咱们 我区 全区 规划 纲要 十四五 提到 提出
+    什么 怎么 怎样 如何 是否 有没有 是不是 能 会 可以 请问 请 一下 我们 我 你 他 它 们 咱们 我区 全区 规划 纲要 提到 提出
     说 讲 问 给 到 达到 目标 计划 要求 情况 方面 具体 主要 相关 关于 一个 一些 个 家 项 年 时候 时 候 之 其 所 以 而 并 也 还 都 又
     ? ? , , 。 ! ! 、 : : ; ; “ ” " ' ( ) （ ） 《 》 - — … · 多 少 占 达 啥 咋 吗 么 啦 呗 哈 嗯 呃 怎么样 到底 一共 总共 分别 哪儿
     哪里 the a an of to in on for is are was be by what which how many much does do did will and or with at as from that this it its
-    plan district haizhou 2025 2020 2035 year target 专栏 列 列了 列出 包括 包含 里面 这块 那块 点名
+    plan district year target 专栏 列 列了 列出 包括 包含 里面 这块 那块 点名
     搞 弄 打算 想 准备 当初 最后 要是 得 谁 那边 这边 这里 那里 咱 咱区 本区 区里 大概 大约 差不多 究竟 一般 通常 已经 这些 那些
     个个 东西 样子 啥样 咋样 怎么弄 尽量 能够 应该 需要 是啥 叫啥 看看 想知道 知道 告诉""".split()
 )
@@ -87,8 +91,19 @@ PERCENT_Q_RE = re.compile(r"百分之|几成|比例|比重|占比|百分比|率[
 
 
 # Relative periods staff say instead of years; the answerer maps them onto the plan's own horizon.
-FUTURE_RE = re.compile(r"五年后|今后五年|“?十四五”?(?:末|期末|结束|期间|时期)|规划期末|in five years")
-PAST_RE = re.compile(r"前五年|过去五年|这五年来|“?十三五”?(?:期间|时期|末|以来)|前几年|in the past five years|13th five")
+FUTURE_RE = re.compile(r"五年后|今后五年|规划期末|本规划期|in five years")
+PAST_RE = re.compile(r"前五年|过去五年|这五年来|前几年|in the past five years")
+# A period's name ("“十三五”", "13th five-year") names a plan; with a time word ("“十三五”时期", "十三五末")
+# it is a time, and speaks of the period's last year (profile.period_years).
+PERIOD_WORD_RE = re.compile(r"“?(十[一二三四五六七八九])五”?(?:规划)?(?:末|期末|结束|期间|时期|以来)?")
+PERIOD_TIME_RE = re.compile(r"“?(十[一二三四五六七八九])五”?(?:规划)?(?:末|期末|结束|期间|时期|以来)")
+ENGLISH_PERIOD_RE = re.compile(r"\b(1\d)(?:th|st|nd|rd)\s+five", re.I)
+ENGLISH_PERIOD_TIME_RE = re.compile(r"\b(?:during|over|in|by the end of) the (1\d)(?:th|st|nd|rd)\s+five", re.I)
+# "是2015年的1.54倍", "较2015年增长": a comparison's base year is not the year a figure belongs to.
+BASE_YEAR_RE = re.compile(r"(是|较|比|与|同)\s*(?:(19|20)\d\d\s*年|“?十[一二三四五六七八九]五”?(?:末|期末)?)(的|相比|增长|末|底)?")
+TITLE_RE = re.compile(r"《[^》]*》")
+# A question opening with the nation, or saying "national", asks the national plan.
+NATIONAL_RE = re.compile(r"^\s*(全国|国家层面|我国|national\b)|\bnational (?:plan|outline)|国家(?:规划|纲要)", re.I)
 
 
 class QueryInfo(BaseModel):
@@ -111,6 +126,7 @@ class QueryInfo(BaseModel):
     section: int | None = None
     intro: bool = False  # "第四章开篇…": the chapter's own text before its first 节
     period: str | None = None  # "future" (五年后) or "past" (前五年): a year relative to the plan
+    periods: list[int] = Field(default_factory=list)  # five-year periods named as a time: "十三五时期" → 13
     ordinal: int | None = None  # "专栏第一项是什么?": the N-th item of a 专栏
 
 
@@ -165,6 +181,46 @@ def expand_abbreviations(text: str) -> str:
         extra += [v for pattern, v in g.english if pattern.search(text)]
         return " ".join([text, *dict.fromkeys(extra)])
     return g.replace_re.sub(lambda m: g.replace[m.group().lower()], text)
+
+
+def stated_years(text: str) -> list[int]:
+    """Years a figure belongs to: not a comparison's base year ("是2015年的1.54倍"), nor the year in a
+    document's name ("《健康海州2030行动规划》")."""
+    return years_in(BASE_YEAR_RE.sub("", TITLE_RE.sub("", text)))
+
+
+def named_periods(text: str, as_time: bool = False) -> list[int]:
+    """Five-year periods a text names ("十三五" → 13); `as_time`: only those said as a time ("十三五时期")."""
+    from .profile import period_number
+
+    pattern = PERIOD_TIME_RE if as_time else PERIOD_WORD_RE
+    found = [period_number(m.group(1) + "五") for m in pattern.finditer(text)]
+    found += [int(m.group(1)) for m in (ENGLISH_PERIOD_TIME_RE if as_time else ENGLISH_PERIOD_RE).finditer(text)]
+    return list(dict.fromkeys(n for n in found if n))
+
+
+def named_plans(text: str, profiles: dict[str, "Profile"]) -> list[str]:
+    """Ids of the loaded plans a question names by place ("海州区…"), nation ("全国…") or period ("十三五时期…").
+
+    A place outranks a period: "海州区十三五期间…" asks the district's plan about its past, not the national
+    13th outline. With one plan loaded nothing is named: it answers everything."""
+    if len(profiles) < 2:
+        return []
+    by_place = [d for d, p in profiles.items()
+                if p.place and p.level != "国家" and any(v in text for v in place_variants(p.place))]
+    if NATIONAL_RE.search(text):
+        by_place += [d for d, p in profiles.items() if p.level == "国家"]
+    periods = set(named_periods(text))
+    by_period = [d for d, p in profiles.items() if p.period_number in periods]
+    if by_place:
+        return [d for d in by_place if d in by_period] or by_place
+    return by_period
+
+
+def place_variants(place: str) -> list[str]:
+    """"海州区" and "海州": the name is said with or without its administrative suffix."""
+    base = re.sub(r"(自治区|自治州|省|市|区|县|旗)$", "", place)
+    return [place] + ([base] if len(base) >= 2 else [])
 
 
 def years_in(text: str) -> list[int]:
@@ -253,5 +309,6 @@ def analyse(question: str) -> QueryInfo:
         section=_scope(text)[1],
         intro=bool(re.search(r"开篇|开头|导语|总述", text)),
         period="future" if FUTURE_RE.search(lower) else "past" if PAST_RE.search(lower) else None,
+        periods=named_periods(text, as_time=True),
         ordinal=_number(m.group(1)) if (m := ORDINAL_RE.search(text)) else None,
     )

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from contextvars import ContextVar
 from typing import Any
 
@@ -30,10 +31,12 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from langchain_community.retrievers import BM25Retriever
 
-from .indexing import PlanIndex, chunk_metadata, prepare_text
+from .chunking import chunk_metadata, prepare_text
+from .indexing import PlanIndex, passages
 from .models import Chunk, Hit
 
 ID_KEY = "chunk_id"
+DOC_FILTER_DEPTH = 4  # how much deeper each retriever looks when a question is limited to some plans
 
 # ---------------------------------------------------------------- tokenisation
 
@@ -253,9 +256,18 @@ class HybridRetriever(BaseRetriever):
         return [Document(page_content=self.index.chunk(d.metadata[ID_KEY]).text, metadata=d.metadata, id=d.id)
                 for d in docs]
 
-    def search(self, query: str, k: int = 8) -> list[Hit]:
-        """The k best chunks for `query`, best first, each with its fused score (1.0 = top of both lists)."""
-        return self.hits(self._fused(query, k))
+    def search(self, query: str, k: int = 8, docs: Collection[str] = ()) -> list[Hit]:
+        """The k best chunks for `query`, best first, each with its fused score (1.0 = top of both lists).
+        `docs`: only chunks of these plans (the question named them); empty = every loaded plan."""
+        if not docs:
+            return self.hits(self._fused(query, k))
+        # Each retriever returns its `candidates` best over all plans; the named plan's share of them is
+        # what fusion can rank. Searching deeper keeps it a full list (a plan is ~1,000 sentences).
+        deep = self.ensemble.model_copy(update={"retrievers": [
+            r.model_copy(update={"k": r.k * DOC_FILTER_DEPTH}) for r in self.ensemble.retrievers]})
+        docs_found = deep.invoke(prepare_text(query))
+        kept = [d for d in docs_found if d.metadata.get("doc_id") in docs][:k]
+        return self.hits(kept)
 
     def hits(self, docs: list[Document]) -> list[Hit]:
         """Documents from `invoke` → Hits (chunk + score)."""
@@ -274,11 +286,42 @@ def _tokenizer(chunks: list[Chunk]) -> Callable[[str], list[str]]:
     return _tokenizers[key]
 
 
-def distinct_sections(hits: Iterable[Hit]) -> list[tuple[int, int | None]]:
-    """(chapter, section) of the hits in rank order, without repeats: what eval's hit@k counts."""
-    out: list[tuple[int, int | None]] = []
+def distinct_sections(hits: Iterable[Hit]) -> list[tuple[str, int | None, int | None, int | None]]:
+    """(doc, part, chapter, section) of the hits in rank order, without repeats: what eval's hit@k counts."""
+    out: list[tuple[str, int | None, int | None, int | None]] = []
     for h in hits:
-        key = (h.chunk.chapter, h.chunk.section)
+        key = (h.chunk.doc_id, h.chunk.part, h.chunk.chapter, h.chunk.section)
         if key not in out:
             out.append(key)
     return out
+
+
+def sentence_scorer(index: PlanIndex) -> Callable[[str], dict[tuple[str, int], float]]:
+    """Cosine similarity of a query to every indexed sentence, from the vectors already in Chroma.
+
+    A plan is ~1,000 sentence vectors (1.5 MB), so one matrix product beats a vector search.
+    Chroma ids are "<chunk id>#<n>" over `passages(chunk)`, which skips tiny fragments; n is mapped
+    back to the chunk's own sentence index through the passage's source offset.
+    """
+    got = index.vectorstore.get(include=["embeddings", "metadatas"])
+    keys, rows = [], []
+    for vec_id, meta, vec in zip(got["ids"], got["metadatas"], got["embeddings"]):
+        chunk = index.chunk(meta["chunk_id"])
+        n = int(vec_id.rsplit("#", 1)[1]) if "#" in vec_id else 0
+        keys.append((chunk.id, _sentence_index(chunk, n)))
+        rows.append(vec)
+    matrix = np.asarray(rows, dtype=np.float32)
+    embed = lru_cache(maxsize=256)(index.embeddings.embed_query)  # repeated questions skip the model
+
+    def score(query: str) -> dict[tuple[str, int], float]:
+        sims = matrix @ np.asarray(embed(query), dtype=np.float32)
+        return dict(zip(keys, sims.tolist()))
+
+    return score
+
+
+def _sentence_index(chunk: Chunk, n: int) -> int:
+    kept = passages(chunk)
+    if n >= len(kept):
+        return n
+    return next((i for i, s in enumerate(chunk.sentences) if s.start == kept[n].start), n)

@@ -25,8 +25,8 @@ class PlanAssistant:
     def load(cls, settings: Settings | None = None, progress: bool = True) -> "PlanAssistant":
         """Builds the index first if it is missing or stale."""
         settings = settings or get_settings()
-        documents = load_corpus(settings.corpus_dir)
-        return cls(settings, documents, open_index(settings, progress=progress))
+        documents = load_corpus(settings.corpus_dir)  # parsed once: the index reuses these documents
+        return cls(settings, documents, open_index(settings, progress=progress, documents=documents))
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)

@@ -26,6 +26,7 @@ import anyio
 import gradio as gr
 
 from .config import Settings
+from .answer.grounding import short_label
 from .models import Answer, Block, Chapter, Citation, Document, Section, chapter_label, section_label
 from .service import PlanAssistant
 from .text import clean
@@ -107,10 +108,7 @@ _BOX_PREFIX = re.compile(r"^\s*专栏\s*[:：]\s*")
 
 
 def citation_label(c: Citation) -> str:
-    parts = [chapter_label(c.chapter)]
-    if c.section is not None:
-        parts.append(section_label(c.section))
-    label = " ".join(parts)
+    label = short_label(c)
     box = _BOX_PREFIX.sub("", c.box or "")  # the chain may or may not keep the "专栏:" prefix
     return f"{label} · 专栏:{box}" if box else label
 
@@ -120,7 +118,7 @@ def _section_key(section: int | None) -> str:
 
 
 def cite_target(c: Citation, default_doc: str) -> str:
-    doc = quote(c.doc_id or default_doc, safe="")
+    doc = quote(c.doc or default_doc, safe="")
     return f"cite:{doc}:{c.chapter}:{_section_key(c.section)}:{c.start}:{c.end}"
 
 
@@ -133,7 +131,7 @@ def unique(citations: list[Citation]) -> list[Citation]:
     seen: set[tuple] = set()
     out = []
     for c in citations:
-        key = (c.doc_id, c.start, c.end)
+        key = (c.doc, c.start, c.end)
         if key not in seen:
             seen.add(key)
             out.append(c)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.config import Settings  # noqa: E402
 from assistant.evaluation import gold_matches  # noqa: E402
 from assistant.indexing import PlanIndex, open_index  # noqa: E402
-from assistant.retrieval import distinct_sections  # noqa: E402
+from assistant.retrieval import HybridRetriever, distinct_sections  # noqa: E402
 
 # Used only when eval/questions.jsonl does not exist yet: a mix of figures, paraphrase and English.
 BUILTIN_QUESTIONS = [
@@ -73,7 +73,7 @@ def measure_build(ctx: Context) -> dict[str, Any]:
 def measure_search(ctx: Context, rounds: int = 3) -> dict[str, Any]:
     """Warm hybrid search latency (BM25 + dense + fusion), each question `rounds` times."""
     assert ctx.index is not None
-    retriever = ctx.index.retriever()
+    retriever = HybridRetriever.from_index(ctx.index)
     queries = [q["question"] for q in ctx.questions]
     retriever.search(queries[0], k=8)  # warm-up: jieba, model caches
     times = []
@@ -92,7 +92,7 @@ def measure_search(ctx: Context, rounds: int = 3) -> dict[str, Any]:
 
 
 def _gold_rank(sections: list[tuple[int, int | None]], gold: list[str]) -> int | None:
-    return next((i for i, s in enumerate(sections, 1) if any(gold_matches(g, *s) for g in gold)), None)
+    return next((i for i, s in enumerate(sections, 1) if any(gold_matches(g, s[2], s[3], s[1]) for g in gold)), None)
 
 
 def measure_retrieval(ctx: Context, k: int = 20) -> dict[str, Any]:
@@ -101,7 +101,7 @@ def measure_retrieval(ctx: Context, k: int = 20) -> dict[str, Any]:
     Follow-ups are left out: their question needs the chat history, which the answer chain rewrites.
     """
     assert ctx.index is not None
-    retriever = ctx.index.retriever()
+    retriever = HybridRetriever.from_index(ctx.index)
     items = [q for q in ctx.questions if q.get("answerable", True) and q.get("sections") and not q.get("history")]
     if not items:
         return {"n": 0}

@@ -36,7 +36,9 @@ def plan_index(settings: Settings) -> Iterator[PlanIndex]:
 
 @pytest.fixture(scope="session")
 def plan_retriever(plan_index: PlanIndex):  # -> retrieval.HybridRetriever
-    return plan_index.retriever()
+    from assistant.retrieval import HybridRetriever
+
+    return HybridRetriever.from_index(plan_index)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from assistant.answering import numbers_supported
+from assistant.answer.grounding import numbers_supported
 from assistant.config import ROOT
 from assistant.followup import is_followup, rewrite
 from assistant.query import analyse, expand_abbreviations
@@ -47,7 +47,7 @@ def test_quotes_are_verbatim_with_offsets(plan_assistant) -> None:
     a = plan_assistant.ask("到2025年高新技术企业要增至多少家?")
     assert a.found and "180" in a.answer
     for c in a.citations:
-        assert plan_assistant.sources[c.doc_id][c.start : c.end] == c.quote
+        assert plan_assistant.sources[c.doc][c.start : c.end] == c.quote
 
 
 def test_followup_entity(plan_assistant) -> None:
@@ -107,13 +107,13 @@ def test_indicator_the_plan_never_names_is_refused(plan_assistant) -> None:
 
 
 def test_english_pinyin_names_match_the_plan(plan_assistant) -> None:
-    from assistant.chain import make_answerer
+    from assistant.answer.scoring import name_weights
+    from assistant.answer.stats import PlanStats
 
-    answerer = make_answerer(plan_assistant.settings, plan_assistant.index, plan_assistant.sources,
-                             plan_assistant.documents)
+    stats = PlanStats(plan_assistant.index.chunks, plan_assistant.sources, plan_assistant.documents)
     info = analyse("Which projects are planned around Jinping Mountain and Yuedao?")
     assert "jinping" in info.names
-    assert "jinping" in answerer._name_weights(info)  # 锦屏 stands in the plan; "Haizhou" would be too common
+    assert "jinping" in name_weights(info, stats)  # 锦屏 stands in the plan; the district's name would be too common
 
 
 def test_query_vocabulary_maps_everyday_and_english_words() -> None:

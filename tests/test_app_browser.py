@@ -82,7 +82,7 @@ class KnownAnswers:
         start = self.sources[doc.id].index(quote)
         chapter = doc.chapters[7]
         return Citation(chapter=7, section=3, path=section_path(7, chapter.title, 3, chapter.sections[3].title),
-                        quote=quote, start=start, end=start + len(quote), doc_id=doc.id)
+                        quote=quote, start=start, end=start + len(quote), doc=doc.id)
 
     def ask(self, question: str, history: list[str] | None = None) -> Answer:
         base = dict(question=question, history=history or [], rewritten_query=question)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import ROOT, Settings
+from assistant.retrieval import HybridRetriever
 from assistant.indexing import (
     MANIFEST,
     POINTER,
@@ -63,7 +64,7 @@ def _build_dirs(settings: Settings) -> set[str]:
 
 
 def _top_section(index: PlanIndex, query: str) -> tuple[int, int | None]:
-    hit = index.retriever().search(query, k=1)[0]
+    hit = HybridRetriever.from_index(index).search(query, k=1)[0]
     return hit.chunk.chapter, hit.chunk.section
 
 
@@ -136,7 +137,7 @@ def test_stale_index_is_rebuilt_beside_the_old_one(tiny: Settings) -> None:
     v2 = open_index(tiny, progress=False)
     assert v2.built and "out of date" in (v2.notice or "")
     assert v2.fingerprint != v1.fingerprint and _pointer(tiny)["dir"] != dir_v1
-    assert "8所" in v2.retriever().search("新建幼儿园", k=1)[0].chunk.text
+    assert "8所" in HybridRetriever.from_index(v2).search("新建幼儿园", k=1)[0].chunk.text
     assert dir_v1 in _build_dirs(tiny)  # the previous index is kept for processes still using it
     v2.close()
 
@@ -321,7 +322,7 @@ def test_chroma_server_build_reuse_and_stale_rebuild(chroma_server: str, tmp_pat
     _edit_plan(settings, "新建幼儿园5所", "新建幼儿园7所")
     second = open_index(settings, progress=False)
     assert second.built and second.location != first.location
-    assert "7所" in second.retriever().search("新建幼儿园", k=1)[0].chunk.text
+    assert "7所" in HybridRetriever.from_index(second).search("新建幼儿园", k=1)[0].chunk.text
 
 
 def test_unreachable_server_is_one_clear_error(tmp_path: Path) -> None:

@@ -1,0 +1,70 @@
+"""Reply composition: which clauses of a long sentence to quote, and how a 专栏 or led list reads."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Chunk
+from ..query import QueryInfo, stated_years
+from ..text import clean, normalise
+from .grounding import NUMBER_RE
+from .params import MAX_BODY
+from .scoring import CLAUSE_RE
+
+TIME_LEAD_RE = re.compile(r"^(到|至|力争|预计|“?十[一二三四五六七八九]五”?期间|(19|20)\d\d\s*年)")
+ENDED_RE = re.compile(r"[。！？!?…][”’」）)]*$")
+
+
+def finish(body: str) -> str:
+    """A quoted piece ends as a sentence: no trailing comma or semicolon, a full stop."""
+    body = body.rstrip(",，;；:：、 ")
+    return body + ("" if ENDED_RE.search(body) else "。")
+
+
+def clauses(text: str, info: QueryInfo, weights: dict[str, float]) -> str:
+    """A long sentence is cut to the clauses around the best-matching one (keeping a leading time phrase)."""
+    text = clean(text)
+    if len(text) <= MAX_BODY:
+        return text
+    parts = CLAUSE_RE.findall(text)
+    total = sum(weights.values()) or 1.0
+    # A clause speaks of its own year, else of the last year named before it in the sentence:
+    # "到2025年,…80%以上,到2035年全面消除…" — the clauses after "到2035年" are the 2035 ones.
+    clause_years, current = [], []
+    for cl in parts:
+        current = stated_years(cl) or current
+        clause_years.append(current)
+
+    def score(i: int) -> float:
+        n = normalise(parts[i])
+        s = sum(w for t, w in weights.items() if t in n)
+        if info.years and clause_years[i]:
+            s += total if set(clause_years[i]) & set(info.years) else -total
+        return s + (0.5 if info.wants_number and NUMBER_RE.search(parts[i]) else 0.0)
+
+    best = max(range(len(parts)), key=score)
+    lo, hi = best, best + 1
+    while hi < len(parts) and len("".join(parts[lo : hi + 1])) <= MAX_BODY and not NUMBER_RE.search(
+        "".join(parts[lo:hi])
+    ):
+        hi += 1
+    # "…受教育年限提高到12年以上,受过高等教育比例达35%以上": a following clause on the question's
+    # words belongs to the answer too.
+    while hi < len(parts) and len("".join(parts[lo : hi + 1])) <= MAX_BODY and any(
+        t in normalise(parts[hi]) for t in weights
+    ):
+        hi += 1
+    if lo > 0 and len("".join(parts[lo - 1 : hi])) <= MAX_BODY:
+        lo -= 1
+    body = "".join(parts[lo:hi])
+    if lo > 0 and TIME_LEAD_RE.match(parts[0]) and len(parts[0]) + len(body) <= MAX_BODY + 20:
+        body = parts[0] + body
+    return finish(body)
+
+
+def item_name(chunk: Chunk) -> str:
+    return (chunk.lead or clean(re.split(r"[。:：;；]", chunk.text)[0]))[:24]
+
+
+def box_list(box: str, members: list[Chunk]) -> str:
+    return f"专栏「{box}」列出：" + "；".join(item_name(c) for c in members) + "。"

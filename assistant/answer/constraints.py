@@ -1,0 +1,86 @@
+"""Hard constraints: what a question names (a year, a place, a code, a counted thing, a unit) must hold
+of the evidence, or the evidence does not answer it. Each check returns the unmet constraint or None."""
+
+from __future__ import annotations
+
+import re
+
+from ..query import QueryInfo
+from ..text import clean, normalise
+from .params import SPECIFIC_IDF
+from .scoring import Candidate
+from .stats import PlanStats, section_key
+
+# Chinese magnitudes stand between a figure and its unit: "18亿亩", "3000万平方米".
+_MAGNITUDE = r"\s*[万亿]?\s*"
+_PERCENT_RE = re.compile(r"\d\s*%|\d\s*:\s*\d|百分点|百分之|[一二三四五六七八九]成|一半|翻番|‰")
+
+
+def missing_from_plans(info: QueryInfo, stats: PlanStats) -> str | None:
+    """A place, code, indicator or counted thing no loaded plan names at all: nothing can answer it."""
+    missing = [p for p in info.places if normalise(p) not in stats.corpus]
+    missing += [c for c in ([] if info.english else info.codes) if normalise(c) not in stats.corpus]
+    missing += [m for m in info.metrics if normalise(m) not in stats.corpus]  # "城镇化率" never named
+    missing += [w for w in info.counted if normalise(w) not in stats.corpus]  # "多少个5G基站"
+    return missing[0] if missing else None
+
+
+def year_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | None:
+    """A year the question names must be the year the evidence speaks of."""
+    if not info.years:
+        return None
+    doc = cand.chunk.doc_id
+    horizon = stats.horizon(doc)
+    sent_years = stats.years_of(clean(cand.sentence.text), doc)
+    if not sent_years:
+        # A sentence without a year inherits the last year named earlier in its paragraph, else its section's.
+        before = clean(stats.sources[doc][cand.chunk.start : cand.sentence.start])
+        earlier = stats.years_of(before, doc)
+        section_year = stats.section_year.get(section_key(cand.chunk))
+        sent_years = earlier[-1:] if earlier else [section_year] if section_year else []
+    for year in info.years:
+        if year in sent_years:
+            continue
+        if year == horizon and (not sent_years or sent_years == [horizon]):
+            continue  # the plan's targets default to its horizon year
+        return f"{year}年"
+    return None
+
+
+def named_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | None:
+    """A code, a counted thing or a place the question names must be named in the evidence (a place may
+    also be the evidence's own plan's place)."""
+    ctx = stats.contexts[cand.chunk.id]
+    doc = cand.chunk.doc_id
+    if not info.english:
+        for code in info.codes:  # "轻轨S2线" is not "轻轨S1": a code is matched exactly
+            if normalise(code) not in ctx:
+                return code
+    for thing in info.counted:  # "多少个5G基站" is answered by a count of 基站, not of 智能车间
+        # (a generic word such as 园区 is often paraphrased: "电商园区" for "电商产业园")
+        if stats.idf(normalise(thing)) >= SPECIFIC_IDF and normalise(thing) not in ctx:
+            return thing
+    question = normalise(info.text)
+    for name in info.places:
+        n = normalise(name)
+        if stats.is_home(name, doc):
+            continue
+        # A wider place in the plan's own title, said together with its home ("连云港市海州区…").
+        if n in stats.titles.get(doc, "") and any(h in question for h in stats.homes.get(doc, set())):
+            continue
+        if n not in ctx:
+            return name
+    return None
+
+
+def unit_problem(info: QueryInfo, text: str) -> str | None:
+    """"多少张床位" needs a number of 张 in the evidence, "占比多少" a percentage."""
+    if not info.units:
+        return None
+    for unit in info.units:
+        if unit == "%":
+            if _PERCENT_RE.search(text):
+                return None
+        elif re.search(rf"(\d|[一二两三四五六七八九十百千万])({_MAGNITUDE}){re.escape(unit)}", text):
+            return None
+    return "所问的数量"

@@ -1,0 +1,273 @@
+"""The extractive answerer (no LLM), as a thin orchestrator over the parts of this package:
+
+  constraints.missing_from_plans → structure.overview → scoring.score_candidates (+ constraints checks)
+  → refusal or the best sentence(s) → compose → grounding (number check, citations) → Draft with a trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..followup import RewrittenQuery
+from ..models import Chunk, Citation, Document, Hit
+from ..query import QueryInfo, analyse, asked_units
+from ..text import clean, normalise
+from . import params as P
+from .base import Draft
+from .compose import box_list, clauses, finish
+from .constraints import missing_from_plans, named_problem, unit_problem, year_problem
+from .grounding import citation, numbers_supported, refusal_text
+from .labels import english_location, label
+from .scoring import Candidate, SentenceScorer, confident, score_candidates, term_weights
+from .stats import PlanStats, section_key
+from .structure import Overview, overview
+
+
+class ExtractiveAnswerer:
+    def __init__(self, chunks: Sequence[Chunk], sources: dict[str, str], documents: Sequence[Document],
+                 sentence_scorer: SentenceScorer | None = None) -> None:
+        self.sources = sources
+        self.documents = list(documents)
+        self.sentence_scorer = sentence_scorer
+        self.stats = PlanStats(chunks, sources, documents)
+
+    # ---------------------------------------------------------------- the decision
+
+    def __call__(self, rq: RewrittenQuery, hits: Sequence[Hit], scope: Sequence[str] = ()) -> Draft:
+        """`scope`: the plans the question names (query.named_plans); the hits are already limited to them."""
+        info = self._read(rq, hits)
+        trace: dict = {"scope": list(scope), "years": info.years, "units": info.units}
+        related = [self._cite(h.chunk, h.chunk.start, h.chunk.end) for h in hits[:3]]
+        draft = self._decide(info, rq, hits, scope, related, trace)
+        draft.trace = {**trace, **draft.trace}
+        return draft
+
+    def _read(self, rq: RewrittenQuery, hits: Sequence[Hit]) -> QueryInfo:
+        info = analyse(rq.query)
+        if rq.asked is not None:
+            info.units = asked_units(rq.asked.lower())
+        if not info.years:
+            # "十三五时期" is that period's last year; "五年后" the plan's horizon; "前五年" the year before it starts.
+            from ..profile import period_years
+
+            doc = hits[0].chunk.doc_id if hits else None
+            horizon = self.stats.horizon(doc) if doc else None
+            if info.periods:
+                # The first period named is the one asked about ("十三五末…比十二五末提高了多少": 十三五).
+                info.years = [period_years(info.periods[0])[1]] if info.periods[0] >= 3 else []
+            elif info.period and horizon:
+                info.years = [horizon if info.period == "future" else horizon - 5]
+        return info
+
+    def _decide(self, info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit], scope: Sequence[str],
+                related: list[Citation], trace: dict) -> Draft:
+        missing = missing_from_plans(info, self.stats)
+        if missing:
+            return self._refuse(info, related, f"规划中没有关于“{missing}”的内容")
+        found = overview(info, self._docs_in_order(scope, hits), self.stats)
+        if found is not None:
+            trace["decision"] = "overview from the table of contents"
+            return self._overview_reply(info, found, related)
+        if info.ordinal is not None:
+            item = self._box_item(info, hits)
+            if item is not None:
+                trace["decision"] = "the N-th item of a 专栏"
+                return self._item_reply(info, item, related)
+        weights = term_weights(info, rq, self.stats)
+        dense = self.sentence_scorer(rq.query) if self.sentence_scorer else {}
+
+        def checks(c: Candidate, focus: str) -> list[str]:
+            found = (year_problem(info, c, self.stats), named_problem(info, c, self.stats), unit_problem(info, focus))
+            return [p for p in found if p]
+
+        cands = score_candidates(info, rq, self._scoped(info, hits), weights, self.stats, dense, checks)
+        trace["candidates"] = [c.trace() for c in cands[:6]]
+        ok = [c for c in cands if not c.problems]
+        blocked = [c for c in cands if c.problems]
+        dominated = (not info.english and blocked and ok[0].lex < P.DOMINATED_LEX
+                     and max(c.lex for c in blocked) - ok[0].lex >= P.DOMINATED_MARGIN) if ok else True
+        if dominated:
+            # The plan speaks of the topic, but not for the year, place or quantity asked: that is a "no".
+            top = max(blocked, key=lambda c: c.lex) if blocked else None
+            return self._refuse(info, related, f"规划没有给出{top.problems[0]}的相应内容" if top else None)
+        best = ok[0]
+        if not confident(info, best):
+            return self._refuse(info, related, None, why="the best sentence is not close enough to the question")
+        if info.wants_list:
+            listed = self._list_reply(info, best, ok, related, trace)
+            if listed is not None:
+                return listed
+        trace["decision"] = "best sentence"
+        return self._sentence_reply(info, best, ok, weights, related)
+
+    # ---------------------------------------------------------------- lists
+
+    def _list_reply(self, info: QueryInfo, best: Candidate, ok: list[Candidate], related: list[Citation],
+                    trace: dict) -> Draft | None:
+        # "生态修复工程要修哪几个地方?": the question names one 专栏 item; its text is the list.
+        named = [c.chunk for c in ok if c.chunk.box and c.chunk.lead and len(normalise(c.chunk.lead)) >= 4
+                 and normalise(c.chunk.lead) in normalise(info.text)]
+        if named:
+            trace["decision"] = "the 专栏 item the question names"
+            return self._item_reply(info, max(named, key=lambda c: len(c.lead or "")), related)
+        # "专栏里列了哪些项目?": when a 专栏's own title carries the question, its items are the answer.
+        boxed = [c for c in ok if c.chunk.box]
+        top_box = max(boxed, key=lambda c: (self._box_match(info, c.chunk), -c.rank), default=None)
+        if top_box and self._box_match(info, top_box.chunk) >= max(P.BOX_MATCH, best.lex):
+            trace["decision"] = "the items of the 专栏 the question names"
+            members = self._box_of(top_box.chunk)
+            quotes = [self._cite(c, c.start, c.end) for c in members]
+            return self._reply(info, box_list(top_box.chunk.box or "", members), quotes, top_box.chunk, related)
+        if clean(best.sentence.text).endswith((":", "：")):
+            # "总体目标是:" introduces the paragraphs that follow; their lead phrases are the list.
+            following = self._following(best)
+            leads = [clean(c.lead or "").lstrip("—-") for c in following]
+            if len(leads) >= 2:
+                trace["decision"] = "the led paragraphs a colon introduces"
+                body = clean(best.sentence.text) + "；".join(leads) + "。"
+                intro = self._cite(best.chunk, best.sentence.start, best.sentence.end)
+                quotes = [intro] + [self._cite(c, c.start, c.end) for c in following]
+                return self._reply(info, body, quotes, best.chunk, related)
+        return None
+
+    # ---------------------------------------------------------------- one or two sentences
+
+    def _sentence_reply(self, info: QueryInfo, best: Candidate, ok: list[Candidate], weights: dict[str, float],
+                        related: list[Citation]) -> Draft:
+        chosen = [best]
+        partner = next((c for c in ok[1:] if c.chunk.id == best.chunk.id), None)
+        runner_up = ok[1] if len(ok) > 1 else None
+        if partner and partner.score >= P.NEIGHBOUR_TIE * best.score and abs(partner.index - best.index) == 1:
+            chosen = sorted([best, partner], key=lambda c: c.index)
+        elif (runner_up and runner_up.score >= P.NEAR_TIE * best.score
+              and normalise(runner_up.sentence.text) != normalise(best.sentence.text)):
+            # Two sentences score alike: the reader gets both, each with its source, rather than our coin toss.
+            chosen = sorted([best, runner_up], key=lambda c: c.sentence.start) if _same_section(runner_up, best) \
+                else [best, runner_up]
+        parts = [clauses(c.sentence.text, info, self._asked(weights, c.chunk)) for c in chosen]
+        if len(chosen) == 2 and not _same_section(*chosen):
+            body = f"{parts[0]}（{self._label(chosen[0].chunk)}）{parts[1]}"
+        else:
+            body = "".join(parts)
+        if len(body) > P.MAX_BODY + 60:
+            body = clauses(best.sentence.text, info, self._asked(weights, best.chunk))
+            chosen = [best]
+        quotes = [self._cite(c.chunk, c.sentence.start, c.sentence.end) for c in chosen]
+        return self._reply(info, body, quotes, chosen[-1].chunk, related)
+
+    @staticmethod
+    def _asked(weights: dict[str, float], chunk: Chunk) -> dict[str, float]:
+        """Words of the question that name the section ("指导思想中要坚定实施什么战略?") locate the
+        evidence; the remaining words say which clause of it answers."""
+        titles = normalise(" ".join(filter(None, [chunk.section_title, chunk.chapter_title, chunk.box])))
+        asked = {t: w for t, w in weights.items() if t not in titles}
+        return asked if asked else weights
+
+    # ---------------------------------------------------------------- scope and structure lookups
+
+    def _docs_in_order(self, scope: Sequence[str], hits: Sequence[Hit]) -> list[Document]:
+        """The plans a structural question may be about: those named, else in the order retrieval found them."""
+        order = list(scope) or list(dict.fromkeys(h.chunk.doc_id for h in hits))
+        order += [d.id for d in self.documents if d.id not in order and not scope]
+        return [d for i in order for d in self.documents if d.id == i]
+
+    def _scoped(self, info: QueryInfo, hits: Sequence[Hit]) -> Sequence[Hit]:
+        """"第十章…有哪几个方面?": only that chapter (or 节) can answer; retrieval may have missed it."""
+        if info.chapter is None:
+            return hits
+        docs = list(dict.fromkeys(h.chunk.doc_id for h in hits))[:1]  # the plan retrieval ranks first
+
+        def inside(c: Chunk) -> bool:
+            if c.chapter != info.chapter or c.doc_id not in docs:
+                return False
+            return c.section is None if info.intro else info.section is None or c.section == info.section
+        scoped = [h for h in hits if inside(h.chunk)]
+        if len(scoped) < 3:
+            seen = {h.chunk.id for h in scoped}
+            extra = [c for cs in self.stats.by_section.values() for c in cs if inside(c) and c.id not in seen]
+            scoped += [Hit(chunk=c, score=0.0) for c in extra]
+        return scoped or hits
+
+    def _box_of(self, chunk: Chunk) -> list[Chunk]:
+        return self.stats.boxes.get((*section_key(chunk), chunk.box), [chunk])
+
+    def _box_item(self, info: QueryInfo, hits: Sequence[Hit]) -> Chunk | None:
+        """"重大基础设施项目专栏第一项是什么?": the N-th item of the 专栏 the question names (looked up
+        among all 专栏 titles of the plans in play, since retrieval ranks items, not boxes)."""
+        docs = {h.chunk.doc_id for h in hits} or {d.id for d in self.documents}
+        boxes = [ms for key, ms in self.stats.boxes.items() if key[0] in docs]
+        if not boxes:
+            return None
+        members = max(boxes, key=lambda ms: self._box_match(info, ms[0]))
+        if self._box_match(info, members[0]) < P.BOX_ITEM_MATCH:
+            return None
+        return members[info.ordinal - 1] if info.ordinal and 0 < info.ordinal <= len(members) else None
+
+    def _following(self, cand: Candidate) -> list[Chunk]:
+        """The led paragraphs right after the candidate's paragraph, in the same section."""
+        out = []
+        for c in self.stats.by_section.get(section_key(cand.chunk), []):
+            if c.block_index <= cand.chunk.block_index or c.box:
+                continue
+            if not c.lead:
+                break
+            out.append(c)
+        return out
+
+    def _box_match(self, info: QueryInfo, chunk: Chunk) -> float:
+        box = normalise(chunk.box or "")
+        weights = {normalise(t): self.stats.idf(normalise(t)) for t in info.terms}
+        total = sum(weights.values()) or 1.0
+        return sum(w for t, w in weights.items() if t in box) / total
+
+    # ---------------------------------------------------------------- replies
+
+    def _label(self, chunk: Chunk) -> str:
+        return label(chunk.chapter, chunk.chapter_title, chunk.section, chunk.section_title, chunk.box, chunk.part,
+                     self.stats.plan_name(chunk.doc_id))
+
+    def _cite(self, chunk: Chunk, start: int, end: int) -> Citation:
+        return citation(chunk, start, end, self.sources[chunk.doc_id], self.stats.plan_name(chunk.doc_id))
+
+    def _item_reply(self, info: QueryInfo, item: Chunk, related: list[Citation]) -> Draft:
+        """A whole 专栏 item, cut at a sentence end so that it stays a reply, not a page."""
+        end = next((e for _, e in reversed([(x.start, x.end) for x in item.sentences])
+                    if e - item.start <= P.MAX_BODY + 80), item.sentences[0].end)
+        source = self.sources[item.doc_id]
+        return self._reply(info, clean(source[item.start:end]), [self._cite(item, item.start, end)], item, related)
+
+    def _overview_reply(self, info: QueryInfo, found: Overview, related: list[Citation]) -> Draft:
+        doc, ch = found.doc, found.chapter
+        source = self.sources[doc.id]
+        plan = self.stats.plan_name(doc.id)
+        quotes = []
+        for start, end, sec in found.spans:
+            quotes.append(Citation(
+                doc=doc.id, part=ch.part, chapter=ch.number, section=sec.number if sec else None,
+                path=(f"{ch.title}" + (f" › {sec.title}" if sec else "")), quote=source[start:end],
+                start=start, end=end,
+                label=label(ch.number, ch.title, sec.number if sec else None, sec.title if sec else None, None,
+                            ch.part, plan), plan=plan))
+        where = label(ch.number, ch.title, None, None, None, ch.part, plan)
+        reply = f"{found.body}（{where}）"
+        if info.english:
+            reply = f"According to the plan ({english_location(quotes[0]) if quotes else 'contents'}): " + reply
+        if not numbers_supported(reply, [q.quote for q in quotes] + [where]):
+            return self._refuse(info, related, "答案中的数字无法在原文中核实")
+        return Draft(answer=reply, found=True, citations=quotes)
+
+    def _reply(self, info: QueryInfo, body: str, quotes: list[Citation], chunk: Chunk, related: list[Citation]) -> Draft:
+        reply = f"{finish(body)}（{self._label(chunk)}）"
+        if info.english:
+            reply = f"According to the plan ({english_location(quotes[0])}): " + reply
+        if not numbers_supported(reply, [q.quote for q in quotes]):  # the whole reply, label included
+            return self._refuse(info, related, "答案中的数字无法在原文中核实")
+        return Draft(answer=reply, found=True, citations=quotes)
+
+    def _refuse(self, info: QueryInfo, related: list[Citation], reason: str | None, why: str | None = None) -> Draft:
+        text = refusal_text(info.english, reason, related)
+        return Draft(answer=text, found=False, related=related, trace={"refusal": reason or why or "no evidence"})
+
+
+def _same_section(a: Candidate, b: Candidate) -> bool:
+    return section_key(a.chunk) == section_key(b.chunk)

@@ -1,0 +1,51 @@
+"""Grounding: every reply quotes the plan with exact offsets, and states no number its quotes lack."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..models import Chunk, Citation
+from ..text import normalise
+from .labels import label
+
+NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def citation(chunk: Chunk, start: int, end: int, source: str, plan: str | None = None) -> Citation:
+    """A quote of source[start:end] with the chunk's location; `plan` names the plan in the label."""
+    return Citation(
+        doc=chunk.doc_id,
+        part=chunk.part,
+        chapter=chunk.chapter,
+        section=chunk.section,
+        box=f"专栏:{chunk.box}" if chunk.box else None,
+        path=chunk.path,
+        quote=source[start:end],
+        start=start,
+        end=end,
+        label=label(chunk.chapter, chunk.chapter_title, chunk.section, chunk.section_title, chunk.box,
+                    chunk.part, plan),
+        plan=plan,
+    )
+
+
+def numbers_supported(reply: str, quotes: Sequence[str]) -> bool:
+    """Every number stated in the reply occurs, as a whole number, in one of its cited quotes."""
+    quoted = {n for q in quotes for n in NUMBER_RE.findall(normalise(q))}
+    return all(n in quoted for n in NUMBER_RE.findall(normalise(reply)))
+
+
+def short_label(c: Citation) -> str:
+    """"第七章 第三节" (after the plan's name when several are loaded): a pointer, not a title."""
+    return label(c.chapter, "", c.section, "", None, c.part, c.plan).strip()
+
+
+def refusal_text(english: bool, reason: str | None, related: Sequence[Citation]) -> str:
+    """"The plan does not say", why when we know, and where related text stands."""
+    where = "；".join(dict.fromkeys(short_label(r) for r in related))
+    head = "The plan does not say. " if english else ""
+    text = f"{head}规划中没有找到能回答这个问题的内容" + (f"（{reason}）" if reason else "") + "。"
+    if where:
+        text += f"相关内容可参阅：{where}。"
+    return text

@@ -1,0 +1,183 @@
+"""Sentence scoring: IDF-weighted word coverage + sentence-embedding similarity + retrieval rank + fit.
+
+Deliberately simple so that every decision can be read off the numbers (they go into the trace); the
+weights are named in params.py.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..followup import RewrittenQuery
+from ..models import Chunk, Hit
+from ..query import CJK_RE, QUOTED_RE, QueryInfo
+from ..text import clean, normalise
+from . import params as P
+from .grounding import NUMBER_RE
+from .stats import PlanStats, pinyin
+
+# A stated quantity: a number that is not a year, a name ("5G", "S1") or a list marker, or a Chinese one
+# ("三个", "八纵八横", "八五" as in 第八个五年).
+QUANTITY_RE = re.compile(
+    r"(?<![A-Za-z\d.])(?!(?:19|20)\d\d(?:\s*年|\s*[-—至到]))\d+(?:\.\d+)?(?!\s*[A-Za-z\d.])"
+    r"|(?<![〇零])[一二两三四五六七八九十百千]+(?:个|家|倍|成|项|条|所|座|亿|万|大|类|张|年|纵|横|轮|批|五)|翻番|一半|全覆盖"
+)
+ENUM_RE = re.compile(r"[、;；]")
+CLAUSE_RE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
+YEAR_IN_TEXT_RE = re.compile(r"(19|20)\d\d\s*年|二〇")
+DEFINITION_RE = re.compile(r"[“\"]([^”\"]{1,12})[”\"]\s*[:：]")  # "“四基地”: …" defines 四基地
+NAME_RE = re.compile(r"[“《][^”》]{2,40}[”》]")
+
+# A sentence scorer maps a query to cosine similarities for (chunk id, sentence index) pairs.
+SentenceScorer = Callable[[str], dict[tuple[str, int], float]]
+
+
+@dataclass
+class Candidate:
+    chunk: Chunk
+    index: int  # sentence index within the chunk
+    rank: int  # the chunk's retrieval rank
+    lex: float = 0.0
+    dense: float = 0.0
+    score: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def sentence(self):
+        return self.chunk.sentences[self.index]
+
+    def trace(self) -> dict:
+        return {"chunk": self.chunk.id, "sentence": self.index, "text": clean(self.sentence.text)[:60],
+                "lex": round(self.lex, 3), "dense": round(self.dense, 3), "score": round(self.score, 3),
+                "problems": self.problems}
+
+
+def is_heading(sentence: str, lead: str | None) -> bool:
+    text = normalise(sentence).rstrip("。")
+    return (lead is not None and text == normalise(lead)) or (len(text) <= 14 and not NUMBER_RE.search(text))
+
+
+def term_weights(info: QueryInfo, rq: RewrittenQuery, stats: PlanStats) -> dict[str, float]:
+    focus = {normalise(f) for f in rq.focus}
+    # In a follow-up the new words say what is asked; the previous question only frames it.
+    other = P.FOLLOWUP_FRAME if focus else 1.0
+    # An English question's own words never occur in the plan; its glossary terms (query.py) do.
+    terms = [t for t in info.terms if CJK_RE.search(t)] if info.english else info.terms
+    # A plan's own place ("海州区") is what the whole plan is about: in a question it locates nothing.
+    terms = [t for t in terms if not stats.any_home(t) and t not in stats.periods]
+    return {normalise(t): stats.idf(normalise(t)) * (P.FOLLOWUP_FOCUS if normalise(t) in focus else other)
+            for t in terms}
+
+
+def name_weights(info: QueryInfo, stats: PlanStats) -> dict[str, float]:
+    """Pinyin names of an English question that the plans have, weighted by rarity."""
+    weights = {}
+    for name in info.names:
+        df = sum(1 for p in stats.pinyin.values() if name in p)
+        if 0 < df <= P.NAME_DF_SHARE * stats.n:  # a name in every paragraph tells nothing
+            weights[name] = math.log((stats.n + 1) / (df + 0.5))
+    return weights
+
+
+def _pinyin_lexical(weights: dict[str, float], cand: Candidate, stats: PlanStats) -> float:
+    sent = pinyin(normalise(cand.sentence.text))
+    chunk = stats.pinyin[cand.chunk.id]
+    got = sum(w if n in sent else P.CONTEXT_MATCH * w if n in chunk else 0.0 for n, w in weights.items())
+    return got / sum(weights.values())
+
+
+def _lexical(weights: dict[str, float], cand: Candidate, stats: PlanStats) -> float:
+    if not weights:
+        return 0.0
+    # A paragraph's lead phrase ("困境青少年关爱工程。") names what every sentence under it is about.
+    sent = normalise(cand.sentence.text) + normalise(cand.chunk.lead or "")
+    chunk = stats.contexts[cand.chunk.id]
+    got = sum(w if t in sent else P.CONTEXT_MATCH * w if t in chunk else 0.0 for t, w in weights.items())
+    return got / sum(weights.values())
+
+
+def defines(info: QueryInfo, text: str) -> bool:
+    """The sentence defines ("“X”: …") a term the question names: quoted, or outside its quotes
+    ("“一心两带四基地”中的四基地是…" asks about 四基地, not 一心)."""
+    outside = QUOTED_RE.sub(" ", info.text)
+    return any(m.group(1) in outside or m.group(1) in info.quoted for m in DEFINITION_RE.finditer(text))
+
+
+def focus_window(text: str, weights: dict[str, float]) -> str:
+    """The clause that matches the question best, with its neighbours: a figure asked for must stand
+    there ("建成1000处晨晚练点,形成“一心百处千点”布局"), not in an unrelated clause."""
+    clauses = CLAUSE_RE.findall(text)
+    if len(clauses) <= 1:
+        return text
+    scores = [sum(w for t, w in weights.items() if t in normalise(cl)) for cl in clauses]
+    best = max(range(len(clauses)), key=scores.__getitem__)
+    return text if scores[best] == 0 else "".join(clauses[max(best - 1, 0) : best + 2])
+
+
+def _fit(info: QueryInfo, text: str, focus: str, weights: dict[str, float], cand: Candidate) -> float:
+    """Bonuses for the kind of content asked for; a missing kind is also a problem (a hard constraint)."""
+    fit = 0.0
+    if info.wants_when:
+        has_year = bool(YEAR_IN_TEXT_RE.search(text))
+        fit = P.KIND_FIT if has_year else P.KIND_MISFIT
+        if not has_year and not info.english:
+            cand.problems.append("具体时间")  # "哪一年通车?" needs a year in the evidence
+    elif info.wants_number:
+        has_quantity = bool(QUANTITY_RE.search(focus))
+        fit = P.KIND_FIT if has_quantity else P.KIND_MISFIT
+        if not has_quantity and not info.english:
+            cand.problems.append("具体数字")
+    if info.wants_list:
+        fit += P.LIST_ENUM if len(ENUM_RE.findall(text)) >= 2 else 0.0
+        # "连徐、连淮扬镇等高铁", "…、以商招商等多种招商途径": an enumeration of the very thing asked for
+        if any(w >= P.SPECIFIC_IDF and re.search(rf"、[^,，;；:：。]{{1,30}}等[^,，;；:：。、]{{0,4}}{re.escape(t)}", text)
+               for t, w in weights.items()):
+            fit += P.LIST_OF_ASKED
+    if info.wants_name:
+        fit += P.NAME_FIT if NAME_RE.search(text) else 0.0
+    if defines(info, text):
+        fit += P.DEFINITION_FIT
+    return fit
+
+
+def score_candidates(info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit], weights: dict[str, float],
+                     stats: PlanStats, dense: dict[tuple[str, int], float],
+                     checks: Callable[[Candidate, str], list[str]]) -> list[Candidate]:
+    """Every sentence of the hits, scored, with the problems `checks(candidate, focus_text)` finds; best first."""
+    names = name_weights(info, stats) if info.english else {}
+    cands = []
+    for rank, hit in enumerate(hits):
+        for i, sent in enumerate(hit.chunk.sentences):
+            if i == 0 and len(hit.chunk.sentences) > 1 and is_heading(sent.text, hit.chunk.lead):
+                continue  # "优化营商投资环境。" heads its paragraph; it states nothing by itself
+            c = Candidate(chunk=hit.chunk, index=i, rank=rank)
+            if names and weights:
+                c.lex = (_pinyin_lexical(names, c, stats) + _lexical(weights, c, stats)) / 2
+            else:
+                c.lex = _pinyin_lexical(names, c, stats) if names else _lexical(weights, c, stats)
+            c.dense = dense.get((hit.chunk.id, i), 0.0)
+            text = clean(sent.text)
+            focus = focus_window(text, weights)
+            fit = _fit(info, text, focus, weights, c)
+            crosslingual = info.english and not weights
+            floor = P.DENSE_FLOOR_CROSSLINGUAL if crosslingual else P.DENSE_FLOOR
+            dense_rel = min(max((c.dense - floor) / P.DENSE_SPAN, 0.0), 1.0)
+            lex_weight = P.LEX_WEIGHT_CROSSLINGUAL if info.english and not (names or weights) else P.LEX_WEIGHT
+            c.score = lex_weight * c.lex + P.DENSE_WEIGHT * dense_rel + P.PRIOR_WEIGHT / (1.0 + rank) + fit
+            c.problems += checks(c, focus)
+            cands.append(c)
+    cands.sort(key=lambda c: c.score, reverse=True)
+    return cands
+
+
+def confident(info: QueryInfo, best: Candidate) -> bool:
+    """Is the best evidence about what was asked? Some shared words, and either many of them or a
+    sentence embedding close to the question (colloquial wording shares few words but means the same)."""
+    if info.english and not any(CJK_RE.search(t) for t in info.terms):
+        # no glossary term: only the embedding can judge
+        return best.dense >= P.CROSSLINGUAL_CONFIDENT_DENSE or best.lex >= P.CROSSLINGUAL_CONFIDENT_LEX
+    # An English question with the plan's own terms from the glossary is judged as a Chinese one.
+    return best.lex >= P.CONFIDENT_MIN_LEX and (best.lex >= P.CONFIDENT_LEX or best.dense >= P.CONFIDENT_DENSE)

@@ -1,0 +1,102 @@
+"""What the answerer knows of the loaded plans before any question: word rarity, section years, the
+paragraphs of each section and 专栏, and each plan's profile (its own place, its target year)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
+
+from ..models import Chunk, Document, Profile
+from ..profile import SHORT_PERIOD_RE, period_number, period_years
+from ..query import BASE_YEAR_RE, stated_years, years_in
+from ..text import clean, normalise
+
+SectionKey = tuple[str, int | None, int | None, int | None]  # doc, part, chapter, section
+
+
+def section_key(c: Chunk) -> SectionKey:
+    return (c.doc_id, c.part, c.chapter, c.section)
+
+
+@lru_cache(maxsize=4096)
+def pinyin(text: str) -> str:
+    return "".join(lazy_pinyin(text)).lower()
+
+
+def _context(chunk: Chunk) -> str:
+    return " ".join(filter(None, [chunk.text, chunk.box, chunk.section_title, chunk.chapter_title]))
+
+
+class PlanStats:
+    def __init__(self, chunks: Sequence[Chunk], sources: dict[str, str], documents: Sequence[Document]) -> None:
+        self.sources = sources
+        self.contexts = {c.id: normalise(_context(c)) for c in chunks}
+        # English questions name places and projects in pinyin ("Jinping Mountain" = 锦屏山).
+        self.pinyin = {cid: pinyin(ctx) for cid, ctx in self.contexts.items()}
+        self.n = len(chunks)
+        self.corpus = normalise(" ".join(sources.values()))
+        self.profiles: dict[str, Profile] = {d.id: d.profile for d in documents if d.profile}
+        self.titles = {d.id: normalise(d.title) for d in documents}
+        # A plan's own place ("海州区", or its name without the suffix) locates nothing in a question about it.
+        self.homes: dict[str, set[str]] = {}
+        for doc_id, p in self.profiles.items():
+            if p.place and p.place != "全国":
+                self.homes[doc_id] = {normalise(p.place)}
+        # A plan's own period ("十四五") names the plan, not a topic within it.
+        self.periods = {p.period for p in self.profiles.values() if p.period}
+        self.multi = len(documents) > 1
+        self.plan_names = {d.id: d.profile.short_name for d in documents if d.profile} if self.multi else {}
+        self.section_year = self._section_years(chunks)
+        self.by_section: dict[SectionKey, list[Chunk]] = {}
+        self.boxes: dict[tuple, list[Chunk]] = {}
+        for c in chunks:
+            self.by_section.setdefault(section_key(c), []).append(c)
+            if c.box:
+                self.boxes.setdefault((*section_key(c), c.box), []).append(c)
+
+    def plan_name(self, doc_id: str) -> str | None:
+        """The plan's short name for labels, only when several plans are loaded."""
+        return self.plan_names.get(doc_id)
+
+    def horizon(self, doc_id: str) -> int | None:
+        p = self.profiles.get(doc_id)
+        return p.target_year if p else None
+
+    def is_home(self, place: str, doc_id: str) -> bool:
+        return normalise(place) in self.homes.get(doc_id, set())
+
+    def any_home(self, place: str) -> bool:
+        return any(normalise(place) in h for h in self.homes.values())
+
+    @staticmethod
+    def _section_years(chunks: Sequence[Chunk]) -> dict[SectionKey, int]:
+        """The year a section mostly speaks of: "发展基础" is about the last period's end, targets about its own."""
+        found: dict[SectionKey, list[int]] = {}
+        for c in chunks:
+            found.setdefault(section_key(c), []).extend(years_in(clean(c.text)))
+        return {key: max(set(ys), key=ys.count) for key, ys in found.items() if ys}
+
+    @lru_cache(maxsize=8192)
+    def idf(self, term: str) -> float:
+        df = sum(1 for ctx in self.contexts.values() if term in ctx)
+        if df == 0:
+            # A word the plan never uses: weigh it like a rare plan word, so colloquial wording
+            # costs coverage but does not by itself sink an answer.
+            df = 1
+        return math.log((self.n + 1) / (df + 0.5))
+
+    def years_of(self, text: str, doc_id: str) -> list[int]:
+        """Years a text speaks of; a named period ("“十三五”期间") speaks of its last year."""
+        years = stated_years(text)
+        if not years:
+            # "较“十二五”增长8%": a comparison's base period is not the period the figure belongs to.
+            named = [period_number(m.group()) for m in SHORT_PERIOD_RE.finditer(BASE_YEAR_RE.sub("", text))]
+            years = [period_years(n)[1] for n in named if n and n >= 3][:1]
+        return years
+
+    def __hash__(self) -> int:  # lru_cache on idf keys on self
+        return id(self)

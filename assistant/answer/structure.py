@@ -1,0 +1,159 @@
+"""Overview questions answered from the plan's own structure: "第七章讲什么", "第九章包括哪几节",
+"第七章第三节讲什么", "实施保障包括哪几个方面", "哪一章讲生态环境". The table of contents is the answer:
+section titles, 专栏 titles, and where a chapter has no sections the lead phrases of its paragraphs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..models import Chapter, Chunk, Document, Section, section_label
+from ..query import QueryInfo
+from ..text import clean, normalise
+from .params import MAX_LIST_BODY, SCOPE_LEADS_SHARE
+from .stats import PlanStats
+
+OVERVIEW_RE = re.compile(r"讲(?:了)?(?:些)?什么|讲的是什么|讲啥|说(?:了)?(?:些)?什么|有哪些内容|(?:主要)?内容(?:是什么|有哪些)?[?？]?$"
+                         r"|包括哪(?:几|些)(?:节|部分|方面)|有哪几节|有几节|分(?:为)?哪几|哪几个方面|哪些方面|what (?:does|is) .* about")
+WHICH_CHAPTER_RE = re.compile(r"哪一?章|哪个章节|哪一?篇|which chapter")
+
+
+class Overview:
+    """A found overview: the reply body, and the heading or paragraph spans it cites (doc, start, end, chunk-like)."""
+
+    def __init__(self, body: str, doc: Document, chapter: Chapter, spans: list[tuple[int, int, Section | None]]):
+        self.body, self.doc, self.chapter, self.spans = body, doc, chapter, spans
+
+
+def _chapter(doc: Document, number: int) -> Chapter | None:
+    return next((c for c in doc.chapters if c.number == number), None)
+
+
+def _sections(ch: Chapter) -> list[Section]:
+    return [s for s in ch.sections if s.number is not None]
+
+
+def _boxes(sec: Section) -> list[str]:
+    return [b.title for b in sec.blocks if b.kind == "box"]
+
+
+def _leads(stats: PlanStats, doc: Document, ch: Chapter, sec: Section | None) -> list[Chunk]:
+    """The lead phrases of a chapter's (or 节's) paragraphs, when its paragraphs are led that way."""
+    paras = [c for key, cs in stats.by_section.items() if key[0] == doc.id and key[2] == ch.number
+             and (sec is None or key[3] == sec.number) for c in cs if not c.box]
+    led = [c for c in paras if c.lead]
+    if len(led) < 2 or len(led) < SCOPE_LEADS_SHARE * len(paras):
+        return []
+    return led
+
+
+def _chapter_overview(stats: PlanStats, doc: Document, ch: Chapter) -> Overview | None:
+    secs = _sections(ch)
+    head = f"{_name(ch)}"
+    if secs:
+        items = []
+        for s in secs:
+            boxes = _boxes(s)
+            items.append(f"{section_label(s.number)} {s.title}" + (f"（专栏：{'、'.join(boxes)}）" if boxes else ""))
+        body = f"{head}共{_cn_count(len(secs))}节：" + "；".join(items) + "。"
+        spans = [(s.span.start, s.span.end, s) for s in secs if s.span]
+        return Overview(_fit(body), doc, ch, spans)
+    led = _leads(stats, doc, ch, None)
+    if led:
+        body = f"{head}包括：" + "；".join(clean(c.lead or "") for c in led) + "。"
+        spans = [(c.sentences[0].start, c.sentences[0].end, None) for c in led]
+        return Overview(_fit(body), doc, ch, spans)
+    return None
+
+
+def _section_overview(stats: PlanStats, doc: Document, ch: Chapter, sec: Section) -> Overview | None:
+    led = _leads(stats, doc, ch, sec)
+    boxes = _boxes(sec)
+    if not led and not boxes:
+        return None
+    body = f"{section_label(sec.number)} {sec.title}"
+    if led:
+        body += "包括：" + "；".join(clean(c.lead or "") for c in led)
+    if boxes:
+        body += ("；" if led else "") + "专栏：" + "、".join(boxes)
+    spans = [(c.sentences[0].start, c.sentences[0].end, sec) for c in led]
+    if sec.span:
+        spans.insert(0, (sec.span.start, sec.span.end, sec))
+    return Overview(_fit(body + "。"), doc, ch, spans)
+
+
+def _name(ch: Chapter) -> str:
+    from ..models import chapter_label
+
+    return "序言" if ch.number == 0 else f"{chapter_label(ch.number)} {ch.title}"
+
+
+def _cn_count(n: int) -> str:
+    from ..models import _cn
+
+    return _cn(n)
+
+
+def _fit(body: str) -> str:
+    return body if len(body) <= MAX_LIST_BODY else body[: MAX_LIST_BODY - 1].rstrip("；、") + "…"
+
+
+# Words that ask for an overview and say nothing of its topic.
+OVERVIEW_WORDS = frozenset("内容 方面 部分 几节 章节 主要 讲 讲了 讲的 说 说了 包括 包含 分为 哪几节 几个 哪些 重点 about".split())
+
+
+def _topic(info: QueryInfo) -> list[str]:
+    return [normalise(t) for t in info.terms if len(t) >= 2 and t not in OVERVIEW_WORDS]
+
+
+def _title_match(info: QueryInfo, title: str) -> float:
+    terms = _topic(info)
+    if not terms:
+        return 0.0
+    t = normalise(title)
+    return sum(1 for w in terms if w in t) / len(terms)
+
+
+def _only_names(info: QueryInfo, ch: Chapter, sec: Section | None) -> bool:
+    """The question's topic words, if any, are the chapter's (or 节's) own title: it asks for the whole unit,
+    not for something inside it ("第七章第三节有哪些养老项目?" is no overview)."""
+    titles = ch.title + (sec.title if sec else "")
+    return not _topic(info) or _title_match(info, titles) == 1.0
+
+
+def overview(info: QueryInfo, docs: Sequence[Document], stats: PlanStats) -> Overview | None:
+    """The overview a question asks for, from the first of `docs` (in scope order) that has it."""
+    text = info.text
+    asks_overview = bool(OVERVIEW_RE.search(text.lower()))
+    if info.chapter is not None and (asks_overview or info.wants_list):
+        for doc in docs:
+            ch = _chapter(doc, info.chapter)
+            if ch is None:
+                continue
+            sec = next((s for s in ch.sections if s.number == info.section), None) if info.section else None
+            if not _only_names(info, ch, sec):
+                return None
+            if info.section is not None:
+                found = _section_overview(stats, doc, ch, sec) if sec else None
+            else:
+                found = _chapter_overview(stats, doc, ch)
+            if found:
+                return found
+        return None
+    if WHICH_CHAPTER_RE.search(text.lower()):
+        best = max(((_title_match(info, c.title), doc, c) for doc in docs for c in doc.chapters if c.number),
+                   key=lambda x: x[0], default=None)
+        if best and best[0] >= 0.5:
+            _, doc, ch = best
+            spans = [(ch.span.start, ch.span.end, None)] if ch.span else []
+            return Overview(f"{_name(ch)}。", doc, ch, spans)
+        return None
+    if asks_overview or info.wants_list:
+        # "实施保障包括哪几个方面?": a chapter whose title carries every word of the question.
+        for doc in docs:
+            for ch in doc.chapters:
+                if ch.number and _topic(info) and _title_match(info, ch.title) == 1.0:
+                    found = _chapter_overview(stats, doc, ch)
+                    if found:
+                        return found
+    return None
