@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import jieba.posseg as pseg
 from pydantic import BaseModel, Field
 
 from .query import (CN_YEAR_RE, NUMBER_CUES, UNIT_Q_RE, YEAR_RE, asked_units, content_terms, expand_abbreviations,
@@ -37,6 +38,11 @@ def is_followup(question: str, history: list[str]) -> bool:
     # single word, only makes sense with the previous turn.
     terms = content_terms(_YEAR_WORD.sub(" ", q))
     return not terms or (len(q) <= 8 and len(terms) <= 1)
+
+
+def _places_only(core: str) -> bool:
+    words = [w for w in pseg.cut(core) if w.word.strip() and not re.fullmatch(r"\W+", w.word)]
+    return bool(words) and all(w.flag == "ns" for w in words)
 
 
 def _core(question: str) -> str:
@@ -69,6 +75,9 @@ def _rewrite(question: str, history: list[str]) -> RewrittenQuery:
         previous = _YEAR_WORD.sub("", previous)
     # The old measure word belongs to the old metric ("多少幢" → "多少" when asking about 税收 next).
     previous = UNIT_Q_RE.sub("多少", previous)
+    # "那澳门呢?" after a question about 香港: a new place takes the old place's role, so the old one goes.
+    if _places_only(core):
+        previous = "".join(w.word for w in pseg.cut(previous) if w.flag != "ns")
     core = expand_abbreviations(core)  # before the Chinese frame is added: an English core keeps its glossary terms
     # A follow-up that says what kind of figure it wants ("the number of …") replaces the old
     # question's kind ("what share …"); one that only names a new thing ("乡镇那边的呢?") keeps it.

@@ -87,6 +87,8 @@ UNIT_Q_RE = re.compile(
 )
 # "总投资是多少": an amount of money is asked for even without "多少钱".
 MONEY_Q_RE = re.compile(r"(投资|资金|金额|经费|收入|产值|总额|增加值|生产总值)[^,，。?？%]{0,4}(多少|几)")
+# "收入年均增长多少": a growth asked without a unit is a rate, not an amount.
+GROWTH_Q_RE = re.compile(r"(?:年均|平均)?(?:增长|增速|提高|下降|降低)[^,，。?？个件亿万元人]{0,2}(?:多少|几)(?![个件亿万元人])")
 PERCENT_Q_RE = re.compile(r"百分之|几成|比例|比重|占比|百分比|率[^,，。?？]{0,4}(?:多少|几)|percentage|share|proportion|percent")
 
 
@@ -144,9 +146,10 @@ def asked_units(text: str) -> list[str]:
     for u in UNIT_Q_RE.findall(text):
         u = "元" if u in ("钱", "亿") else "美元" if u.endswith("美元") else u
         units += next((g for g in UNIT_GROUPS if u in g), (u,))
-    if MONEY_Q_RE.search(text):
+    growth = GROWTH_Q_RE.search(text)
+    if MONEY_Q_RE.search(text) and not growth:
         units += next(g for g in UNIT_GROUPS if "元" in g)
-    if PERCENT_Q_RE.search(text):
+    if PERCENT_Q_RE.search(text) or growth:
         units.append("%")
     return list(dict.fromkeys(units))
 

@@ -13,7 +13,8 @@ from .stats import PlanStats, section_key
 
 # Chinese magnitudes stand between a figure and its unit: "18亿亩", "3000万平方米".
 _MAGNITUDE = r"\s*[万亿]?\s*"
-_PERCENT_RE = re.compile(r"\d\s*%|\d\s*:\s*\d|百分点|百分之|[一二三四五六七八九]成|一半|翻番|‰")
+# A rate is written as a percentage, a ratio, or per 10万 / 千 people ("58/10万", "12‰").
+_PERCENT_RE = re.compile(r"\d\s*%|\d\s*:\s*\d|百分点|百分之|[一二三四五六七八九]成|一半|翻番|‰|\d\s*/\s*\d*\s*[万千]")
 
 
 def missing_from_plans(info: QueryInfo, stats: PlanStats) -> str | None:
@@ -47,6 +48,10 @@ def year_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | No
     return None
 
 
+# The base of a per-capita indicator is part of its name: 每千人口执业医师数 is not 每万人口全科医师数.
+PER_BASE_RE = re.compile(r"每[十百千万]+(?:人口|人|户|名)")
+
+
 def named_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | None:
     """A code, a counted thing or a place the question names must be named in the evidence (a place may
     also be the evidence's own plan's place)."""
@@ -60,6 +65,9 @@ def named_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | N
         # (a generic word such as 园区 is often paraphrased: "电商园区" for "电商产业园")
         if stats.idf(normalise(thing)) >= SPECIFIC_IDF and normalise(thing) not in ctx:
             return thing
+    for base in PER_BASE_RE.findall(info.text):
+        if base not in clean(cand.sentence.text):
+            return base
     question = normalise(info.text)
     for name in info.places:
         n = normalise(name)

@@ -39,6 +39,10 @@ CROSSLINGUAL_CONFIDENT_LEX = 0.5
 DOMINATED_LEX = 0.5
 DOMINATED_MARGIN = 0.3
 
+# A sentence without a year speaks of its section's year when the section names that year this often;
+# fewer mentions (one long-range aside) leave it to the plan's horizon year. Lower: more year refusals.
+SECTION_YEAR_MENTIONS = 2
+
 # ---------------------------------------------------------------- what goes into the reply
 NEAR_TIE = 0.95  # a runner-up this close to the best sentence is shown with it, rather than a coin toss
 NEIGHBOUR_TIE = 0.9  # the next sentence of the same paragraph joins at this ratio

@@ -20,10 +20,10 @@ from .grounding import NUMBER_RE
 from .stats import PlanStats, pinyin
 
 # A stated quantity: a number that is not a year, a name ("5G", "S1") or a list marker, or a Chinese one
-# ("三个", "八纵八横", "八五" as in 第八个五年).
+# ("三个", "八纵八横", "第八轮"); a period's name ("十二五") is not a quantity.
 QUANTITY_RE = re.compile(
     r"(?<![A-Za-z\d.])(?!(?:19|20)\d\d(?:\s*年|\s*[-—至到]))\d+(?:\.\d+)?(?!\s*[A-Za-z\d.])"
-    r"|(?<![〇零])[一二两三四五六七八九十百千]+(?:个|家|倍|成|项|条|所|座|亿|万|大|类|张|年|纵|横|轮|批|五)|翻番|一半|全覆盖"
+    r"|(?<![〇零])[一二两三四五六七八九十百千]+(?:个|家|倍|成|项|条|所|座|亿|万|大|类|张|年|纵|横|轮|批)|翻番|一半|全覆盖"
 )
 ENUM_RE = re.compile(r"[、;；]")
 CLAUSE_RE = re.compile(r"[^,，;；:：]+[,，;；:：]?")

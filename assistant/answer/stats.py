@@ -11,6 +11,7 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 
 from ..models import Chunk, Document, Profile
+from .params import SECTION_YEAR_MENTIONS
 from ..profile import SHORT_PERIOD_RE, period_number, period_years
 from ..query import BASE_YEAR_RE, stated_years, years_in
 from ..text import clean, normalise
@@ -72,13 +73,17 @@ class PlanStats:
     def any_home(self, place: str) -> bool:
         return any(normalise(place) in h for h in self.homes.values())
 
-    @staticmethod
-    def _section_years(chunks: Sequence[Chunk]) -> dict[SectionKey, int]:
-        """The year a section mostly speaks of: "发展基础" is about the last period's end, targets about its own."""
+    @classmethod
+    def _section_years(cls, chunks: Sequence[Chunk]) -> dict[SectionKey, int]:
+        """The year a section mostly speaks of: "发展基础" is about the last period's end, targets about its own.
+        A named period counts as its last year ("“十二五”时期…" reviews the years to 2015)."""
         found: dict[SectionKey, list[int]] = {}
         for c in chunks:
-            found.setdefault(section_key(c), []).extend(years_in(clean(c.text)))
-        return {key: max(set(ys), key=ys.count) for key, ys in found.items() if ys}
+            text = clean(c.text)
+            found.setdefault(section_key(c), []).extend(stated_years(text) + cls._period_years(text))
+        years = {key: max(set(ys), key=ys.count) for key, ys in found.items() if ys}
+        # One passing mention ("为到2020年…奠定基础") does not make a section speak of that year.
+        return {key: y for key, y in years.items() if found[key].count(y) >= SECTION_YEAR_MENTIONS}
 
     @lru_cache(maxsize=8192)
     def idf(self, term: str) -> float:
@@ -91,12 +96,13 @@ class PlanStats:
 
     def years_of(self, text: str, doc_id: str) -> list[int]:
         """Years a text speaks of; a named period ("“十三五”期间") speaks of its last year."""
-        years = stated_years(text)
-        if not years:
-            # "较“十二五”增长8%": a comparison's base period is not the period the figure belongs to.
-            named = [period_number(m.group()) for m in SHORT_PERIOD_RE.finditer(BASE_YEAR_RE.sub("", text))]
-            years = [period_years(n)[1] for n in named if n and n >= 3][:1]
-        return years
+        return stated_years(text) or self._period_years(text)[:1]
+
+    @staticmethod
+    def _period_years(text: str) -> list[int]:
+        # "较“十二五”增长8%": a comparison's base period is not the period the figure belongs to.
+        named = [period_number(m.group()) for m in SHORT_PERIOD_RE.finditer(BASE_YEAR_RE.sub("", text))]
+        return [period_years(n)[1] for n in named if n and n >= 3]
 
     def __hash__(self) -> int:  # lru_cache on idf keys on self
         return id(self)

@@ -148,8 +148,8 @@ def overview(info: QueryInfo, docs: Sequence[Document], stats: PlanStats) -> Ove
             spans = [(ch.span.start, ch.span.end, None)] if ch.span else []
             return Overview(f"{_name(ch)}。", doc, ch, spans)
         return None
-    if asks_overview or info.wants_list:
-        # "实施保障包括哪几个方面?": a chapter whose title carries every word of the question.
+    if asks_overview and not (info.wants_when or info.wants_number) and len(_topic(info)) >= 2:
+        # "实施保障包括哪几个方面?": a chapter whose title carries every word (two or more) of the question.
         for doc in docs:
             for ch in doc.chapters:
                 if ch.number and _topic(info) and _title_match(info, ch.title) == 1.0:
