@@ -33,11 +33,13 @@ _CN = r"[一二两三四五六七八九十]+"
 _UNITS = sorted("""% ‰ 个百分点 百分点 倍 元 美元 人次 人 名 位 家 个 所 座 项 条 处 张 套 台 辆 艘 架 亩 公顷 平方米 平方公里
     公里 千米 米 吨 吨标准煤 标准煤 千瓦 千瓦时 瓦 立方米 件 岁 年一遇 年 户 头 羽 床 间 小时 分钟 天 次 篇 部 批 场 届 期 只 株 棵
     盏 根 块 片 栋 幢 层 辆 路 班 支 种 款 宗 笔 单 份 册 GW MW kW 微克/立方米""".split(), key=len, reverse=True)
-_UNIT = "(?:" + "|".join(re.escape(u) for u in _UNITS) + ")"
+# "1000亿台阶": a measure word that begins a longer word is not a unit.
+_UNIT = "(?:" + "|".join(re.escape(u) for u in _UNITS) + ")(?!阶)"
 _MAG = r"(?:万亿|千亿|百亿|亿|千万|百万|万|千)"
 _MAGNITUDE = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
-_DASH = r"\s*[—–\-~～至到]+\s*"
+_DASH = r"\s*[—–\-－~～至到]+\s*"
 FIGURE_RE = re.compile(
+    rf"(?P<per>{_NUM}\s*/\s*(?:10|100|1000)?\s*{_MAG})(?=[^\d]|$)|"  # a rate per population: 58/10万
     rf"(?P<lo>{_NUM})\s*(?P<lomag>{_MAG})?\s*(?P<lounit>{_UNIT})?{_DASH}(?P<hi>{_NUM})\s*(?P<mag>{_MAG})?\s*(?P<unit>{_UNIT})"
     rf"|(?P<num>{_NUM})\s*(?P<mag2>{_MAG})?\s*(?P<unit2>{_UNIT})?"
     rf"|(?P<double>翻[一两三]?番)|(?P<half>一半)"
@@ -45,7 +47,7 @@ FIGURE_RE = re.compile(
 )
 # Bare numbers and Chinese-numeral counts are figures only right after a verb that sets a level or count.
 LEVEL_VERB_RE = re.compile(r"(?:达到|达|提高到|提升到|提高至|提升至|增至|增加到|降至|降低到|下降到|减少到|控制在|保持在|稳定在|为|突破)\s*$")
-COUNT_VERB_RE = re.compile(r"(?:建成|新建|新增|打造|培育|创建|建设|引进|达到|达|增至|突破|累计|是|的)\s*$")
+COUNT_VERB_RE = re.compile(r"(?:建成|新建|新增|打造|培育|创建|建设|引进|达到|达|增至|突破|累计)\s*$")
 # A verb between two figures of a clause makes the first part of the second's subject.
 VERB_RE = re.compile(r"达到|达|提高|提升|增长|增加|降低|下降|减少|突破|控制在|保持在|稳定在|超过|不低于|不少于|增至|降至")
 AT_LEAST_AFTER = re.compile(r"^\s*(?:以上|及以上|多)")
@@ -67,14 +69,15 @@ PAST_WORDS_RE = re.compile(r"五年来|过去五年|近五年")
 FROM_RE = re.compile(r"由\s*$|从\s*$")
 # Words around a subject that are not the subject: leads, time phrases, verbs and comparators.
 SUBJECT_LEAD_RE = re.compile(
-    r"^(?:[和及与并、]|其中|全区|全市|全县|全省|全国上下|我区|我市|力争|确保|争取|努力|累计|完成|实现|分别|年均|同时|"
+    r"^(?:[和及与并、。]|以上|以下|其中|全区|全市|全县|全省|全国上下|我区|我市|力争|确保|争取|努力|累计|完成|实现|分别|年均|同时|"
     r"到?\s*(?:19|20)\d\d\s*年(?:底|末)?|“?十[一二三四五六七八九]五”?(?:末|期末|时期|期间)?|五年来|期间|以来|[:：])+"
 )
 SUBJECT_TAIL_RE = re.compile(
-    r"(?:分别|年均|累计|均|将|要|力争|确保|争取|进一步|稳步|逐步|比?(?:19|20)\d\d\s*年的?|较|比|是|的|为|达到|达|提高到|提高至|提升到|"
+    r"(?:分别|年均|累计|均|将|要|降为|降|力争|确保|争取|进一步|稳步|逐步|比?(?:19|20)\d\d\s*年的?|较|比|是|的|为|达到|达|提高到|提高至|提升到|"
     r"提高|提升|增长|增加|上升|降低到|降低|下降到|下降|减少到|减少|降至|增至|突破|控制在|保持在|稳定在|超过|不低于|不少于|不超过|"
-    r"约|迈上|实现|共|新增加|占比?|\s)+$"
+    r"约|迈上|实现|共|新增加|\s)+$"
 )
+RATE_ONLY_RE = re.compile(r"(?:年均)?(?:增速|增幅|增长率|增长)")
 CJK2_RE = re.compile(r"[\u4e00-\u9fff].*[\u4e00-\u9fff]")
 _CN_NUM = {"两": "二"}
 
@@ -92,7 +95,10 @@ class _Figure:
         self.number_max: float | None = None
         self.multiple = False
         g = m.groupdict()
-        if g["double"]:
+        if g["per"]:
+            num, _, per = self.value.partition("/")
+            self.number, self.unit = float(num), "/" + per
+        elif g["double"]:
             self.number, self.unit, self.multiple = 2.0 ** {"翻番": 1, "翻一番": 1, "翻两番": 2, "翻三番": 3}[self.value], "倍", True
         elif g["half"]:
             self.number, self.unit = 50.0, "%"
@@ -117,6 +123,8 @@ class _Figure:
 
 def _is_year(m: re.Match[str]) -> bool:
     g = m.groupdict()
+    if g.get("per"):
+        return False
     for key, unit in (("num", "unit2"), ("lo", "unit"), ("hi", "unit")):
         n = g.get(key)
         if n and YEAR_RE.fullmatch(n) and (g.get(unit) in (None, "年") or key == "lo"):
@@ -141,6 +149,8 @@ def _figures(clause: str, offset: int, quoted: list[tuple[int, int]]) -> list[_F
             continue  # a list number: "1." "2、" "(3)"
         if m.group("num") and re.search(r"[(（]\s*$", before) and re.match(r"\s*[)）]", after):
             continue
+        if m.group("cn") == "一" and fig.unit not in ("倍", "个百分点"):
+            continue  # 一批, 一个: "one" with a measure word is vague wording, not a counted target
         if m.group("cn") and not (fig.unit in ("倍", "个百分点", "%") or COUNT_VERB_RE.search(before)):
             continue  # 三大主导产业, 四季: Chinese numerals count only after a verb
         if m.group("num") and not fig.has_unit and not LEVEL_VERB_RE.search(before):
@@ -184,8 +194,9 @@ def _subject(text: str) -> str:
     while prev != text:
         prev = text
         text = SUBJECT_LEAD_RE.sub("", text)
-        text = SUBJECT_TAIL_RE.sub("", text)
-    return text.strip("，,；;、:：的")
+        if not RATE_ONLY_RE.fullmatch(text):
+            text = SUBJECT_TAIL_RE.sub("", text)
+    return text.strip("，,；;、:：的。")
 
 
 def _period_end(name: str) -> int | None:
@@ -253,6 +264,8 @@ def chunk_indicators(chunk: Chunk, source: str, profile: Profile | None, review:
                     own = tail
                 elif own.endswith("等"):
                     own = own[:-1]
+                if subject and RATE_ONLY_RE.fullmatch(own):
+                    own = subject + own  # "收入50.6亿元,年均增速10.8%": the growth rate of the clause before
                 subject = own or subject
                 seg = f1
                 year = next((y for p, y in reversed(s_years) if p <= c_start + f0), None) or carried_year
