@@ -77,6 +77,10 @@ SUBJECT_TAIL_RE = re.compile(
     r"提高|提升|增长|增加|上升|降低到|降低|下降到|下降|减少到|减少|降至|增至|突破|控制在|保持在|稳定在|超过|不低于|不少于|不超过|"
     r"约|迈上|实现|共|新增加|\s)+$"
 )
+# A subject that ends in a verb names its thing after the figure: "创建30条城市管理示范路".
+OBJECT_VERB_RE = re.compile(r"(?:建成|新建|引进|选评|投入|培育|建设|创建|打造|完成|实施|新增|提档升级|改造|开展)$")
+# "2000年之前建成的小区": a year that bounds the subject is not the time of a figure.
+YEAR_BOUND_RE = re.compile(r"\s*年\s*(?:之前|以前|前|之后|以后|后|起)")
 RATE_ONLY_RE = re.compile(r"(?:年均)?(?:增速|增幅|增长率|增长)")
 CJK2_RE = re.compile(r"[\u4e00-\u9fff].*[\u4e00-\u9fff]")
 _CN_NUM = {"两": "二"}
@@ -212,6 +216,8 @@ def _years(text: str, quoted: list[tuple[int, int]], offset: int) -> list[tuple[
         pos = m.start()
         if any(s <= pos < e for s, e in base) or any(s <= pos + offset < e for s, e in quoted):
             continue
+        if YEAR_BOUND_RE.match(text[m.end():]):
+            continue
         if re.match(r"\s*(?:年|-|—)", text[m.end():]) or re.search(r"到\s*$", text[:pos]):
             out.append((pos, int(m.group())))
     for m in PERIOD_TIME_RE.finditer(text):
@@ -260,7 +266,7 @@ def chunk_indicators(chunk: Chunk, source: str, profile: Profile | None, review:
                     continue
                 own = _subject(clause[seg:f0])
                 tail = _subject(re.sub(r"^\s*(?:以上|以下|以内|左右|的)", "", after))
-                if tail and CJK2_RE.search(tail) and (not own or own.endswith("等") or re.search(r"(?:建成|新建|引进|选评|投入|培育|建设)$", own)):
+                if tail and CJK2_RE.search(tail) and (not own or own.endswith("等") or OBJECT_VERB_RE.search(own)):
                     own = tail
                 elif own.endswith("等"):
                     own = own[:-1]
