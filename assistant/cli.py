@@ -87,6 +87,38 @@ def sections(
                     typer.echo(f"      专栏: {b['title']} ({b['items']} 项)")
 
 
+@app.command()
+def indicators(
+    doc: Annotated[Optional[str], typer.Option("--doc", help="only this plan (its id, the file stem)")] = None,
+    chapter: Annotated[Optional[int], typer.Option("--chapter", help="only this 章 number")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="only figures for this year")] = None,
+    grep: Annotated[Optional[str], typer.Option("--grep", help="only rows whose indicator or quote contains this")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON array of rows")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row")] = False,
+    corpus: Annotated[Optional[Path], typer.Option(help="corpus folder (default: settings)")] = None,
+) -> None:
+    """规划指标一览: every quantified target or achieved figure, with its subject, year and quote.
+
+    Parses the corpus only (no index), so it is instant."""
+    from .corpus import document_text
+    from .indicators import indicators_for
+    from .indicators.table import filter_rows, to_csv, to_records
+
+    docs = _load_docs(corpus)
+    if doc is not None and doc not in {d.id for d in docs}:
+        _fail(f"no plan {doc!r}; plans: {', '.join(d.id for d in docs)}")
+    rows = filter_rows(indicators_for(docs, {d.id: document_text(d) for d in docs}), doc, chapter, year, grep)
+    if as_json:
+        typer.echo(json.dumps(to_records(rows), ensure_ascii=False, indent=2))
+    elif as_csv:
+        typer.echo(to_csv(rows), nl=False)
+    else:
+        for r in rows:
+            where = f"{r.doc} {r.chapter}.{r.section}" + (f" 专栏:{r.box}" if r.box else "")
+            typer.echo(f"{where}\t{r.indicator}\t{r.value}\t{r.comparator}\t{r.year}\t{r.kind}")
+        typer.secho(f"{len(rows)} rows", dim=True)
+
+
 # ---- index / search (retrieval) -------------------------------------------
 # Retrieval modules import chromadb and langchain (~2 s): imported inside the commands so that
 # `plan-qa sections` stays instant.

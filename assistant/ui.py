@@ -26,6 +26,7 @@ import anyio
 import gradio as gr
 
 from .config import Settings
+from .web_indicators import indicators_tab
 from .answer.grounding import short_label
 from .models import Answer, Block, Chapter, Citation, Document, Section, chapter_label, section_label
 from .service import PlanAssistant
@@ -625,6 +626,7 @@ def build_app(pa: PlanAssistant, *, feedback_path: Path | None = None) -> gr.Blo
                         reader = gr.HTML(READER_WELCOME, js_on_load=READER_JS, elem_id="reader")
                     with gr.Tab("目录", id="toc"):
                         gr.HTML(render_toc(pa.documents), elem_id="toc")
+                    indicators_tab(pa)  # 指标一览: assistant/web_indicators.py
 
         chat_io = dict(inputs=[box, chatbot, turns], outputs=[box, chatbot, turns])
         box.submit(handlers.chat, **chat_io, api_name="chat", show_progress="hidden")

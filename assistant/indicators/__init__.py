@@ -1,0 +1,6 @@
+"""规划指标一览: every quantified target or achieved figure of every plan, as table rows."""
+
+from .extract import indicators_for
+from .models import FIELDS, Indicator
+
+__all__ = ["FIELDS", "Indicator", "indicators_for"]

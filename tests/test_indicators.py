@@ -1,0 +1,134 @@
+"""规划指标一览: the extractor on tricky sentences, the CLI formats, and recall on all three real plans."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.indicators import Indicator
+from assistant.indicators.extract import chunk_indicators
+from assistant.models import Chunk, Profile, Sentence
+from assistant.text import sentence_spans
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILE = Profile(short_name="测试区十四五", period="十四五", period_number=14, start_year=2021, target_year=2025)
+
+
+def extract(text: str, review: bool = False) -> list[Indicator]:
+    """The extractor on one paragraph, as if it were a plan's whole text."""
+    sentences = [Sentence(text=text[s:e], start=s, end=e) for s, e in sentence_spans(text)]
+    chunk = Chunk(id="t:0", doc_id="t", text=text, start=0, end=len(text), chapter=1, chapter_title="",
+                  section=1, section_title="", block_index=0, sentences=sentences)
+    return list(chunk_indicators(chunk, text, PROFILE, review))
+
+
+def by_value(rows: list[Indicator]) -> dict[str, Indicator]:
+    return {r.value: r for r in rows}
+
+
+def test_comparison_base_year_is_not_the_figure_year() -> None:
+    rows = by_value(extract("2020年,全区实现地区生产总值653亿元,人均地区生产总值7.39万元,分别是2015年的1.71倍、1.42倍。"))
+    assert set(rows) == {"653亿元", "7.39万元", "1.71倍", "1.42倍"}
+    assert rows["653亿元"].number == pytest.approx(6.53e10) and rows["653亿元"].unit == "元"
+    assert rows["1.71倍"].year == 2020 and rows["1.71倍"].base_year == 2015
+    assert rows["1.71倍"].comparator == "multiple" and rows["1.71倍"].kind == "achieved"
+    assert rows["1.42倍"].indicator == "人均地区生产总值"  # "分别是…" inherits the clause's subjects
+
+
+def test_growth_against_a_base_year() -> None:
+    (row,) = [r for r in extract("2020年,规模以上工业企业产值较2015年增长24.5%。") if r.value == "24.5%"]
+    assert (row.comparator, row.year, row.base_year, row.kind) == ("increase", 2020, 2015, "achieved")
+
+
+def test_range() -> None:
+    (row,) = extract("到2025年,研发经费投入年均增长3%—5%。")
+    assert row.value == "3%—5%" and row.number == 3 and row.number_max == 5 and row.comparator == "range"
+
+
+def test_doubling_and_half() -> None:
+    rows = by_value(extract("高新技术企业数量较2015年实现翻番。"))
+    assert rows["翻番"].number == 2 and rows["翻番"].comparator == "multiple" and rows["翻番"].base_year == 2015
+    (half,) = extract("农村贫困人口减少一半。")
+    assert half.value == "一半" and half.number == 50 and half.comparator == "decrease"
+
+
+def test_chinese_numerals() -> None:
+    rows = by_value(extract("新建三个产业园区,产值达到2015年的两倍。"))
+    assert rows["三个"].number == 3 and rows["三个"].indicator == "产业园区"
+    assert rows["两倍"].number == 2 and rows["两倍"].comparator == "multiple"
+    assert extract("三大主导产业支撑明显,实现“四个一流”目标。") == []  # names, not counts
+
+
+def test_several_figures_each_with_its_own_subject() -> None:
+    rows = extract("新增转移农村劳动力1600人,城乡就业困难人员再就业2800人,城镇登记失业率控制在3%以内。")
+    assert [(r.indicator, r.value) for r in rows] == [
+        ("新增转移农村劳动力", "1600人"), ("城乡就业困难人员再就业", "2800人"), ("城镇登记失业率", "3%")]
+    assert rows[2].comparator == "at_most"
+    assert all(r.year == 2025 and r.kind == "target" for r in rows)  # no year said: the plan's target year
+
+
+def test_years_list_numbers_and_names_are_not_figures() -> None:
+    text = "1. 到2025年建成5G基站,建设S1线和3A景区,PM2.5浓度持续下降,连续6年入选前20强。"
+    assert extract(text) == []
+
+
+def test_a_figure_inside_the_subject_is_not_a_row() -> None:
+    (row,) = extract("残疾儿童接受15年免费教育比例达98%以上。")
+    assert row.indicator == "残疾儿童接受15年免费教育比例" and row.comparator == "at_least"
+
+
+def test_comparators() -> None:
+    rows = by_value(extract("一般公共预算收入突破100亿元,每年新增高标准农田3万亩左右,养老机构护理型床位占比不低于60%,"
+                            "单位能耗降低16%。"))
+    assert {v: r.comparator for v, r in rows.items()} == {
+        "100亿元": "at_least", "3万亩": "about", "60%": "at_least", "16%": "decrease"}
+    assert rows["60%"].indicator == "养老机构护理型床位占比"
+
+
+def test_review_section_is_achieved() -> None:
+    (row,) = extract("城乡居民人均可支配收入达4.1万元。", review=True)
+    assert row.kind == "achieved" and row.year == 2020
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_cli_json() -> None:
+    result = CliRunner().invoke(app, ["indicators", "--grep", "护理型", "--year", "2025", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows and all(r["year"] == 2025 for r in rows)
+    keys = {"doc", "part", "chapter", "section", "box", "indicator", "value", "number", "unit", "comparator", "year",
+            "base_value", "base_year", "kind", "quote", "start", "end"}
+    assert keys <= set(rows[0])
+    assert any(r["value"] == "60%" and r["comparator"] == "at_least" for r in rows)
+
+
+def test_cli_csv_and_filters() -> None:
+    result = CliRunner().invoke(app, ["indicators", "--chapter", "7", "--csv"])
+    assert result.exit_code == 0, result.output
+    table = list(csv.DictReader(io.StringIO(result.output)))
+    assert table and {r["chapter"] for r in table} == {"7"}
+    bad = CliRunner().invoke(app, ["indicators", "--doc", "no-such-plan"])
+    assert bad.exit_code == 1
+
+
+# ---------------------------------------------------------------- real plans
+
+
+def test_recall_on_the_three_plans_against_the_checked_lists() -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from indicators import PLANS, measure  # bench/indicators.py
+
+    if not all(p.exists() for p in PLANS.values()):
+        pytest.skip("the national plans are not in /work/shared/plans")
+    for name, s in measure().items():
+        assert s["recall"] >= 0.9, (name, s["missed"])
+        assert s["year"] >= 0.9 and s["comparator"] >= 0.85, (name, s["wrong"])
