@@ -66,6 +66,12 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self) -> None:
+        try:
+            self._answer()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (the timeout cases): nothing to report
+
+    def _answer(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         script = self.server.script
         script.requests.append({"body": body, "auth": self.headers.get("Authorization")})
@@ -130,6 +136,11 @@ class FakeServer(ThreadingHTTPServer):
 def server() -> Iterator[FakeServer]:
     srv = FakeServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
+    # The client's first request pays one-off costs (imports, connection pool) that can exceed TIMEOUT on a
+    # busy 2-core box right after the index build; the cases measure the answerer, not those.
+    srv.script = Script(lambda p: "ok")
+    ChatOpenAI(base_url=f"http://127.0.0.1:{srv.server_port}/v1", model="fake", api_key=SecretStr(API_KEY),
+               max_retries=0).invoke("warm up")
     yield srv
     srv.shutdown()
     srv.server_close()
