@@ -449,7 +449,7 @@ class ChatHandlers:
                 answer = event
             else:  # an LLM is writing: its text as it arrives (the final Answer may replace it)
                 streamed = True
-                chat[-1] = bot_message(render_partial(strip_marks(event)))
+                chat[-1] = bot_message(render_partial(strip_marks(event, partial=True)))
                 yield "", chat, turns
         if answer is None:
             chat[-1] = bot_message(render_notice(ASK_FAILED))

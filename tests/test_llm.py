@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import anyio
 import pytest
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
@@ -193,7 +194,7 @@ def extractive_answer(extractive_chain: AnswerChain) -> Answer:
 
 
 @pytest.mark.parametrize("streaming", [False, True], ids=["json", "sse"])
-def test_a_grounded_reply_is_shown_with_its_citation(server, extractive_chain, streaming) -> None:
+def test_a_grounded_reply_is_shown_with_its_citation(server, extractive_chain, extractive_answer, streaming) -> None:
     server.script = Script(grounded)
     answer, deltas, _ = run(llm_chain(extractive_chain, server.server_port), QUESTION, streaming)
     assert answer.trace["llm"]["used"] is True and answer.trace["llm"]["fallback_reason"] is None
@@ -296,3 +297,38 @@ def test_without_planqa_answerer_the_chain_answers_as_before(plan_assistant, ext
     for answer in (asked, streamed[0]):
         assert answer.answer == extractive_answer.answer and answer.citations == extractive_answer.citations
         assert "llm" not in (answer.trace or {})
+
+
+# ---------------------------------------------------------------- the chat
+
+
+def chat_bubbles(pa, question: str, tmp_path) -> list[str]:
+    """Every assistant bubble the chat handler shows for one question, in order."""
+    from assistant.ui import ChatHandlers, FeedbackLog
+
+    handlers = ChatHandlers(pa, FeedbackLog(tmp_path / "feedback.jsonl"))
+
+    async def collect() -> list[str]:
+        return [chat[-1]["content"] async for _, chat, _ in handlers.chat(question, [], [])]
+
+    return anyio.run(collect)
+
+
+def test_the_chat_shows_the_model_text_as_it_arrives(server, plan_assistant, extractive_answer, tmp_path) -> None:
+    server.script = Script(grounded)
+    pa = copy.copy(plan_assistant)
+    pa.answer_chain = llm_chain(plan_assistant.answer_chain, server.server_port)
+    bubbles = chat_bubbles(pa, QUESTION, tmp_path)
+    partial = [b for b in bubbles if "cursor" in b]
+    assert len(partial) > 1 and all("[" not in b for b in partial)  # marks never shown, chips come last
+    assert "60%" in bubbles[-1] and "cite-chip" in bubbles[-1] and "cursor" not in bubbles[-1]
+
+
+def test_the_extractive_chat_looks_as_before(plan_assistant, extractive_answer, tmp_path) -> None:
+    from assistant.ui import bot_message, render_pending, render_reply, stream_steps
+
+    bubbles = chat_bubbles(plan_assistant, QUESTION, tmp_path)
+    doc = plan_assistant.documents[0].id
+    expected = [render_pending()] + [render_reply(extractive_answer, doc, s) for s in stream_steps(extractive_answer.answer)]
+    expected.append(render_reply(extractive_answer, doc))
+    assert bubbles == [bot_message(b)["content"] for b in expected]

@@ -44,9 +44,14 @@ def marks(reply: str) -> list[int]:
     return list(dict.fromkeys(found))
 
 
-def strip_marks(reply: str) -> str:
-    """The reply as the reader sees it: the citations become chips, and "[1]" must not count as a figure."""
-    return MARK_RE.sub("", reply).strip()
+_OPEN_MARK_RE = re.compile(r"\s*[\[【][\d\s,，、]*$")
+
+
+def strip_marks(reply: str, partial: bool = False) -> str:
+    """The reply as the reader sees it: the citations become chips, and "[1]" must not count as a figure.
+    `partial`: the reply is still arriving, so a trailing "[1" is a mark not yet closed."""
+    text = MARK_RE.sub("", reply)
+    return (_OPEN_MARK_RE.sub("", text) if partial else text).strip()
 
 
 def short_label(c: Citation) -> str:
