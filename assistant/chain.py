@@ -6,6 +6,7 @@ The CLI and the web app both run exactly this chain (through PlanAssistant).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
@@ -50,6 +51,13 @@ class AnswerChain:
                 lambda x: retriever.search(x["rq"].query, k=RETRIEVED_DEPTH, docs=x["scope"])))
         )
         self.runnable: Runnable = self.prepare | RunnableLambda(self.answer)
+
+    def with_answerer(self, answerer: Answerer) -> "AnswerChain":
+        """The same prepare step (retriever, index) with another answerer: e.g. to compare two on one index."""
+        other = copy.copy(self)
+        other.answerer = answerer
+        other.runnable = other.prepare | RunnableLambda(other.answer)
+        return other
 
     def _args(self, x: dict) -> tuple:
         return x["rq"], x["hits"][: self.top_k], x["scope"], x.get("history", [])

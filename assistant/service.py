@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Iterator
 
 from langchain_core.runnables import Runnable
 
+from .answer import Answerer
 from .chain import AnswerChain
 from .config import Settings, get_settings
 from .corpus import document_text, load_corpus
@@ -29,6 +31,13 @@ class PlanAssistant:
         settings = settings or get_settings()
         documents = load_corpus(settings.corpus_dir)  # parsed once: the index reuses these documents
         return cls(settings, documents, open_index(settings, progress=progress, documents=documents))
+
+    def with_answerer(self, answerer: Answerer) -> "PlanAssistant":
+        """This assistant's corpus, index and retriever, answering with `answerer` (nothing is reloaded)."""
+        other = copy.copy(self)
+        other.answer_chain = self.answer_chain.with_answerer(answerer)
+        other.chain = other.answer_chain.runnable
+        return other
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)

@@ -6,7 +6,6 @@ invented figure is ever shown, and that trace["llm"] says why the model's reply 
 
 from __future__ import annotations
 
-import copy
 import json
 import socket
 import threading
@@ -166,9 +165,7 @@ def llm_chain(chain: AnswerChain, port: int) -> AnswerChain:
     """The session's chain with its answerer wrapped in an LLMAnswerer talking to 127.0.0.1:port."""
     model = ChatOpenAI(base_url=f"http://127.0.0.1:{port}/v1", model="fake", api_key=SecretStr(API_KEY),
                        timeout=TIMEOUT, max_retries=0, max_tokens=256)
-    wrapped = copy.copy(chain)
-    wrapped.answerer = LLMAnswerer(chain.answerer, model, TIMEOUT)
-    return wrapped
+    return chain.with_answerer(LLMAnswerer(chain.answerer, model, TIMEOUT))
 
 
 def run(chain: AnswerChain, question: str, streaming: bool) -> tuple[Answer, list[str], float]:
@@ -316,8 +313,7 @@ def chat_bubbles(pa, question: str, tmp_path) -> list[str]:
 
 def test_the_chat_shows_the_model_text_as_it_arrives(server, plan_assistant, extractive_answer, tmp_path) -> None:
     server.script = Script(grounded)
-    pa = copy.copy(plan_assistant)
-    pa.answer_chain = llm_chain(plan_assistant.answer_chain, server.server_port)
+    pa = plan_assistant.with_answerer(llm_chain(plan_assistant.answer_chain, server.server_port).answerer)
     bubbles = chat_bubbles(pa, QUESTION, tmp_path)
     partial = [b for b in bubbles if "cursor" in b]
     assert len(partial) > 1 and all("[" not in b for b in partial)  # marks never shown, chips come last
