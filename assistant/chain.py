@@ -1,13 +1,17 @@
 """The answer chain, one LCEL pipeline: rewrite follow-up → name the plans → retrieve → answer → Answer.
+Streaming runs the same `prepare` half, then the answerer's stream.
 
 The CLI and the web app both run exactly this chain (through PlanAssistant).
 """
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
+
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from .answer import make_answerer
+from .answer import Answerer, Draft, StreamingAnswerer, make_answerer
 from .config import Settings
 from .followup import rewrite
 from .indexing import PlanIndex
@@ -29,28 +33,58 @@ def _retrieved(hits: list[Hit]) -> list[Retrieved]:
     return list(seen.values())
 
 
-def build_chain(settings: Settings, index: PlanIndex, sources: dict[str, str], documents: list[Document],
-                retriever: HybridRetriever | None = None) -> Runnable:
-    """Input {"question": str, "history": [str]} → Answer (latency is measured by the caller)."""
-    retriever = retriever or HybridRetriever.from_index(index)
-    answerer = make_answerer(settings, index.chunks, sources, documents, sentence_scorer(index))
-    profiles = {d.id: d.profile for d in documents if d.profile}
+class AnswerChain:
+    """The chain's two halves, shared by `invoke` (one Answer) and `stream` (deltas, then the Answer):
+    `prepare` rewrites the follow-up, names the plans and retrieves; the answerer writes the reply."""
 
-    def answer(x: dict) -> Answer:
-        hits: list[Hit] = x["hits"]
-        draft = answerer(x["rq"], hits[: settings.top_k], x["scope"])
+    def __init__(self, settings: Settings, index: PlanIndex, sources: dict[str, str], documents: list[Document],
+                 retriever: HybridRetriever | None = None) -> None:
+        retriever = retriever or HybridRetriever.from_index(index)
+        profiles = {d.id: d.profile for d in documents if d.profile}
+        self.top_k = settings.top_k
+        self.answerer: Answerer = make_answerer(settings, index.chunks, sources, documents, sentence_scorer(index))
+        # Input {"question": str, "history": [str]} → the same dict with rq, scope and hits.
+        self.prepare: Runnable = (
+            RunnablePassthrough.assign(rq=RunnableLambda(lambda x: rewrite(x["question"], x.get("history", []))))
+            | RunnablePassthrough.assign(scope=RunnableLambda(lambda x: named_plans(x["rq"].query, profiles)))
+            | RunnablePassthrough.assign(hits=RunnableLambda(
+                lambda x: retriever.search(x["rq"].query, k=RETRIEVED_DEPTH, docs=x["scope"])))
+        )
+        self.runnable: Runnable = self.prepare | RunnableLambda(self.answer)
+
+    def with_answerer(self, answerer: Answerer) -> "AnswerChain":
+        """The same prepare step (retriever, index) with another answerer: e.g. to compare two on one index."""
+        other = copy.copy(self)
+        other.answerer = answerer
+        other.runnable = other.prepare | RunnableLambda(other.answer)
+        return other
+
+    def _args(self, x: dict) -> tuple:
+        return x["rq"], x["hits"][: self.top_k], x["scope"], x.get("history", [])
+
+    def answer(self, x: dict) -> Answer:
+        return self.finish(x, self.answerer(*self._args(x)))
+
+    def stream(self, x: dict) -> Iterator[str | Answer]:
+        """A prepared input → text deltas, if the answerer streams, then the Answer (which may replace them)."""
+        if not isinstance(self.answerer, StreamingAnswerer):
+            yield self.answer(x)
+            return
+        for event in self.answerer.stream(*self._args(x)):
+            yield self.finish(x, event) if isinstance(event, Draft) else event
+
+    @staticmethod
+    def finish(x: dict, draft: Draft) -> Answer:
         return Answer(
             question=x["question"],
             history=x.get("history", []),
             rewritten_query=x["rq"].query,
-            retrieved=_retrieved(hits),
+            retrieved=_retrieved(x["hits"]),
             **draft.model_dump(),
         )
 
-    return (
-        RunnablePassthrough.assign(rq=RunnableLambda(lambda x: rewrite(x["question"], x.get("history", []))))
-        | RunnablePassthrough.assign(scope=RunnableLambda(lambda x: named_plans(x["rq"].query, profiles)))
-        | RunnablePassthrough.assign(hits=RunnableLambda(
-            lambda x: retriever.search(x["rq"].query, k=RETRIEVED_DEPTH, docs=x["scope"])))
-        | RunnableLambda(answer)
-    )
+
+def build_chain(settings: Settings, index: PlanIndex, sources: dict[str, str], documents: list[Document],
+                retriever: HybridRetriever | None = None) -> Runnable:
+    """Input {"question": str, "history": [str]} → Answer (latency is measured by the caller)."""
+    return AnswerChain(settings, index, sources, documents, retriever).runnable

@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +28,14 @@ class Settings(BaseSettings):
     embedding_threads: int = 2
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8000: use a Chroma server instead of vectorstore/
     collection: str = "plan_chunks"
-    # "extractive" needs no LLM; the seam where an LLM answerer would plug in.
+    # "extractive" needs no LLM; "llm" asks an OpenAI-compatible endpoint and falls back to extractive.
     answerer: str = "extractive"
+    llm_base_url: str | None = None  # e.g. http://127.0.0.1:8080/v1 (llama.cpp, Ollama, vLLM)
+    llm_model: str | None = None
+    # SecretStr: printed as "**********" in reprs, logs and traces; local servers accept any key.
+    llm_api_key: SecretStr = SecretStr("not-needed")
+    llm_timeout: float = 20.0  # seconds for the whole reply, after which the extractive answer is shown
+    llm_max_tokens: int = 512
 
     top_k: int = 8  # hits handed to the answerer
     rrf_k: int = 60

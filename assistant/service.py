@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import time
+from collections.abc import Iterator
 
 from langchain_core.runnables import Runnable
 
-from .chain import build_chain
+from .answer import Answerer
+from .chain import AnswerChain
 from .config import Settings, get_settings
 from .corpus import document_text, load_corpus
 from .indexing import PlanIndex, open_index
@@ -19,7 +22,8 @@ class PlanAssistant:
         self.documents = documents
         self.index = index
         self.sources: dict[str, str] = {d.id: document_text(d) for d in documents}
-        self.chain: Runnable = build_chain(settings, index, self.sources, documents)
+        self.answer_chain = AnswerChain(settings, index, self.sources, documents)
+        self.chain: Runnable = self.answer_chain.runnable
 
     @classmethod
     def load(cls, settings: Settings | None = None, progress: bool = True) -> "PlanAssistant":
@@ -27,6 +31,13 @@ class PlanAssistant:
         settings = settings or get_settings()
         documents = load_corpus(settings.corpus_dir)  # parsed once: the index reuses these documents
         return cls(settings, documents, open_index(settings, progress=progress, documents=documents))
+
+    def with_answerer(self, answerer: Answerer) -> "PlanAssistant":
+        """This assistant's corpus, index and retriever, answering with `answerer` (nothing is reloaded)."""
+        other = copy.copy(self)
+        other.answer_chain = self.answer_chain.with_answerer(answerer)
+        other.chain = other.answer_chain.runnable
+        return other
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)
@@ -36,3 +47,13 @@ class PlanAssistant:
         answer: Answer = self.chain.invoke({"question": question, "history": list(history or [])})
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer
+
+    def stream(self, question: str, history: list[str] | None = None) -> Iterator[str | Answer]:
+        """The same steps as ask(): text deltas while an LLM writes (none for the extractive answerer),
+        then the final Answer, which is what must be shown (it may replace the deltas)."""
+        started = time.perf_counter()
+        prepared = self.answer_chain.prepare.invoke({"question": question, "history": list(history or [])})
+        for event in self.answer_chain.stream(prepared):
+            if isinstance(event, Answer):
+                event.latency_ms = round((time.perf_counter() - started) * 1000, 1)
+            yield event

@@ -26,8 +26,8 @@ import anyio
 import gradio as gr
 
 from .config import Settings
+from .answer.grounding import short_label, strip_marks
 from .web_indicators import indicators_tab
-from .answer.grounding import short_label
 from .models import Answer, Block, Chapter, Citation, Document, Section, chapter_label, section_label
 from .service import PlanAssistant
 from .text import clean
@@ -149,6 +149,11 @@ def render_reply(answer: Answer, default_doc: str, shown: str | None = None) -> 
     related = "" if streaming else _related_list(answer.related, default_doc)
     return (f'<div class="reply reply-notfound"><span class="badge badge-notfound">规划中未提及</span>'
             f'<p>{text}</p>{related}</div>')
+
+
+def render_partial(shown: str) -> str:
+    """The bubble while an LLM writes: plain text and a cursor; sources come with the checked Answer."""
+    return f'<div class="reply reply-found"><p>{esc(shown)}<span class="cursor">▍</span></p></div>'
 
 
 def _chips_row(label: str, citations: list[Citation], default_doc: str) -> str:
@@ -439,12 +444,19 @@ class ChatHandlers:
             return
         chat += [user_message(question), bot_message(render_pending())]
         yield "", chat, turns
-        answer = await self._answer(question, [t["question"] for t in turns])
+        answer, streamed = None, False
+        async for event in self._events(question, [t["question"] for t in turns]):
+            if isinstance(event, Answer):
+                answer = event
+            else:  # an LLM is writing: its text as it arrives (the final Answer may replace it)
+                streamed = True
+                chat[-1] = bot_message(render_partial(strip_marks(event, partial=True)))
+                yield "", chat, turns
         if answer is None:
             chat[-1] = bot_message(render_notice(ASK_FAILED))
             yield "", chat, turns
             return
-        for shown in stream_steps(answer.answer):
+        for shown in [] if streamed else stream_steps(answer.answer):
             chat[-1] = bot_message(render_reply(answer, self.default_doc, shown))
             yield "", chat, turns
             await anyio.sleep(STREAM_DELAY_S)
@@ -461,12 +473,20 @@ class ChatHandlers:
         chat.extend(render_too_long(question, self.max_chars))
         return message
 
-    async def _answer(self, question: str, history: list[str]) -> Answer | None:
+    async def _events(self, question: str, history: list[str]) -> AsyncIterator[str | Answer]:
+        """PlanAssistant.stream, one step per worker-thread call: the text so far, then the Answer."""
+        self._limiter = self._limiter or anyio.CapacityLimiter(ASK_SLOTS)
+        events = self.pa.stream(question, history)
+        text = ""
         try:
-            return await self.ask(question, history)
+            while (event := await anyio.to_thread.run_sync(next, events, None, limiter=self._limiter)) is not None:
+                if isinstance(event, Answer):
+                    yield event
+                    return
+                text += event
+                yield text
         except Exception:  # one failing question must not take the chat (or the server) with it
             log.exception("ask failed for %r", question[:80])
-            return None
 
     async def ask_api(self, question: str, history: list[str] | None = None) -> str:
         """Ask the plan one question; `history` = earlier user messages of the chat, oldest first.

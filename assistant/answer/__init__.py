@@ -1,6 +1,8 @@
 """Answering: the answerer interface, chosen by settings, and its extractive implementation.
 
 - base.py         Draft (what every answerer returns) and the Answerer interface
+- llm.py          an OpenAI-compatible model writes the reply from numbered evidence; a guard checks it
+                  and falls back to the extractive answer (prompt: prompts/llm_answer.txt)
 - extractive.py   the orchestrator: refuse, overview, score, choose, compose, ground
 - scoring.py      sentence scores (params.py holds every tuned number)
 - constraints.py  hard constraints: year, place, code, counted thing, unit
@@ -17,11 +19,11 @@ from collections.abc import Sequence
 
 from ..config import Settings
 from ..models import Chunk, Document
-from .base import Answerer, Draft
+from .base import Answerer, Draft, StreamingAnswerer
 from .extractive import ExtractiveAnswerer
 from .scoring import SentenceScorer
 
-__all__ = ["Answerer", "Draft", "ExtractiveAnswerer", "make_answerer"]
+__all__ = ["Answerer", "Draft", "ExtractiveAnswerer", "StreamingAnswerer", "make_answerer"]
 
 
 def make_answerer(settings: Settings, chunks: Sequence[Chunk], sources: dict[str, str],
@@ -29,4 +31,8 @@ def make_answerer(settings: Settings, chunks: Sequence[Chunk], sources: dict[str
     extractive = ExtractiveAnswerer(chunks, sources, documents, scorer)
     if settings.answerer == "extractive":
         return extractive
-    raise ValueError(f"PLANQA_ANSWERER={settings.answerer!r} is unknown; use 'extractive'")
+    if settings.answerer == "llm":
+        from .llm import LLMAnswerer  # imports the OpenAI client only when it is asked for
+
+        return LLMAnswerer.from_settings(settings, extractive)
+    raise ValueError(f"PLANQA_ANSWERER={settings.answerer!r} is unknown; use 'extractive' or 'llm'")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
@@ -20,6 +20,18 @@ class Draft(BaseModel):
 
 
 class Answerer(Protocol):
-    """Chosen by `Settings.answerer` (answer/__init__.py): "extractive" today, "llm" as an option."""
+    """Chosen by `Settings.answerer` (answer/__init__.py): "extractive" or "llm" (answer/llm.py)."""
 
-    def __call__(self, rq: RewrittenQuery, hits: Sequence[Hit]) -> Draft: ...
+    def __call__(self, rq: RewrittenQuery, hits: Sequence[Hit], scope: Sequence[str] = (),
+                 history: Sequence[str] = ()) -> Draft: ...
+
+
+@runtime_checkable
+class StreamingAnswerer(Answerer, Protocol):
+    """An answerer that can show its reply as it is written: text deltas, then the final (checked) Draft.
+
+    The final Draft may replace what was streamed (trace["llm"]["replaced"]); the caller must show it.
+    """
+
+    def stream(self, rq: RewrittenQuery, hits: Sequence[Hit], scope: Sequence[str] = (),
+               history: Sequence[str] = ()) -> Iterator[str | Draft]: ...

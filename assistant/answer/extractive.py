@@ -33,8 +33,10 @@ class ExtractiveAnswerer:
 
     # ---------------------------------------------------------------- the decision
 
-    def __call__(self, rq: RewrittenQuery, hits: Sequence[Hit], scope: Sequence[str] = ()) -> Draft:
-        """`scope`: the plans the question names (query.named_plans); the hits are already limited to them."""
+    def __call__(self, rq: RewrittenQuery, hits: Sequence[Hit], scope: Sequence[str] = (),
+                 history: Sequence[str] = ()) -> Draft:
+        """`scope`: the plans the question names (query.named_plans); the hits are already limited to them.
+        `history` is not read: the follow-up rewrite has already folded what matters into `rq`."""
         info = self._read(rq, hits)
         trace: dict = {"scope": list(scope), "years": info.years, "units": info.units}
         related = [self._cite(h.chunk, h.chunk.start, h.chunk.end) for h in hits[:3]]

@@ -10,6 +10,8 @@ from ..text import normalise
 from .labels import label
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+# How a generated reply points at its numbered evidence: "[1]", "[1][3]", "[1,2]", also full-width brackets.
+MARK_RE = re.compile(r"\s*[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
 
 
 def citation(chunk: Chunk, start: int, end: int, source: str, plan: str | None = None) -> Citation:
@@ -34,6 +36,22 @@ def numbers_supported(reply: str, quotes: Sequence[str]) -> bool:
     """Every number stated in the reply occurs, as a whole number, in one of its cited quotes."""
     quoted = {n for q in quotes for n in NUMBER_RE.findall(normalise(q))}
     return all(n in quoted for n in NUMBER_RE.findall(normalise(reply)))
+
+
+def marks(reply: str) -> list[int]:
+    """The evidence numbers a reply cites, in order of first mention."""
+    found = (int(n) for m in MARK_RE.finditer(reply) for n in re.findall(r"\d+", m.group(1)))
+    return list(dict.fromkeys(found))
+
+
+_OPEN_MARK_RE = re.compile(r"\s*[\[【][\d\s,，、]*$")
+
+
+def strip_marks(reply: str, partial: bool = False) -> str:
+    """The reply as the reader sees it: the citations become chips, and "[1]" must not count as a figure.
+    `partial`: the reply is still arriving, so a trailing "[1" is a mark not yet closed."""
+    text = MARK_RE.sub("", reply)
+    return (_OPEN_MARK_RE.sub("", text) if partial else text).strip()
 
 
 def short_label(c: Citation) -> str:
