@@ -142,12 +142,12 @@ class ExtractiveAnswerer:
         if scope_is_open and self.stats.multi:
             # No plan named and several loaded: the best sentence of another plan, if it is as good, is the
             # runner-up, so that plans that disagree ("55%" here, "60%" there) are both shown with their names.
-            runner_up = next((c for c in ok[1:] if c.chunk.doc_id != best.chunk.doc_id
-                              and c.content >= P.NEAR_TIE * best.content), runner_up)
+            runner_up = next((c for c in ok[1:] if c.chunk.doc_id != best.chunk.doc_id and _near_tie(c, best)),
+                             runner_up)
             partner = None if runner_up and runner_up.chunk.doc_id != best.chunk.doc_id else partner
         if partner and partner.score >= P.NEIGHBOUR_TIE * best.score and abs(partner.index - best.index) == 1:
             chosen = sorted([best, partner], key=lambda c: c.index)
-        elif (runner_up and runner_up.score >= P.NEAR_TIE * best.score
+        elif (runner_up and _near_tie(runner_up, best)
               and normalise(runner_up.sentence.text) != normalise(best.sentence.text)):
             # Two sentences score alike: the reader gets both, each with its source, rather than our coin toss.
             chosen = sorted([best, runner_up], key=lambda c: c.sentence.start) if _same_section(runner_up, best) \
@@ -157,7 +157,7 @@ class ExtractiveAnswerer:
             body = f"{parts[0]}（{self._label(chosen[0].chunk)}）{parts[1]}"
         else:
             body = "".join(parts)
-        if len(body) > P.MAX_BODY + 60:
+        if sum(map(len, parts)) > P.MAX_BODY + 60:  # the quotes, not the labels between them
             body = clauses(best.sentence.text, info, self._asked(weights, best.chunk))
             chosen = [best]
         quotes = [self._cite(c.chunk, c.sentence.start, c.sentence.end) for c in chosen]
@@ -275,6 +275,13 @@ class ExtractiveAnswerer:
     def _refuse(self, info: QueryInfo, related: list[Citation], reason: str | None, why: str | None = None) -> Draft:
         text = refusal_text(info.english, reason, related)
         return Draft(answer=text, found=False, related=related, trace={"refusal": reason or why or "no evidence"})
+
+
+def _near_tie(c: Candidate, best: Candidate) -> bool:
+    """Close enough to the best to be shown with it; across plans the rank prior is left out."""
+    if c.chunk.doc_id != best.chunk.doc_id:
+        return c.content >= P.NEAR_TIE * best.content
+    return c.score >= P.NEAR_TIE * best.score
 
 
 def _same_section(a: Candidate, b: Candidate) -> bool:
