@@ -104,8 +104,17 @@ ENGLISH_PERIOD_TIME_RE = re.compile(r"\b(?:during|over|in|by the end of) the (1\
 # "是2015年的1.54倍", "较2015年增长": a comparison's base year is not the year a figure belongs to.
 BASE_YEAR_RE = re.compile(r"(是|较|比|与|同)\s*(?:(19|20)\d\d\s*年|“?十[一二三四五六七八九]五”?(?:末|期末)?)(的|相比|增长|末|底)?")
 TITLE_RE = re.compile(r"《[^》]*》")
-# A question opening with the nation, or saying "national", asks the national plan.
-NATIONAL_RE = re.compile(r"^\s*(全国|国家层面|我国|national\b)|\bnational (?:plan|outline)|国家(?:规划|纲要)", re.I)
+# Words that say which level of government a question is about: "全区" and "咱区" speak of a district,
+# "全省" of a province. "全国" is not among them: district plans name national things ("全国文明城市").
+LEVEL_WORDS = {
+    "区县": re.compile(r"全区|我区|咱区|本区|区里|区级|全县|我县|本县|县里|县级"),
+    "市": re.compile(r"全市|我市|本市|市里"),
+    "省": re.compile(r"全省|我省|本省|省里"),
+    "国家": re.compile(r"我国|国家层面|国家规划|全国规划|national (?:plan|outline)", re.I),
+}
+# A period names a plan when said as the plan ("十三五规划", "13th Five-Year Plan"), not as a time
+# ("十三五期间…" may be a later plan's look back).
+PERIOD_PLAN_RE = re.compile(r"“?(十[一二三四五六七八九])五”?(?:规划|纲要)")
 
 
 class QueryInfo(BaseModel):
@@ -203,7 +212,7 @@ def named_periods(text: str, as_time: bool = False) -> list[int]:
 
 
 def named_plans(text: str, profiles: dict[str, "Profile"]) -> list[str]:
-    """Ids of the loaded plans a question names by place ("海州区…"), nation ("全国…") or period ("十三五时期…").
+    """Ids of the loaded plans a question names by place ("海州区…"), level ("全区…") or period ("十三五规划…").
 
     A place outranks a period: "海州区十三五期间…" asks the district's plan about its past, not the national
     13th outline. With one plan loaded nothing is named: it answers everything."""
@@ -211,9 +220,13 @@ def named_plans(text: str, profiles: dict[str, "Profile"]) -> list[str]:
         return []
     by_place = [d for d, p in profiles.items()
                 if p.place and p.level != "国家" and any(v in text for v in place_variants(p.place))]
-    if NATIONAL_RE.search(text):
-        by_place += [d for d, p in profiles.items() if p.level == "国家"]
-    periods = set(named_periods(text))
+    if not by_place:
+        levels = {level for level, words in LEVEL_WORDS.items() if words.search(text)}
+        by_place = [d for d, p in profiles.items() if p.level in levels]
+    from .profile import period_number
+
+    periods = {period_number(m.group(1) + "五") for m in PERIOD_PLAN_RE.finditer(text)}
+    periods |= {int(m.group(1)) for m in ENGLISH_PERIOD_RE.finditer(text)}
     by_period = [d for d, p in profiles.items() if p.period_number in periods]
     if by_place:
         return [d for d in by_place if d in by_period] or by_place

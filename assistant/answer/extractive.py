@@ -183,16 +183,24 @@ class ExtractiveAnswerer:
         """"第十章…有哪几个方面?": only that chapter (or 节) can answer; retrieval may have missed it."""
         if info.chapter is None:
             return hits
-        docs = list(dict.fromkeys(h.chunk.doc_id for h in hits))[:1]  # the plan retrieval ranks first
-
-        def inside(c: Chunk) -> bool:
+        def inside(c: Chunk, docs: set[str]) -> bool:
             if c.chapter != info.chapter or c.doc_id not in docs:
                 return False
             return c.section is None if info.intro else info.section is None or c.section == info.section
-        scoped = [h for h in hits if inside(h.chunk)]
+
+        # Every loaded plan has a 第N章: the one whose chapter N speaks of the question's words is meant.
+        weights = {normalise(t): self.stats.idf(normalise(t)) for t in info.terms}
+        by_doc: dict[str, float] = {}
+        for cs in self.stats.by_section.values():
+            for c in cs:
+                if inside(c, {c.doc_id}):
+                    cover = sum(w for t, w in weights.items() if t in self.stats.contexts[c.id])
+                    by_doc[c.doc_id] = max(by_doc.get(c.doc_id, 0.0), cover)
+        docs = {max(by_doc, key=by_doc.get)} if by_doc else set()
+        scoped = [h for h in hits if inside(h.chunk, docs)]
         if len(scoped) < 3:
             seen = {h.chunk.id for h in scoped}
-            extra = [c for cs in self.stats.by_section.values() for c in cs if inside(c) and c.id not in seen]
+            extra = [c for cs in self.stats.by_section.values() for c in cs if inside(c, docs) and c.id not in seen]
             scoped += [Hit(chunk=c, score=0.0) for c in extra]
         return scoped or hits
 

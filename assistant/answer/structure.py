@@ -132,7 +132,7 @@ def overview(info: QueryInfo, docs: Sequence[Document], stats: PlanStats) -> Ove
                 continue
             sec = next((s for s in ch.sections if s.number == info.section), None) if info.section else None
             if not _only_names(info, ch, sec):
-                return None
+                continue  # this plan's chapter N is about something else; another plan's may be it
             if info.section is not None:
                 found = _section_overview(stats, doc, ch, sec) if sec else None
             else:
