@@ -38,6 +38,7 @@ from .chunking import CHUNKING_VERSION, chunk_documents, chunk_metadata, prepare
 from .config import Settings, get_settings
 from .corpus import corpus_fingerprint, document_text, load_corpus
 from .embeddings import embedding_id, make_embeddings
+from .fsutil import atomic_write
 from .models import Chunk, Document
 
 log = logging.getLogger(__name__)
@@ -243,8 +244,8 @@ class _LocalStore:
     def commit(self, build: _Build, manifest: dict[str, Any]) -> None:
         folder = self.root / build.token
         # The manifest marks the folder complete; the pointer swap makes it current. Both atomic.
-        _atomic_write(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
-        _atomic_write(self.root / POINTER, json.dumps({**manifest, "dir": build.token}, ensure_ascii=False, indent=2))
+        atomic_write(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+        atomic_write(self.root / POINTER, json.dumps({**manifest, "dir": build.token}, ensure_ascii=False, indent=2))
 
     def discard(self, build: _Build) -> None:
         build.close()
@@ -356,20 +357,6 @@ def _store(settings: Settings) -> _Store:
 
 
 # ---------------------------------------------------------------- files and locking
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)  # the rename itself must survive a power cut
-    finally:
-        os.close(dir_fd)
 
 
 @contextmanager
