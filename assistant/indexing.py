@@ -141,6 +141,7 @@ class PlanIndex:
     location: str  # folder or server collection, for messages
     built: bool = False  # True when this call built the index
     build_seconds: float | None = None
+    embedded: int = 0  # sentences this call embedded (the others' vectors came from the previous index)
     notice: str | None = None  # why a build happened (missing, stale, unreadable)
     _by_id: dict[str, Chunk] = field(default_factory=dict, repr=False)
     _close: Callable[[], None] | None = field(default=None, repr=False)
@@ -405,9 +406,11 @@ class _ReusingEmbeddings(Embeddings):
     def __init__(self, base: Embeddings, known: dict[str, list[float]]) -> None:
         self.base = base
         self.known = known
+        self.embedded = 0  # texts the model had to embed: what an added plan costs
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         missing = list(dict.fromkeys(t for t in texts if t not in self.known))
+        self.embedded += len(missing)
         fresh = dict(zip(missing, self.base.embed_documents(missing))) if missing else {}
         return [self.known[t] if t in self.known else fresh[t] for t in texts]
 
@@ -471,7 +474,7 @@ def _fill(vs: Chroma, items: list[Passage], progress: bool, on_progress: Progres
 def _build(
     store: _Store, settings: Settings, chunks: list[Chunk], fp: str, embeddings: Embeddings,
     progress: bool, on_progress: ProgressFn | None,
-) -> tuple[Chroma, str, Callable[[], None], float]:
+) -> tuple[Chroma, str, Callable[[], None], float, int]:
     t0 = time.perf_counter()
     reusing = _ReusingEmbeddings(embeddings, _previous_vectors(store, settings, embeddings))
     try:
@@ -498,7 +501,7 @@ def _build(
         store.cleanup()
     except Exception as e:  # housekeeping must never fail a good build
         log.warning("could not remove old index builds: %s", e)
-    return build.vectorstore, build.location, build.close, seconds
+    return build.vectorstore, build.location, build.close, seconds, reusing.embedded
 
 
 def open_index(
@@ -536,9 +539,19 @@ def open_index(
                 return index
         if reason != "rebuild requested":
             log.warning(reason)
-        vs, location, close, seconds = _build(store, settings, chunks, fp, embeddings, progress, on_progress)
+        vs, location, close, seconds, embedded = _build(store, settings, chunks, fp, embeddings, progress,
+                                                        on_progress)
     return PlanIndex(settings, chunks, vs, embeddings, fp, location, built=True, build_seconds=seconds,
-                     notice=reason, _close=close)
+                     embedded=embedded, notice=reason, _close=close)
+
+
+def index_is_current(settings: Settings) -> bool | None:
+    """Whether the stored index matches the corpus now (None: no index yet); opens nothing."""
+    try:
+        manifest = _store(settings).current()
+    except (_Unreadable, IndexUnavailable):
+        return None
+    return None if manifest is None else manifest.get("fingerprint") == index_fingerprint(settings)
 
 
 def _open_current(
