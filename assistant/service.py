@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 from langchain_core.runnables import Runnable
@@ -9,7 +10,7 @@ from langchain_core.runnables import Runnable
 from .chain import build_chain
 from .config import Settings, get_settings
 from .corpus import document_text, load_corpus
-from .indexing import PlanIndex, open_index
+from .indexing import PlanIndex, ProgressFn, open_index
 from .models import Answer, Document
 
 
@@ -20,6 +21,7 @@ class PlanAssistant:
         self.index = index
         self.sources: dict[str, str] = {d.id: document_text(d) for d in documents}
         self.chain: Runnable = build_chain(settings, index, self.sources, documents)
+        self._reload_lock = threading.Lock()
 
     @classmethod
     def load(cls, settings: Settings | None = None, progress: bool = True) -> "PlanAssistant":
@@ -28,11 +30,31 @@ class PlanAssistant:
         documents = load_corpus(settings.corpus_dir)  # parsed once: the index reuses these documents
         return cls(settings, documents, open_index(settings, progress=progress, documents=documents))
 
+    def reload(self, on_progress: ProgressFn | None = None) -> None:
+        """Pick up an added or removed plan without a restart: rebuild, then swap.
+
+        Everything is built before anything is swapped, so a failure leaves the running assistant as it
+        was, and a question asked meanwhile is answered from the old plans. The lock keeps two uploads
+        from swapping halves of each other's state. The old index is not closed: a question already in
+        flight may still be reading it (the store keeps the previous build's folder for that reason).
+        """
+        with self._reload_lock:
+            documents = load_corpus(self.settings.corpus_dir)
+            index = open_index(self.settings, progress=False, on_progress=on_progress, documents=documents)
+            sources = {d.id: document_text(d) for d in documents}
+            chain = build_chain(self.settings, index, sources, documents)
+            # Readers look up pa.sources[doc.id] for a doc in pa.documents: old and new texts together
+            # first, so every document either list names has its text during the swap.
+            self.sources = {**self.sources, **sources}
+            self.documents, self.index, self.chain = documents, index, chain
+            self.sources = sources
+
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)
 
     def ask(self, question: str, history: list[str] | None = None) -> Answer:
         started = time.perf_counter()
-        answer: Answer = self.chain.invoke({"question": question, "history": list(history or [])})
+        answer: Answer = self.chain.invoke(  # one read of self.chain: a reload swaps it whole
+{"question": question, "history": list(history or [])})
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer
