@@ -70,7 +70,7 @@ def plan_id(file_name: str) -> str:
 
     stem = Path(unicodedata.normalize("NFKC", file_name)).stem
     # One pinyin syllable per character, joined by '-': "十四五规划" → "shi-si-wu-gui-hua".
-    spelled = "-".join(lazy_pinyin(stem, errors=lambda s: list(s)))
+    spelled = "-".join(lazy_pinyin(stem))  # runs of other characters come back as they are
     slug = re.sub(r"[^a-z0-9]+", "-", spelled.lower()).strip("-")[:60].strip("-")
     return slug or f"plan-{hashlib.sha256(file_name.encode()).hexdigest()[:8]}"
 
@@ -100,12 +100,17 @@ def detect_meta(text: str) -> DocumentMeta:
     head = [l.strip() for l in text.splitlines()[:_HEAD_LINES] if l.strip()]
     title: str | None = None
     for i, line in enumerate(head):
-        if _TITLE_WORDS.search(line) and _is_title_line(line):
-            title = line
-            # A long title is often set on two lines: "…第十四个五年规划" / "和二〇三五年远景目标纲要".
-            nxt = head[i + 1] if i + 1 < len(head) else ""
-            if nxt and _is_title_line(nxt) and (_TITLE_CONT.match(nxt) or _TITLE_WORDS.search(nxt)):
-                title += nxt
+        if not _is_title_line(line):
+            continue
+        # A long title is often set on two lines, split anywhere: "…五年规" / "划纲要", or
+        # "…第十四个五年规划" / "和二〇三五年远景目标纲要". Join the next title line when the words
+        # only appear across the break, or when it continues the title (和…/及…).
+        nxt = head[i + 1] if i + 1 < len(head) and _is_title_line(head[i + 1]) else ""
+        if _TITLE_WORDS.search(line):
+            title = line + nxt if nxt and (_TITLE_CONT.match(nxt) or _TITLE_WORDS.search(nxt)) else line
+            break
+        if nxt and _TITLE_WORDS.search(line + nxt) and not _ISSUER.search(line):
+            title = line + nxt
             break
     issuer = next((l for l in head if _is_title_line(l) and _ISSUER.search(l) and len(l) <= 30), None)
     year = _YEAR.search(text[:_YEAR_WINDOW])

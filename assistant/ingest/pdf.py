@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from .errors import IngestError
@@ -17,6 +18,8 @@ def extract_pdf(path: Path) -> str:
     from pdfminer.pdfexceptions import PDFException
     from pdfminer.psexceptions import PSException
 
+    # pdfminer logs a warning per glyph for fonts Chromium embeds without a FontBBox: harmless, and noise.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     with open(path, "rb") as f:
         if not f.read(1024).lstrip().startswith(b"%PDF-"):
             raise IngestError(f"{path.name}: not a PDF file (no %PDF header); the file may be corrupt")

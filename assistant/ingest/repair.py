@@ -21,7 +21,7 @@ _RADICALS = re.compile(r"[\u2e80-\u2eff\u2f00-\u2fdf]")
 
 # NFKC maps every Kangxi radical but only two of the supplement: these simplified radicals are whole
 # characters of their own (a component-only form such as ⻈ for 讠 is left as it is).
-_SUPPLEMENT = str.maketrans("⻄⻅⻆⻉⻋⻓⻔⻙⻚⻛⻜⻢⻥⻦⻧⻨⻩⻬⻮⻰⻳", "西见角贝车长门韦页风飞马鱼鸟卤麦黄齐齿龙龟")
+_SUPPLEMENT = str.maketrans("⺠⻄⻅⻆⻉⻋⻓⻔⻘⻙⻚⻛⻜⻢⻥⻦⻧⻨⻩⻬⻮⻰⻳", "民西见角贝车长门青韦页风飞马鱼鸟卤麦黄齐齿龙龟")
 
 
 def fold_lookalikes(text: str) -> str:
@@ -99,26 +99,21 @@ def join_broken_lines(text: str) -> str:
 
     A line is joined to the next when it runs to the right margin (a shorter line ended its
     paragraph: titles, captions, last lines), does not end a sentence, and neither line is a
-    heading. A blank line always ends a paragraph (pdfminer puts one between text boxes).
+    heading. Blank lines say nothing: pdfminer puts one between text boxes, and a PDF printed from
+    a browser makes every visual line a box of its own.
     """
-    lines = text.splitlines()
-    widths = sorted(_width(l) for l in lines if l.strip())
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    widths = sorted(_width(l) for l in lines)
     full = widths[int(len(widths) * 0.9)] if widths else 0  # the text width, robust to a few wide lines
     out: list[str] = []
     joinable = False
     for line in lines:
-        stripped = line.strip()
-        if not stripped:
-            joinable = False
-            out.append("")
-            continue
-        if joinable and not _is_heading(stripped):
-            out[-1] = _join(out[-1], stripped)
+        if joinable and not _is_heading(line):
+            out[-1] = _join(out[-1], line)
         else:
-            out.append(stripped)
-        last = out[-1]
-        joinable = (_width(line) >= _FULL_LINE * full and not _SENTENCE_END.search(last)
-                    and not _is_heading(last))
+            out.append(line)
+        joinable = (_width(line) >= _FULL_LINE * full and not _SENTENCE_END.search(line)
+                    and not _is_heading(out[-1]))
     return "\n".join(out)
 
 
