@@ -30,7 +30,9 @@ def fold_lookalikes(text: str) -> str:
     NFKC on the whole text would also turn full-width punctuation (，：（）) and the ideographic space
     into ASCII, which the plan's own text and the parser's patterns keep.
     """
-    return _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group().translate(_SUPPLEMENT)), text)
+    text = _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group().translate(_SUPPLEMENT)), text)
+    # The plan's "——" (two em dashes) leading a 目标 item comes out of a browser's PDF as one ligature.
+    return text.replace("\u2e3b", "———").replace("\u2e3a", "——")
 
 
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
