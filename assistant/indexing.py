@@ -19,7 +19,6 @@ import fcntl
 import hashlib
 import json
 import logging
-import os
 import secrets
 import shutil
 import time

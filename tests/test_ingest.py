@@ -306,3 +306,31 @@ def test_adding_embeds_only_the_new_plan_and_reload_picks_it_up(cli_env: Path) -
     pa.reload()
     assert [d.id for d in pa.documents] == ["base"]
     pa.index.close()
+
+
+def test_web_tab_adds_then_reloads_and_upload_needs_permission(cli_env: Path) -> None:
+    import gradio as gr
+
+    from assistant.config import Settings
+    from assistant.web_plans import PlanManager, plans_tab
+
+    class Stub:  # the attributes the tab reads, and a reload that re-reads the corpus
+        def __init__(self, settings: Settings) -> None:
+            self.settings, self.documents, self.reloads = settings, load_corpus(settings.corpus_dir), 0
+
+        def reload(self, on_progress=None) -> None:  # noqa: ANN001 - the tab's progress callback
+            self.reloads += 1
+            self.documents = load_corpus(self.settings.corpus_dir)
+
+    settings = Settings(corpus_dir=cli_env, allow_upload=True, auth=None)
+    src = cli_env.parent / "upload.txt"
+    src.write_text(TINY.replace("某县", "上传县"), encoding="utf-8")
+    pa = Stub(settings)
+    message, table, _ = PlanManager(pa, settings).add(str(src), progress=lambda *a, **k: None)
+    assert message.startswith("已添加 upload") and "upload" in table and pa.reloads == 1
+    message, _, _ = PlanManager(pa, settings).add(str(src), progress=lambda *a, **k: None)
+    assert message.startswith("未添加") and pa.reloads == 1  # a duplicate changes nothing
+    for allowed in (False, True):
+        with gr.Blocks() as demo, gr.Tabs():
+            plans_tab(pa, Settings(corpus_dir=cli_env, allow_upload=allowed, auth=None))
+        assert any(isinstance(b, gr.File) for b in demo.blocks.values()) is allowed
