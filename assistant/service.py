@@ -54,7 +54,7 @@ class PlanAssistant:
 
     def ask(self, question: str, history: list[str] | None = None) -> Answer:
         started = time.perf_counter()
-        answer: Answer = self.chain.invoke(  # one read of self.chain: a reload swaps it whole
-{"question": question, "history": list(history or [])})
+        chain = self.chain  # read once: a reload may swap it while this question is answered
+        answer: Answer = chain.invoke({"question": question, "history": list(history or [])})
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer
