@@ -179,6 +179,95 @@ def search(
 
 
 
+# ---- add / list / remove (the corpus) -----------------------------------
+
+
+def _refresh_index(label: str) -> None:
+    """Bring the index up to date after a corpus change, with a bar naming the plan."""
+    from tqdm import tqdm
+
+    from .embeddings import EmbeddingConfigError
+    from .indexing import PlanIndexError, open_index
+
+    bar: tqdm | None = None
+
+    def on_progress(done: int, total: int) -> None:
+        nonlocal bar
+        bar = bar or tqdm(total=total, desc=label, unit="sentence")
+        bar.update(done - bar.n)
+
+    try:
+        ix = open_index(get_settings(), progress=False, on_progress=on_progress)
+    except (PlanIndexError, EmbeddingConfigError, PlanParseError, FileNotFoundError) as e:
+        _fail(f"{e} (the corpus is changed; run `plan-qa index` once the problem is fixed)")
+        raise  # unreachable
+    finally:
+        if bar is not None:
+            bar.close()
+    state = f"{ix.embedded} new sentences embedded in {ix.build_seconds:.1f} s" if ix.built else "already up to date"
+    typer.echo(f"index: {len(ix.chunks)} chunks, {state}")
+
+
+@app.command()
+def add(
+    file: Annotated[Path, typer.Argument(help="the plan: .pdf, .docx, .md or .txt")],
+    title: Annotated[Optional[str], typer.Option(help="default: the first line naming a 规划/纲要")] = None,
+    issuer: Annotated[Optional[str], typer.Option(help="default: an office line near the top, if any")] = None,
+    year: Annotated[Optional[str], typer.Option(help="default: the first 20xx near the top")] = None,
+    doc_id: Annotated[Optional[str], typer.Option("--id", help="default: from the file name (pinyin for Chinese)")] = None,
+    no_index: Annotated[bool, typer.Option("--no-index", help="only add the file; the index refreshes on next use")] = False,
+) -> None:
+    """Add a plan to the corpus (text repaired, metadata found), then refresh the index."""
+    from .ingest import IngestError, add_plan
+
+    settings = get_settings()
+    try:
+        r = add_plan(file, settings.corpus_dir, title=title, issuer=issuer, year=year, doc_id=doc_id,
+                     max_bytes=int(settings.max_upload_mb * 1_000_000))
+    except IngestError as e:
+        _fail(str(e))
+        raise  # unreachable
+    for w in r.warnings:
+        typer.secho(f"warning: {w}", fg=typer.colors.YELLOW, err=True)
+    typer.echo(f"added {r.id}: 《{r.meta.title or r.id}》 {r.chars} chars, {r.chapters} 章 → {r.path}")
+    if not no_index:
+        _refresh_index(f"indexing {r.id}")
+
+
+@app.command(name="list")
+def list_() -> None:
+    """The plans in the corpus, their sizes and chapters, and whether the index is up to date."""
+    from .indexing import index_is_current
+    from .ingest import list_plans
+
+    settings = get_settings()
+    for p in list_plans(settings.corpus_dir):
+        if p.error:
+            typer.secho(f"{p.id}  error: {p.error}", fg=typer.colors.RED)
+            continue
+        typer.echo(f"{p.id}  {p.short_name}  《{p.title}》  {p.chars} chars · {p.bytes / 1024:.0f} KB · {p.chapters} 章")
+    state = {True: "up to date", False: "out of date (refreshed on next use, or run `plan-qa index`)",
+             None: "not built yet"}[index_is_current(settings)]
+    typer.echo(f"index: {state}")
+
+
+@app.command()
+def remove(
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="the plan's id, as `plan-qa list` shows it")],
+    no_index: Annotated[bool, typer.Option("--no-index", help="only remove the file")] = False,
+) -> None:
+    """Remove a plan from the corpus, then refresh the index."""
+    from .ingest import IngestError, remove_plan
+
+    try:
+        remove_plan(doc_id, get_settings().corpus_dir)
+    except IngestError as e:
+        _fail(str(e))
+    typer.echo(f"removed {doc_id}")
+    if not no_index:
+        _refresh_index(f"removing {doc_id}")
+
+
 # ---- ask / eval (answering) -----------------------------------------------
 
 

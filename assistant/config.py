@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default_factory=lambda: int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
     auth: str | None = None  # "user:password" turns on basic auth
+    # The web page's 规划管理 tab may add and remove plans only behind auth, or when this is set
+    # (for a single user on 127.0.0.1): an open page must not let anyone rewrite the corpus.
+    allow_upload: bool = False
+    max_upload_mb: float = 50
     feedback_path: Path = ROOT / "feedback" / "feedback.jsonl"
     max_question_chars: int = 500
 

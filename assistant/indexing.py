@@ -19,7 +19,6 @@ import fcntl
 import hashlib
 import json
 import logging
-import os
 import secrets
 import shutil
 import time
@@ -38,6 +37,7 @@ from .chunking import CHUNKING_VERSION, chunk_documents, chunk_metadata, prepare
 from .config import Settings, get_settings
 from .corpus import corpus_fingerprint, document_text, load_corpus
 from .embeddings import embedding_id, make_embeddings
+from .fsutil import atomic_write
 from .models import Chunk, Document
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,7 @@ class PlanIndex:
     location: str  # folder or server collection, for messages
     built: bool = False  # True when this call built the index
     build_seconds: float | None = None
+    embedded: int = 0  # sentences this call embedded (the others' vectors came from the previous index)
     notice: str | None = None  # why a build happened (missing, stale, unreadable)
     _by_id: dict[str, Chunk] = field(default_factory=dict, repr=False)
     _close: Callable[[], None] | None = field(default=None, repr=False)
@@ -243,8 +244,8 @@ class _LocalStore:
     def commit(self, build: _Build, manifest: dict[str, Any]) -> None:
         folder = self.root / build.token
         # The manifest marks the folder complete; the pointer swap makes it current. Both atomic.
-        _atomic_write(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
-        _atomic_write(self.root / POINTER, json.dumps({**manifest, "dir": build.token}, ensure_ascii=False, indent=2))
+        atomic_write(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+        atomic_write(self.root / POINTER, json.dumps({**manifest, "dir": build.token}, ensure_ascii=False, indent=2))
 
     def discard(self, build: _Build) -> None:
         build.close()
@@ -358,20 +359,6 @@ def _store(settings: Settings) -> _Store:
 # ---------------------------------------------------------------- files and locking
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)  # the rename itself must survive a power cut
-    finally:
-        os.close(dir_fd)
-
-
 @contextmanager
 def _build_lock(settings: Settings) -> Iterator[None]:
     """One builder at a time per machine: a second process waits, then finds the fresh index.
@@ -418,9 +405,11 @@ class _ReusingEmbeddings(Embeddings):
     def __init__(self, base: Embeddings, known: dict[str, list[float]]) -> None:
         self.base = base
         self.known = known
+        self.embedded = 0  # texts the model had to embed: what an added plan costs
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         missing = list(dict.fromkeys(t for t in texts if t not in self.known))
+        self.embedded += len(missing)
         fresh = dict(zip(missing, self.base.embed_documents(missing))) if missing else {}
         return [self.known[t] if t in self.known else fresh[t] for t in texts]
 
@@ -484,7 +473,7 @@ def _fill(vs: Chroma, items: list[Passage], progress: bool, on_progress: Progres
 def _build(
     store: _Store, settings: Settings, chunks: list[Chunk], fp: str, embeddings: Embeddings,
     progress: bool, on_progress: ProgressFn | None,
-) -> tuple[Chroma, str, Callable[[], None], float]:
+) -> tuple[Chroma, str, Callable[[], None], float, int]:
     t0 = time.perf_counter()
     reusing = _ReusingEmbeddings(embeddings, _previous_vectors(store, settings, embeddings))
     try:
@@ -511,7 +500,7 @@ def _build(
         store.cleanup()
     except Exception as e:  # housekeeping must never fail a good build
         log.warning("could not remove old index builds: %s", e)
-    return build.vectorstore, build.location, build.close, seconds
+    return build.vectorstore, build.location, build.close, seconds, reusing.embedded
 
 
 def open_index(
@@ -549,9 +538,19 @@ def open_index(
                 return index
         if reason != "rebuild requested":
             log.warning(reason)
-        vs, location, close, seconds = _build(store, settings, chunks, fp, embeddings, progress, on_progress)
+        vs, location, close, seconds, embedded = _build(store, settings, chunks, fp, embeddings, progress,
+                                                        on_progress)
     return PlanIndex(settings, chunks, vs, embeddings, fp, location, built=True, build_seconds=seconds,
-                     notice=reason, _close=close)
+                     embedded=embedded, notice=reason, _close=close)
+
+
+def index_is_current(settings: Settings) -> bool | None:
+    """Whether the stored index matches the corpus now (None: no index yet); opens nothing."""
+    try:
+        manifest = _store(settings).current()
+    except (_Unreadable, IndexUnavailable):
+        return None
+    return None if manifest is None else manifest.get("fingerprint") == index_fingerprint(settings)
 
 
 def _open_current(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 import time
 from collections.abc import Iterator
 
@@ -12,7 +13,7 @@ from .answer import Answerer
 from .chain import AnswerChain
 from .config import Settings, get_settings
 from .corpus import document_text, load_corpus
-from .indexing import PlanIndex, open_index
+from .indexing import PlanIndex, ProgressFn, open_index
 from .models import Answer, Document
 
 
@@ -24,6 +25,7 @@ class PlanAssistant:
         self.sources: dict[str, str] = {d.id: document_text(d) for d in documents}
         self.answer_chain = AnswerChain(settings, index, self.sources, documents)
         self.chain: Runnable = self.answer_chain.runnable
+        self._reload_lock = threading.Lock()
 
     @classmethod
     def load(cls, settings: Settings | None = None, progress: bool = True) -> "PlanAssistant":
@@ -39,12 +41,33 @@ class PlanAssistant:
         other.chain = other.answer_chain.runnable
         return other
 
+    def reload(self, on_progress: ProgressFn | None = None) -> None:
+        """Pick up an added or removed plan without a restart: rebuild, then swap.
+
+        Everything is built before anything is swapped, so a failure leaves the running assistant as it
+        was, and a question asked meanwhile is answered from the old plans. The lock keeps two uploads
+        from swapping halves of each other's state. The old index is not closed: a question already in
+        flight may still be reading it (the store keeps the previous build's folder for that reason).
+        """
+        with self._reload_lock:
+            documents = load_corpus(self.settings.corpus_dir)
+            index = open_index(self.settings, progress=False, on_progress=on_progress, documents=documents)
+            sources = {d.id: document_text(d) for d in documents}
+            answer_chain = AnswerChain(self.settings, index, sources, documents)
+            # Readers look up pa.sources[doc.id] for a doc in pa.documents: old and new texts together
+            # first, so every document either list names has its text during the swap.
+            self.sources = {**self.sources, **sources}
+            self.documents, self.index = documents, index
+            self.answer_chain, self.chain = answer_chain, answer_chain.runnable
+            self.sources = sources
+
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.id == doc_id)
 
     def ask(self, question: str, history: list[str] | None = None) -> Answer:
         started = time.perf_counter()
-        answer: Answer = self.chain.invoke({"question": question, "history": list(history or [])})
+        chain = self.chain  # read once: a reload may swap it while this question is answered
+        answer: Answer = chain.invoke({"question": question, "history": list(history or [])})
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer
 
@@ -52,8 +75,9 @@ class PlanAssistant:
         """The same steps as ask(): text deltas while an LLM writes (none for the extractive answerer),
         then the final Answer, which is what must be shown (it may replace the deltas)."""
         started = time.perf_counter()
-        prepared = self.answer_chain.prepare.invoke({"question": question, "history": list(history or [])})
-        for event in self.answer_chain.stream(prepared):
+        answer_chain = self.answer_chain  # read once: a reload may swap it while this question is answered
+        prepared = answer_chain.prepare.invoke({"question": question, "history": list(history or [])})
+        for event in answer_chain.stream(prepared):
             if isinstance(event, Answer):
                 event.latency_ms = round((time.perf_counter() - started) * 1000, 1)
             yield event

@@ -31,6 +31,7 @@ from .web_indicators import indicators_tab
 from .models import Answer, Block, Chapter, Citation, Document, Section, chapter_label, section_label
 from .service import PlanAssistant
 from .text import clean
+from .web_plans import plans_tab
 
 log = logging.getLogger(__name__)
 
@@ -427,8 +428,12 @@ class ChatHandlers:
         self.pa = pa
         self.feedback = feedback
         self.max_chars = pa.settings.max_question_chars
-        self.default_doc = pa.documents[0].id if pa.documents else ""
         self._limiter: anyio.CapacityLimiter | None = None
+
+    @property
+    def default_doc(self) -> str:
+        # Read at each use, never cached: PlanAssistant.reload() swaps the documents under a running page.
+        return self.pa.documents[0].id if self.pa.documents else ""
 
     async def ask(self, question: str, history: list[str]) -> Answer:
         # Created on first use: the limiter belongs to the server's event loop, which build time does not have.
@@ -647,6 +652,7 @@ def build_app(pa: PlanAssistant, *, feedback_path: Path | None = None) -> gr.Blo
                     with gr.Tab("目录", id="toc"):
                         gr.HTML(render_toc(pa.documents), elem_id="toc")
                     indicators_tab(pa)  # 指标一览: assistant/web_indicators.py
+                    plans_tab(pa, pa.settings)  # 规划管理: assistant/web_plans.py
 
         chat_io = dict(inputs=[box, chatbot, turns], outputs=[box, chatbot, turns])
         box.submit(handlers.chat, **chat_io, api_name="chat", show_progress="hidden")

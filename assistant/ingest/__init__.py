@@ -1,0 +1,231 @@
+"""Adding plans as staff receive them: PDF, Word, Markdown or text → corpus/<id>.txt + <id>.json.
+
+The corpus file is what the reader shows and what the index is built from, so it is written once, in
+its final repaired form, atomically: metadata first, then the text, whose appearance (an atomic
+rename) is the moment the plan joins the corpus. A kill at any point leaves either no plan or the
+whole plan; temp files end in .tmp and corpus_files() never lists them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..corpus import DocumentMeta, corpus_files, dump_meta, load_document
+from ..fsutil import atomic_write, fsync_dir
+from ..parsing import PlanParseError, _is_title_line, parse_text, read_text
+from ..text import normalise
+from .docx import extract_docx
+from .errors import IngestError
+from .pdf import extract_pdf
+from .plaintext import extract_markdown, read_plain
+from .repair import repair_pdf_text, repair_text
+
+__all__ = ["IngestError", "AddResult", "PlanInfo", "add_plan", "remove_plan", "list_plans", "plan_id",
+           "detect_meta", "SUPPORTED"]
+
+Converter = Callable[[Path], str]
+# Extension → raw text → repaired text. Only PDF has page layout (wrapped lines, page furniture) to undo.
+SUPPORTED: dict[str, tuple[Converter, Callable[[str], str]]] = {
+    ".pdf": (extract_pdf, repair_pdf_text),
+    ".docx": (extract_docx, repair_text),
+    ".md": (extract_markdown, repair_text),
+    ".txt": (read_plain, repair_text),
+}
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_MIN_TEXT = 20  # characters of normalised text below which a file holds nothing to ask about
+
+
+@dataclass
+class AddResult:
+    id: str
+    path: Path
+    meta: DocumentMeta
+    chars: int
+    chapters: int
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanInfo:
+    id: str
+    title: str
+    short_name: str
+    chars: int
+    bytes: int
+    chapters: int
+    error: str | None = None
+
+
+# ---------------------------------------------------------------- ids and metadata
+
+
+def plan_id(file_name: str) -> str:
+    """A safe id from a file name: ASCII letters, digits and '-', Chinese as pinyin, else a hash."""
+    from pypinyin import lazy_pinyin
+
+    stem = Path(unicodedata.normalize("NFKC", file_name)).stem
+    # One pinyin syllable per character, joined by '-': "十四五规划" → "shi-si-wu-gui-hua".
+    spelled = "-".join(lazy_pinyin(stem))  # runs of other characters come back as they are
+    slug = re.sub(r"[^a-z0-9]+", "-", spelled.lower()).strip("-")[:60].strip("-")
+    return slug or f"plan-{hashlib.sha256(file_name.encode()).hexdigest()[:8]}"
+
+
+def check_id(doc_id: str) -> str:
+    """An id names the file corpus/<id>.txt: anything else ('../x', 'a/b', '.hidden') is refused."""
+    if not _ID_RE.match(doc_id):
+        raise IngestError(f"invalid plan id {doc_id!r}: use lower-case letters, digits and '-' only")
+    return doc_id
+
+
+def _check_name(name: str) -> None:
+    if "/" in name or "\\" in name or name in {"", ".", ".."} or "\x00" in name:
+        raise IngestError(f"invalid file name {name!r}: a name must not contain a path")
+
+
+_TITLE_WORDS = re.compile(r"规划|纲要")
+_TITLE_CONT = re.compile(r"^(和|及|暨|与)")
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_ISSUER = re.compile(r"(人民政府|人民代表大会|委员会|办公厅|办公室)$")
+_HEAD_LINES = 15
+_YEAR_WINDOW = 400  # characters from the top: a year further down is a target year, not the plan's
+
+
+def detect_meta(text: str) -> DocumentMeta:
+    """Title = the first line(s) naming a 规划/纲要; year = the first 20xx near the top; issuer = an office line."""
+    head = [l.strip() for l in text.splitlines()[:_HEAD_LINES] if l.strip()]
+    title: str | None = None
+    for i, line in enumerate(head):
+        if not _is_title_line(line):
+            continue
+        # A long title is often set on two lines, split anywhere: "…五年规" / "划纲要", or
+        # "…第十四个五年规划" / "和二〇三五年远景目标纲要". Join the next title line when the words
+        # only appear across the break, or when it continues the title (和…/及…).
+        nxt = head[i + 1] if i + 1 < len(head) and _is_title_line(head[i + 1]) else ""
+        if _TITLE_WORDS.search(line):
+            title = line + nxt if nxt and (_TITLE_CONT.match(nxt) or _TITLE_WORDS.search(nxt)) else line
+            break
+        if nxt and _TITLE_WORDS.search(line + nxt) and not _ISSUER.search(line):
+            title = line + nxt
+            break
+    issuer = next((l for l in head if _is_title_line(l) and _ISSUER.search(l) and len(l) <= 30), None)
+    year = _YEAR.search(text[:_YEAR_WINDOW])
+    return DocumentMeta(title=title, issuer=issuer, year=year.group(1) if year else None)
+
+
+# ---------------------------------------------------------------- add / remove / list
+
+
+def convert(source: Path, ext: str) -> str:
+    """The file's repaired text, one paragraph per line; IngestError for what cannot be read.
+
+    `ext` comes from the original name: an upload's temp copy may be named otherwise.
+    """
+    converter, repair = SUPPORTED[ext]
+    try:
+        return repair(converter(source))
+    except IngestError:
+        raise
+    except OSError as e:
+        raise IngestError(f"{source.name}: cannot read the file ({e.strerror or e})") from None
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(normalise(text).encode()).hexdigest()
+
+
+def _duplicate_of(text: str, corpus_dir: Path) -> str | None:
+    digest = _digest(text)
+    for path in corpus_files(corpus_dir):
+        try:
+            if _digest(read_text(path)) == digest:
+                return path.stem
+        except PlanParseError:
+            continue  # an unreadable file is load_corpus's to report, and cannot be this plan
+    return None
+
+
+def add_plan(
+    source: Path, corpus_dir: Path, *, title: str | None = None, issuer: str | None = None,
+    year: str | None = None, doc_id: str | None = None, name: str | None = None,
+    max_bytes: int | None = None,
+) -> AddResult:
+    """Convert `source` and add it to `corpus_dir` as <id>.txt + <id>.json.
+
+    `name`: the file's original name when `source` is a temp copy (an upload). Raises IngestError,
+    having changed nothing, for every bad input.
+    """
+    name = name if name is not None else source.name
+    _check_name(name)
+    ext = Path(name).suffix.lower()
+    if ext not in SUPPORTED:
+        raise IngestError(f"{name}: unsupported file type {ext or '(none)'!r}; use {', '.join(SUPPORTED)}")
+    if not source.is_file():
+        raise IngestError(f"{source}: no such file")
+    size = source.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise IngestError(f"{name}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit")
+    doc_id = check_id(doc_id or plan_id(name))
+    if (corpus_dir / f"{doc_id}.txt").exists():
+        raise IngestError(f"a plan with id {doc_id!r} already exists: remove it first or choose another id")
+
+    text = convert(source, ext)
+    if len(normalise(text)) < _MIN_TEXT:
+        raise IngestError(f"{name}: the file holds no text to add")
+    if (dup := _duplicate_of(text, corpus_dir)) is not None:
+        raise IngestError(f"{name}: the same plan is already in the corpus as {dup!r}")
+
+    found = detect_meta(text)
+    meta = DocumentMeta(title=title or found.title, issuer=issuer or found.issuer, year=year or found.year)
+    doc = parse_text(text, doc_id, title=meta.title, issuer=meta.issuer, year=meta.year)
+    chapters = sum(1 for c in doc.chapters if c.number)
+    warnings = []
+    if not chapters:
+        # Accepted, not refused: a notice or an implementation opinion without 第N章 is still worth
+        # asking about, and the parser reads it as paragraphs under one 序言; answers then cite
+        # paragraphs, not 章/节. Refusing would only push staff to edit the file by hand.
+        warnings.append(f"{name}: no 第N章 (or 一、) chapter headings found; added as flat paragraphs")
+
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    txt, meta_path = corpus_dir / f"{doc_id}.txt", corpus_dir / f"{doc_id}.json"
+    atomic_write(meta_path, dump_meta(meta) + "\n")
+    atomic_write(txt, text)  # the commit point: from here on the plan is in the corpus
+    try:
+        load_document(txt)  # what every reader of the corpus will do next; must not fail
+    except PlanParseError as e:
+        _unlink(txt, meta_path)
+        raise IngestError(f"{name}: converted, but the result does not load ({e})") from None
+    return AddResult(doc_id, txt, meta, len(text), chapters, warnings)
+
+
+def _unlink(txt: Path, meta_path: Path) -> None:
+    txt.unlink(missing_ok=True)  # the text first: without it the plan is no longer in the corpus
+    meta_path.unlink(missing_ok=True)
+    fsync_dir(txt.parent)
+
+
+def remove_plan(doc_id: str, corpus_dir: Path) -> None:
+    check_id(doc_id)
+    txt = corpus_dir / f"{doc_id}.txt"
+    if not txt.is_file():
+        raise IngestError(f"no plan with id {doc_id!r} in {corpus_dir}")
+    if len(corpus_files(corpus_dir)) == 1:
+        raise IngestError(f"{doc_id!r} is the only plan: the assistant needs at least one")
+    _unlink(txt, txt.with_suffix(".json"))
+
+
+def list_plans(corpus_dir: Path) -> list[PlanInfo]:
+    out = []
+    for path in corpus_files(corpus_dir):
+        try:
+            doc = load_document(path)
+        except PlanParseError as e:
+            out.append(PlanInfo(path.stem, "", "", 0, path.stat().st_size, 0, error=str(e)))
+            continue
+        out.append(PlanInfo(doc.id, doc.title, doc.profile.short_name if doc.profile else doc.id,
+                            len(read_text(path)), path.stat().st_size, sum(1 for c in doc.chapters if c.number)))
+    return out
