@@ -28,19 +28,37 @@ import gradio as gr
 from .config import Settings
 from .answer.grounding import short_label, strip_marks
 from .web_indicators import indicators_tab
-from .models import Answer, Block, Chapter, Citation, Document, Section, chapter_label, section_label
+from .models import Answer, Block, Chapter, Citation, Document, Section, chapter_label, part_label, section_label
 from .service import PlanAssistant
 from .text import clean
 from .web_plans import plans_tab
 
 log = logging.getLogger(__name__)
 
-TITLE = "海州区“十四五”规划问答助手"
-EXAMPLES = [
-    "2025年养老机构护理型床位占比?",
-    "到2025年高新技术企业要增至多少家?",
-    "What is the 2025 target for the share of nursing beds in elderly care institutions?",
-]
+def page_title(docs: list[Document]) -> str:
+    """"海州区十四五规划问答助手" for one plan; several plans are named by count, each in its labels."""
+    if len(docs) == 1 and docs[0].profile:
+        return f"{docs[0].profile.short_name}规划问答助手"
+    return f"规划问答助手 · {len(docs)} 部规划" if docs else "规划问答助手"
+
+
+def examples_for(docs: list[Document], sources: dict[str, str], n: int = 3) -> list[str]:
+    """Example questions drawn from the loaded plans' own targets (assistant/indicators), one plan after the
+    other, plus a chapter overview, so that every example is answerable in whatever plans are loaded."""
+    from .indicators import indicators_for
+
+    rows = [r for r in indicators_for(docs, sources)
+            if r.kind == "target" and r.year and 4 <= len(r.indicator) <= 14 and r.unit]
+    picked: list[str] = []
+    for doc in docs:
+        mine = [r for r in rows if r.doc == doc.id]
+        if mine:
+            r = mine[len(mine) // 2]  # the middle of the plan, away from the summary chapter
+            name = doc.profile.short_name if len(docs) > 1 and doc.profile else ""
+            picked.append(f"{name}规划中{r.year}年{r.indicator}目标是多少?" if name else f"{r.year}年{r.indicator}目标是多少?")
+    picked.append("第二章讲什么?")
+    return picked[:n]
+
 # Plain family names only: a gr.themes.GoogleFont would make every page load call fonts.googleapis.com.
 FONT = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "sans-serif"]
 FONT_MONO = ["SFMono-Regular", "Menlo", "Consolas", "Noto Sans Mono CJK SC", "monospace"]
@@ -121,7 +139,7 @@ def _section_key(section: int | None) -> str:
 
 def cite_target(c: Citation, default_doc: str) -> str:
     doc = quote(c.doc or default_doc, safe="")
-    return f"cite:{doc}:{c.chapter}:{_section_key(c.section)}:{c.start}:{c.end}"
+    return f"cite:{doc}:{_chapter_key(c.chapter, c.part)}:{_section_key(c.section)}:{c.start}:{c.end}"
 
 
 def chip(c: Citation, default_doc: str, extra_class: str = "") -> str:
@@ -191,25 +209,33 @@ class Target:
     """What the reader should show: a section, optionally with a highlighted span or a focused block."""
 
     doc_id: str
-    chapter: int
+    chapter: int | None  # None: a 篇's own text (its part number in `part`)
     section: int | None
     start: int | None = None
     end: int | None = None
     block: int | None = None
+    part: int | None = None
+
+
+def _chapter_key(chapter: int | None, part: int | None) -> str:
+    """"7", or "P3" for the 篇 3's own text, in the reader's link targets."""
+    return f"P{part}" if chapter is None else str(chapter)
 
 
 def parse_target(raw: str) -> Target | None:
     """`cite:doc:ch:sec:start:end` or `sec:doc:ch:sec[:bN]`; anything else (it comes from the browser) is None."""
     parts = raw.removeprefix(OPEN_PREFIX).split(":")
     try:
-        kind, doc, ch, sec = parts[0], unquote(parts[1]), int(parts[2]), parts[3]
+        kind, doc, sec = parts[0], unquote(parts[1]), parts[3]
+        part = int(parts[2][1:]) if parts[2].startswith("P") else None
+        ch = None if part is not None else int(parts[2])
         section = None if sec == "-" else int(sec)
         if kind == "cite" and len(parts) == 6:
-            return Target(doc, ch, section, start=int(parts[4]), end=int(parts[5]))
+            return Target(doc, ch, section, start=int(parts[4]), end=int(parts[5]), part=part)
         if kind == "sec" and len(parts) == 4:
-            return Target(doc, ch, section)
+            return Target(doc, ch, section, part=part)
         if kind == "sec" and len(parts) == 5 and parts[4].startswith("b"):
-            return Target(doc, ch, section, block=int(parts[4][1:]))
+            return Target(doc, ch, section, block=int(parts[4][1:]), part=part)
     except (IndexError, ValueError):
         return None
     return None
@@ -219,9 +245,10 @@ def find_document(pa: PlanAssistant, doc_id: str) -> Document | None:
     return next((d for d in pa.documents if d.id == doc_id), None)
 
 
-def find_section(doc: Document, chapter: int, section: int | None) -> tuple[Chapter, Section] | None:
+def find_section(doc: Document, chapter: int | None, section: int | None,
+                 part: int | None = None) -> tuple[Chapter, Section] | None:
     for ch in doc.chapters:
-        if ch.number == chapter:
+        if ch.number == chapter and (chapter is not None or ch.part == part):
             for sec in ch.sections:
                 if sec.number == section:
                     return ch, sec
@@ -239,7 +266,7 @@ def render_reader(pa: PlanAssistant, raw_target: str) -> str:
     if target is None or doc is None:
         return _reader_message("没有找到这处原文。", "链接可能已过期，请重新提问或从「目录」打开。")
     span = _valid_span(pa.sources.get(doc.id, ""), target)
-    located = find_section(doc, target.chapter, target.section)
+    located = find_section(doc, target.chapter, target.section, target.part)
     if span and (located is None or not _covers(located[1], span[0])):
         located = section_at(doc, span[0]) or located
     if located is None:
@@ -267,7 +294,7 @@ def _covers(section: Section, offset: int) -> bool:
 
 
 def _reader_head(doc: Document, chapter: Chapter, section: Section) -> str:
-    crumb = "序言" if chapter.number == 0 else f"{chapter_label(chapter.number)} {chapter.title}"
+    crumb = _chapter_name(chapter)
     heading = crumb if section.number is None else f"{section_label(section.number)} {section.title}"
     crumb_html = "" if section.number is None else f'<div class="crumb">{esc(crumb)}</div>'
     return (f'<div class="reader-head"><div class="doc-title">《{esc(doc.title)}》</div>'
@@ -329,12 +356,18 @@ def _doc_toc(doc: Document) -> str:
 
 def _sec_link(doc: Document, ch: Chapter, sec: Section, label: str, block: int | None = None, cls: str = "") -> str:
     suffix = "" if block is None else f":b{block}"
-    href = f"{OPEN_PREFIX}sec:{quote(doc.id, safe='')}:{ch.number}:{_section_key(sec.number)}{suffix}"
+    href = f"{OPEN_PREFIX}sec:{quote(doc.id, safe='')}:{_chapter_key(ch.number, ch.part)}:{_section_key(sec.number)}{suffix}"
     return f'<a class="toc-link {cls}" href="{esc(href)}">{esc(label)}</a>'
 
 
+def _chapter_name(ch: Chapter) -> str:
+    if ch.number is None:
+        return f"{part_label(ch.part)} {ch.title}" if ch.part is not None else ch.title
+    return "序言" if ch.number == 0 else f"{chapter_label(ch.number)} {ch.title}"
+
+
 def _chapter_toc(doc: Document, ch: Chapter) -> str:
-    label = "序言" if ch.number == 0 else f"{chapter_label(ch.number)} {ch.title}"
+    label = _chapter_name(ch)
     numbered = [s for s in ch.sections if s.number is not None]
     if not numbered:  # 序言 and chapters without 节 open as one page
         return f'<div class="toc-ch toc-flat">{_sec_link(doc, ch, ch.sections[0], label)}</div>' if ch.sections else ""
@@ -575,8 +608,10 @@ def reset_chat() -> tuple[Any, ...]:
 
 
 def header_html(docs: list[Document]) -> str:
-    source = f"依据《{esc(docs[0].title)}》原文作答" if docs else "依据规划原文作答"
-    return (f'<header class="app-header"><div class="brand">{esc(TITLE)}</div>'
+    source = (f"依据《{esc(docs[0].title)}》原文作答" if len(docs) == 1
+              else f"依据{len(docs)}部规划原文作答：" + "、".join(esc(d.profile.short_name if d.profile else d.id)
+                                                           for d in docs) if docs else "依据规划原文作答")
+    return (f'<header class="app-header"><div class="brand">{esc(page_title(docs))}</div>'
             f'<div class="subtitle">{source} · 每个回答都注明章节出处 · 本机离线运行</div></header>')
 
 
@@ -618,14 +653,16 @@ PLACEHOLDER = (
 def build_app(pa: PlanAssistant, *, feedback_path: Path | None = None) -> gr.Blocks:
     """The whole page around one loaded assistant; feedback goes to settings.feedback_path unless given."""
     handlers = ChatHandlers(pa, FeedbackLog(Path(feedback_path or pa.settings.feedback_path)))
-    with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
+    title = page_title(pa.documents)
+    examples = examples_for(pa.documents, pa.sources)
+    with gr.Blocks(title=title, analytics_enabled=False, fill_width=True) as demo:
         header = gr.HTML(header_html(pa.documents), js_on_load=BRIDGE_JS, elem_id="app-header")
         turns = gr.State([])
         with gr.Row(equal_height=False, elem_id="main-row"):
             with gr.Column(scale=3, min_width=420, elem_id="chat-col"):
                 chatbot = gr.Chatbot(
                     elem_id="chat", show_label=False, height=CHAT_HEIGHT, min_height=360,
-                    placeholder=PLACEHOLDER, examples=[{"text": q} for q in EXAMPLES],
+                    placeholder=PLACEHOLDER, examples=[{"text": q} for q in examples],
                     feedback_options=("Like", "Dislike"), buttons=["copy"], latex_delimiters=[],
                     allow_tags=False, group_consecutive_messages=False, layout="bubble",
                 )
@@ -773,7 +810,7 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
     """launch() options that keep the page on this machine: no share tunnel, no outside calls, no extra pages."""
     return dict(
         server_name=settings.host, server_port=settings.port, auth=parse_auth(settings.auth),
-        auth_message=f"{TITLE}：请输入账号和密码", share=False, theme=theme(), css=CSS,
+        auth_message="规划问答助手：请输入账号和密码", share=False, theme=theme(), css=CSS,
         footer_links=[], run_history=False, enable_monitoring=False, mcp_server=False, pwa=False,
         ssr_mode=False, show_error=False, max_file_size="1mb", max_threads=64, quiet=False,
     )
