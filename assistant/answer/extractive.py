@@ -18,7 +18,7 @@ from .compose import box_list, clauses, finish
 from .constraints import missing_from_plans, named_problem, unit_problem, year_problem
 from .grounding import citation, numbers_supported, refusal_text
 from .labels import english_location, label
-from .scoring import Candidate, SentenceScorer, confident, score_candidates, term_weights
+from .scoring import Candidate, SentenceScorer, confident, name_weights, score_candidates, term_weights
 from .stats import PlanStats, section_key
 from .structure import Overview, overview
 
@@ -82,7 +82,8 @@ class ExtractiveAnswerer:
             found = (year_problem(info, c, self.stats), named_problem(info, c, self.stats), unit_problem(info, focus))
             return [p for p in found if p]
 
-        cands = score_candidates(info, rq, self._scoped(info, hits), weights, self.stats, dense, checks)
+        cands = score_candidates(info, rq, self._named(info, self._scoped(info, hits)), weights, self.stats, dense,
+                                 checks)
         trace["candidates"] = [c.trace() for c in cands[:6]]
         ok = [c for c in cands if not c.problems]
         blocked = [c for c in cands if c.problems]
@@ -203,6 +204,18 @@ class ExtractiveAnswerer:
             extra = [c for cs in self.stats.by_section.values() for c in cs if inside(c, docs) and c.id not in seen]
             scoped += [Hit(chunk=c, score=0.0) for c in extra]
         return scoped or hits
+
+    def _named(self, info: QueryInfo, hits: Sequence[Hit]) -> Sequence[Hit]:
+        """An English question's romanised name ("Chongqing" = 重庆) locates the paragraphs that contain it,
+        which neither BM25 (no Chinese words) nor a small embedding may have ranked."""
+        names = name_weights(info, self.stats) if info.english else {}
+        if not names:
+            return hits
+        rarest = max(names, key=names.get)
+        seen = {h.chunk.id for h in hits}
+        extra = [c for cs in self.stats.by_section.values() for c in cs
+                 if c.id not in seen and rarest in self.stats.pinyin[c.id]][:P.NAMED_EXTRA]
+        return [*hits, *(Hit(chunk=c, score=0.0) for c in extra)]
 
     def _box_of(self, chunk: Chunk) -> list[Chunk]:
         return self.stats.boxes.get((*section_key(chunk), chunk.box), [chunk])

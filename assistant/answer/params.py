@@ -52,3 +52,4 @@ BOX_MATCH = 0.4  # a 专栏 title carrying this share of the question's words ma
 BOX_ITEM_MATCH = 0.5  # "…专栏第一项" must name the 专栏 at least this well
 SCOPE_LEADS_SHARE = 0.6  # a chapter is "led" (its leads are its list) when this share of paragraphs has a lead
 NAME_DF_SHARE = 0.1  # a romanised name in more paragraphs than this share tells nothing ("Haizhou")
+NAMED_EXTRA = 6  # paragraphs an English question's romanised name adds to the retrieved ones

@@ -27,7 +27,8 @@ QUANTITY_RE = re.compile(
 )
 ENUM_RE = re.compile(r"[、;；]")
 CLAUSE_RE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
-YEAR_IN_TEXT_RE = re.compile(r"(19|20)\d\d\s*年|二〇")
+# A "when" is answered by a year, or by a stage of the plan's period ("在规划实施的中期阶段", "年底前").
+YEAR_IN_TEXT_RE = re.compile(r"(19|20)\d\d\s*年|二〇|中期阶段|期末|年底前|年末前")
 DEFINITION_RE = re.compile(r"[“\"]([^”\"]{1,12})[”\"]\s*[:：]")  # "“四基地”: …" defines 四基地
 NAME_RE = re.compile(r"[“《][^”》]{2,40}[”》]")
 
