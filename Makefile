@@ -42,6 +42,8 @@ eval: setup
 
 bench: index
 	$(PY) bench/bench.py
+	$(PY) bench/bench.py --plans haizhou-14th-five-year-plan national-12th-five-year-plan \
+	  national-13th-five-year-plan --out bench/results/bench-all.json
 
 clean:
 	rm -rf vectorstore/* .pytest_cache

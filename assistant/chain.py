@@ -20,6 +20,7 @@ from .query import named_plans
 from .retrieval import HybridRetriever, sentence_scorer
 
 RETRIEVED_DEPTH = 24  # chunks looked at for the `retrieved` list (hit@5 needs 5 distinct sections)
+MAX_PLANS_DEEP = 4  # the retrieved list grows with the plans in play up to this many; beyond, it stays put
 
 
 def _retrieved(hits: list[Hit]) -> list[Retrieved]:
@@ -33,6 +34,18 @@ def _retrieved(hits: list[Hit]) -> list[Retrieved]:
     return list(seen.values())
 
 
+def per_plan_top(hits: list[Hit], k: int) -> list[Hit]:
+    """The first k hits of every plan, in rank order: with several plans loaded, the one a question is about
+    keeps as many paragraphs as it would have alone, however well another plan's general wording ranks."""
+    counts: dict[str, int] = {}
+    kept = []
+    for h in hits:
+        counts[h.chunk.doc_id] = counts.get(h.chunk.doc_id, 0) + 1
+        if counts[h.chunk.doc_id] <= k:
+            kept.append(h)
+    return kept
+
+
 class AnswerChain:
     """The chain's two halves, shared by `invoke` (one Answer) and `stream` (deltas, then the Answer):
     `prepare` rewrites the follow-up, names the plans and retrieves; the answerer writes the reply."""
@@ -42,13 +55,18 @@ class AnswerChain:
         retriever = retriever or HybridRetriever.from_index(index)
         profiles = {d.id: d.profile for d in documents if d.profile}
         self.top_k = settings.top_k
+
+        def depth(scope: list[str]) -> int:
+            """Each plan in play gets its own share of the retrieved list (one plan: as before)."""
+            return max(1, min(len(scope) or len(documents), MAX_PLANS_DEEP))
+
         self.answerer: Answerer = make_answerer(settings, index.chunks, sources, documents, sentence_scorer(index))
         # Input {"question": str, "history": [str]} → the same dict with rq, scope and hits.
         self.prepare: Runnable = (
             RunnablePassthrough.assign(rq=RunnableLambda(lambda x: rewrite(x["question"], x.get("history", []))))
             | RunnablePassthrough.assign(scope=RunnableLambda(lambda x: named_plans(x["rq"].query, profiles)))
             | RunnablePassthrough.assign(hits=RunnableLambda(
-                lambda x: retriever.search(x["rq"].query, k=RETRIEVED_DEPTH, docs=x["scope"])))
+                lambda x: retriever.search(x["rq"].query, k=RETRIEVED_DEPTH * depth(x["scope"]), docs=x["scope"])))
         )
         self.runnable: Runnable = self.prepare | RunnableLambda(self.answer)
 
@@ -60,7 +78,7 @@ class AnswerChain:
         return other
 
     def _args(self, x: dict) -> tuple:
-        return x["rq"], x["hits"][: self.top_k], x["scope"], x.get("history", [])
+        return x["rq"], per_plan_top(x["hits"], self.top_k), x["scope"], x.get("history", [])
 
     def answer(self, x: dict) -> Answer:
         return self.finish(x, self.answerer(*self._args(x)))

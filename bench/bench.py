@@ -29,6 +29,7 @@ from assistant.config import Settings  # noqa: E402
 from assistant.evaluation import gold_matches  # noqa: E402
 from assistant.indexing import PlanIndex, open_index  # noqa: E402
 from assistant.retrieval import HybridRetriever, distinct_sections  # noqa: E402
+from eval_runs import corpus  # noqa: E402  (bench/ is on sys.path when this file runs)
 
 # Used only when eval/questions.jsonl does not exist yet: a mix of figures, paraphrase and English.
 BUILTIN_QUESTIONS = [
@@ -165,12 +166,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.jsonl")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "bench.json")
+    parser.add_argument("--plans", nargs="+", metavar="STEM",
+                        help="plans to load (corpus/ or ../shared/plans/ file stems); default: corpus/ as it is")
     args = parser.parse_args()
 
     questions, source = load_questions(args.questions)
     results: dict[str, Any] = {"machine": machine(), "questions": source}
     with tempfile.TemporaryDirectory(prefix="planqa-bench-") as tmp:
-        ctx = Context(settings=Settings(vectorstore_dir=Path(tmp) / "vectorstore", chroma_url=None), questions=questions)
+        where = {"corpus_dir": corpus(Path(tmp), tuple(args.plans))} if args.plans else {}
+        results["plans"] = args.plans or "corpus/"
+        ctx = Context(settings=Settings(vectorstore_dir=Path(tmp) / "vectorstore", chroma_url=None, **where),
+                      questions=questions)
         try:
             for name, measure in SECTIONS:
                 results[name] = measure(ctx)

@@ -63,7 +63,7 @@ def named_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | N
                 return code
     for thing in info.counted:  # "多少个5G基站" is answered by a count of 基站, not of 智能车间
         # (a generic word such as 园区 is often paraphrased: "电商园区" for "电商产业园")
-        if stats.idf(normalise(thing)) >= SPECIFIC_IDF and normalise(thing) not in ctx:
+        if stats.idf(normalise(thing), doc) >= SPECIFIC_IDF and normalise(thing) not in ctx:
             return thing
     for base in PER_BASE_RE.findall(info.text):
         if base not in clean(cand.sentence.text):

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..followup import RewrittenQuery
 from ..models import Chunk, Citation, Document, Hit
@@ -75,15 +75,21 @@ class ExtractiveAnswerer:
             if item is not None:
                 trace["decision"] = "the N-th item of a 专栏"
                 return self._item_reply(info, item, related)
-        weights = term_weights(info, rq, self.stats)
+        weights_by_doc: dict[str, dict[str, float]] = {}
+
+        def weights_for(doc: str) -> dict[str, float]:
+            if doc not in weights_by_doc:
+                weights_by_doc[doc] = term_weights(info, rq, self.stats, doc)
+            return weights_by_doc[doc]
+
         dense = self.sentence_scorer(rq.query) if self.sentence_scorer else {}
 
         def checks(c: Candidate, focus: str) -> list[str]:
             found = (year_problem(info, c, self.stats), named_problem(info, c, self.stats), unit_problem(info, focus))
             return [p for p in found if p]
 
-        cands = score_candidates(info, rq, self._named(info, self._scoped(info, hits)), weights, self.stats, dense,
-                                 checks)
+        cands = score_candidates(info, rq, self._named(info, self._scoped(info, hits)), weights_for, self.stats,
+                                 dense, checks)
         trace["candidates"] = [c.trace() for c in cands[:6]]
         ok = [c for c in cands if not c.problems]
         blocked = [c for c in cands if c.problems]
@@ -101,7 +107,7 @@ class ExtractiveAnswerer:
             if listed is not None:
                 return listed
         trace["decision"] = "best sentence"
-        return self._sentence_reply(info, best, ok, weights, related, scope_is_open=not scope)
+        return self._sentence_reply(info, best, ok, weights_for, related, scope_is_open=not scope)
 
     # ---------------------------------------------------------------- lists
 
@@ -135,8 +141,9 @@ class ExtractiveAnswerer:
 
     # ---------------------------------------------------------------- one or two sentences
 
-    def _sentence_reply(self, info: QueryInfo, best: Candidate, ok: list[Candidate], weights: dict[str, float],
-                        related: list[Citation], scope_is_open: bool = True) -> Draft:
+    def _sentence_reply(self, info: QueryInfo, best: Candidate, ok: list[Candidate],
+                        weights_for: Callable[[str], dict[str, float]], related: list[Citation],
+                        scope_is_open: bool = True) -> Draft:
         chosen = [best]
         partner = next((c for c in ok[1:] if c.chunk.id == best.chunk.id), None)
         runner_up = ok[1] if len(ok) > 1 else None
@@ -153,13 +160,13 @@ class ExtractiveAnswerer:
             # Two sentences score alike: the reader gets both, each with its source, rather than our coin toss.
             chosen = sorted([best, runner_up], key=lambda c: c.sentence.start) if _same_section(runner_up, best) \
                 else [best, runner_up]
-        parts = [clauses(c.sentence.text, info, self._asked(weights, c.chunk)) for c in chosen]
+        parts = [clauses(c.sentence.text, info, self._asked(weights_for(c.chunk.doc_id), c.chunk)) for c in chosen]
         if len(chosen) == 2 and not _same_section(*chosen):
             body = f"{parts[0]}（{self._label(chosen[0].chunk)}）{parts[1]}"
         else:
             body = "".join(parts)
         if sum(map(len, parts)) > P.MAX_BODY + 60:  # the quotes, not the labels between them
-            body = clauses(best.sentence.text, info, self._asked(weights, best.chunk))
+            body = clauses(best.sentence.text, info, self._asked(weights_for(best.chunk.doc_id), best.chunk))
             chosen = [best]
         quotes = [self._cite(c.chunk, c.sentence.start, c.sentence.end) for c in chosen]
         return self._reply(info, body, quotes, chosen[-1].chunk, related)
@@ -190,12 +197,12 @@ class ExtractiveAnswerer:
             return c.section is None if info.intro else info.section is None or c.section == info.section
 
         # Every loaded plan has a 第N章: the one whose chapter N speaks of the question's words is meant.
-        weights = {normalise(t): self.stats.idf(normalise(t)) for t in info.terms}
+        terms = [normalise(t) for t in info.terms]
         by_doc: dict[str, float] = {}
         for cs in self.stats.by_section.values():
             for c in cs:
                 if inside(c, {c.doc_id}):
-                    cover = sum(w for t, w in weights.items() if t in self.stats.contexts[c.id])
+                    cover = sum(self.stats.idf(t, c.doc_id) for t in terms if t in self.stats.contexts[c.id])
                     by_doc[c.doc_id] = max(by_doc.get(c.doc_id, 0.0), cover)
         docs = {max(by_doc, key=by_doc.get)} if by_doc else set()
         scoped = [h for h in hits if inside(h.chunk, docs)]
@@ -245,7 +252,7 @@ class ExtractiveAnswerer:
 
     def _box_match(self, info: QueryInfo, chunk: Chunk) -> float:
         box = normalise(chunk.box or "")
-        weights = {normalise(t): self.stats.idf(normalise(t)) for t in info.terms}
+        weights = {normalise(t): self.stats.idf(normalise(t), chunk.doc_id) for t in info.terms}
         total = sum(weights.values()) or 1.0
         return sum(w for t, w in weights.items() if t in box) / total
 

@@ -68,7 +68,8 @@ def is_heading(sentence: str, lead: str | None) -> bool:
     return (lead is not None and text == normalise(lead)) or (len(text) <= 14 and not NUMBER_RE.search(text))
 
 
-def term_weights(info: QueryInfo, rq: RewrittenQuery, stats: PlanStats) -> dict[str, float]:
+def term_weights(info: QueryInfo, rq: RewrittenQuery, stats: PlanStats, doc: str | None = None) -> dict[str, float]:
+    """IDF weights of the question's words, in plan `doc` (None: all loaded plans)."""
     focus = {normalise(f) for f in rq.focus}
     # In a follow-up the new words say what is asked; the previous question only frames it.
     other = P.FOLLOWUP_FRAME if focus else 1.0
@@ -76,7 +77,7 @@ def term_weights(info: QueryInfo, rq: RewrittenQuery, stats: PlanStats) -> dict[
     terms = [t for t in info.terms if CJK_RE.search(t)] if info.english else info.terms
     # A plan's own place ("海州区") is what the whole plan is about: in a question it locates nothing.
     terms = [t for t in terms if not stats.any_home(t) and t not in stats.periods]
-    return {normalise(t): stats.idf(normalise(t)) * (P.FOLLOWUP_FOCUS if normalise(t) in focus else other)
+    return {normalise(t): stats.idf(normalise(t), doc) * (P.FOLLOWUP_FOCUS if normalise(t) in focus else other)
             for t in terms}
 
 
@@ -151,13 +152,15 @@ def _fit(info: QueryInfo, text: str, focus: str, weights: dict[str, float], cand
     return fit
 
 
-def score_candidates(info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit], weights: dict[str, float],
-                     stats: PlanStats, dense: dict[tuple[str, int], float],
-                     checks: Callable[[Candidate, str], list[str]]) -> list[Candidate]:
-    """Every sentence of the hits, scored, with the problems `checks(candidate, focus_text)` finds; best first."""
+def score_candidates(info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit],
+                     weights_for: Callable[[str], dict[str, float]], stats: PlanStats,
+                     dense: dict[tuple[str, int], float], checks: Callable[[Candidate, str], list[str]]) -> list[Candidate]:
+    """Every sentence of the hits, scored with its own plan's word weights (`weights_for(doc)`), with the
+    problems `checks(candidate, focus_text)` finds; best first."""
     names = name_weights(info, stats) if info.english else {}
     cands = []
     for rank, hit in enumerate(hits):
+        weights = weights_for(hit.chunk.doc_id)
         for i, sent in enumerate(hit.chunk.sentences):
             if i == 0 and len(hit.chunk.sentences) > 1 and is_heading(sent.text, hit.chunk.lead):
                 continue  # "优化营商投资环境。" heads its paragraph; it states nothing by itself

@@ -39,6 +39,9 @@ class PlanStats:
         # English questions name places and projects in pinyin ("Jinping Mountain" = 锦屏山).
         self.pinyin = {cid: pinyin(ctx) for cid, ctx in self.contexts.items()}
         self.n = len(chunks)
+        self.doc_contexts: dict[str, list[str]] = {}
+        for c in chunks:
+            self.doc_contexts.setdefault(c.doc_id, []).append(self.contexts[c.id])
         self.corpus = normalise(" ".join(sources.values()))
         self.profiles: dict[str, Profile] = {d.id: d.profile for d in documents if d.profile}
         self.titles = {d.id: normalise(d.title) for d in documents}
@@ -85,14 +88,18 @@ class PlanStats:
         # One passing mention ("为到2020年…奠定基础") does not make a section speak of that year.
         return {key: y for key, y in years.items() if found[key].count(y) >= SECTION_YEAR_MENTIONS}
 
-    @lru_cache(maxsize=8192)
-    def idf(self, term: str) -> float:
-        df = sum(1 for ctx in self.contexts.values() if term in ctx)
+    @lru_cache(maxsize=16384)
+    def idf(self, term: str, doc: str | None = None) -> float:
+        """Rarity of a word in one plan (`doc`) or in all loaded plans. A plan's own rarity is what scores its
+        sentences: loading another plan must not change how a plan answers its own questions."""
+        contexts = self.contexts.values() if doc is None else self.doc_contexts.get(doc, [])
+        n = self.n if doc is None else len(contexts)
+        df = sum(1 for ctx in contexts if term in ctx)
         if df == 0:
             # A word the plan never uses: weigh it like a rare plan word, so colloquial wording
             # costs coverage but does not by itself sink an answer.
             df = 1
-        return math.log((self.n + 1) / (df + 0.5))
+        return math.log((n + 1) / (df + 0.5))
 
     def years_of(self, text: str, doc_id: str) -> list[int]:
         """Years a text speaks of; a named period ("“十三五”期间") speaks of its last year."""
