@@ -13,7 +13,7 @@ from assistant.retrieval import HybridRetriever, JiebaTokenizer, distinct_sectio
 
 
 def _sections(retriever: HybridRetriever, query: str, k: int = 10) -> list[tuple[int, int | None]]:
-    return distinct_sections(retriever.search(query, k=k))
+    return [(chapter, section) for _, _, chapter, section in distinct_sections(retriever.search(query, k=k))]
 
 
 def test_exact_figure_query_ranks_its_section_first(plan_retriever: HybridRetriever) -> None:
