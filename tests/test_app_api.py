@@ -20,7 +20,10 @@ from gradio_client.exceptions import AppError
 from assistant.config import Settings
 from assistant.corpus import document_text, load_corpus
 from assistant.service import PlanAssistant
-from assistant.ui import build_app, parse_target, render_reader, serve, stream_steps
+from assistant.web import build_app, serve
+from assistant.web.links import parse_target
+from assistant.web.reader import render_reader
+from assistant.web.render import stream_steps
 from support import free_port
 
 QUESTION = "2025年养老机构护理型床位占比?"

@@ -22,7 +22,7 @@ from assistant.config import Settings
 from assistant.corpus import document_text, load_corpus
 from assistant.models import Answer, Citation, Document, section_path
 from assistant.service import PlanAssistant
-from assistant.ui import build_app, serve
+from assistant.web import build_app, serve
 from support import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -90,6 +90,9 @@ class KnownAnswers:
             return Answer(**base, found=True, citations=[self.citation],
                           answer="到2025年，养老机构护理型床位占比不低于60%。（第七章 第三节 着力提升民生保障水平）")
         return Answer(**base, found=False, related=[self.citation], answer="规划中没有提到这方面的内容。")
+
+    def stream(self, question: str, history: list[str] | None = None) -> Iterator[Answer]:
+        yield self.ask(question, history)  # the extractive answerer's stream: no text deltas, just the Answer
 
 
 @pytest.fixture(scope="module")
