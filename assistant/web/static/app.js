@@ -27,8 +27,9 @@ function translate(root) {
 }
 
 function plainReply(button) {
-  // The bubble the button belongs to: Gradio puts the message and its buttons in one .message-row.
-  const row = button.closest('.message-row');
+  // The bubble the button belongs to: Gradio puts a message's buttons right after its .message-row.
+  let row = button.closest('[class*="message-buttons"]');
+  while (row && !row.classList.contains('message-row')) row = row.previousElementSibling;
   if (!row) return null;
   const plain = row.querySelector('.reply .copy-text');
   if (plain) return [...plain.children].map((line) => line.textContent).join('\n');
@@ -57,7 +58,8 @@ function ask(question) {
   if (!box) return;
   box.value = question;
   box.dispatchEvent(new Event('input', { bubbles: true }));
-  setTimeout(() => box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', bubbles: true })), 50);
+  // The 发送 button, once Svelte has taken the new value (a synthetic Enter key is not acted on).
+  setTimeout(() => document.querySelector('#question button')?.click(), 50);
 }
 
 if (!window.__planqaBound) {
