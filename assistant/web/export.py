@@ -12,7 +12,7 @@ from ..models import Answer, Citation
 
 _BOX_PREFIX = re.compile(r"^\s*专栏\s*[:：]\s*")
 # A PDF writes a unit's exponent as a separate glyph: "1000 元/ m 2" is 元/m² in the printed plan.
-_UNIT_POWER = re.compile(r"/\s*(k?m)\s*([23])(?![0-9])")
+_UNIT_POWER = re.compile(r"/\s*(k?m)\s*([23])(?![0-9])(?:\s+(?=[,.;:，。；：、)）]))?")
 _POWERS = {"2": "²", "3": "³"}
 
 

@@ -66,8 +66,8 @@ def feedback_done(turn_no: int, rating: str, comment: str) -> str:
 
 def reset_chat() -> tuple[Any, ...]:
     """Empty chat (with the form closed), no turns, empty input, reader back to its guide, nothing saved."""
-    return (gr.update(value=[], height=CHAT_HEIGHT), [], gr.update(visible=False), "", READER_WELCOME, None, "",
-            gr.update(value=None, interactive=False))
+    return (gr.update(value=[], height=CHAT_HEIGHT), [], gr.update(visible=False), "", READER_WELCOME,
+            saved_chat([], []), "", gr.update(value=None, interactive=False))
 
 
 def pick_example(event: gr.SelectData) -> str:

@@ -9,8 +9,11 @@ const LABELS = {
   'Liked': '已赞', 'Dislike': '踩', 'Disliked': '已踩', 'Feedback': '反馈', 'Clear': '清空', 'Retry': '重试',
   'Undo': '撤销', 'Edit': '编辑', 'Submit': '发送', 'Stop': '停止', 'Share': '分享', 'Download': '下载',
   'Fullscreen': '全屏', 'Exit fullscreen mode': '退出全屏', 'Close': '关闭', 'Warning': '提示', 'Info': '提示',
-  'Error': '出错了', 'Loading...': '加载中…', 'Scroll down': '向下滚动',
+  'Error': '出错了', 'Loading...': '加载中…', 'Scroll down': '向下滚动', 'Loading response': '正在回答',
+  'Loading content': '正在加载', 'Example attachments': '示例附件',
 };
+// Gradio names each bubble "bot's message: <its HTML source>"; a screen reader should hear the text.
+const MESSAGE_NAMES = { "bot's message: ": '回答：', "user's message: ": '提问：' };
 const COPY_LABELS = new Set(['Copy message', '复制', '复制消息']);
 
 function translate(root) {
@@ -18,6 +21,11 @@ function translate(root) {
     for (const attr of ['aria-label', 'title']) {
       const value = el.getAttribute(attr);
       if (value && LABELS[value]) el.setAttribute(attr, LABELS[value]);
+    }
+    const name = el.getAttribute('aria-label') || '';
+    const prefix = Object.keys(MESSAGE_NAMES).find((p) => name.startsWith(p));
+    if (prefix || name.includes('<')) {
+      el.setAttribute('aria-label', (MESSAGE_NAMES[prefix] || '') + el.innerText.replace(/\s+/g, ' ').trim());
     }
   }
   for (const el of root.querySelectorAll('.toast-title, .toast-body .toast-title')) {
@@ -90,7 +98,7 @@ if (!window.__planqaBound) {
     if (pending) return;
     pending = true;
     requestAnimationFrame(() => { pending = false; translate(document); });
-  }).observe(document.body, { childList: true, subtree: true });
+  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label'] });
   translate(document);
   // `#7.3`, `#P2`, `?open=7.3` or `?open=<doc>:7.3` in the address opens that section in the reader.
   const openLink = () => {
