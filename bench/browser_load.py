@@ -42,11 +42,15 @@ DONE_JS = """(before) => {
 }"""
 
 
-async def session(browser, url: str, questions: list[str], start: asyncio.Event, timeout_ms: int) -> list[float]:
+async def session(browser, url: str, questions: list[str], ready: asyncio.Event, start: asyncio.Event,
+                  timeout_ms: int) -> list[float]:
     context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     page = await context.new_page()
-    await page.goto(url)
-    await page.wait_for_selector("#chat", timeout=timeout_ms)
+    try:
+        await page.goto(url, timeout=timeout_ms)
+        await page.wait_for_selector("#question textarea", timeout=timeout_ms)
+    finally:
+        ready.set()  # loaded (or failed): either way the others need not wait for it
     await start.wait()
     times = []
     try:
@@ -70,9 +74,10 @@ async def run(url: str, users_list: list[int], timeout_ms: int) -> dict:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for users in users_list:
             shares = [QUESTIONS[i::users] for i in range(users)]
-            start = asyncio.Event()
-            tasks = [asyncio.create_task(session(browser, url, s, start, timeout_ms)) for s in shares if s]
-            await asyncio.sleep(2 + users * 0.5)  # every page loaded before the clock starts
+            start, ready = asyncio.Event(), [asyncio.Event() for _ in shares]
+            tasks = [asyncio.create_task(session(browser, url, s, r, start, timeout_ms)) for s, r in zip(shares, ready)]
+            await asyncio.gather(*(r.wait() for r in ready))  # every page loaded before the clock starts
+            await asyncio.sleep(1)
             began = time.perf_counter()
             start.set()
             results = await asyncio.gather(*tasks, return_exceptions=True)

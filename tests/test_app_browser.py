@@ -355,12 +355,15 @@ def test_suggested_question_is_asked_when_clicked(stub_page: Visit) -> None:
 
 def test_reload_keeps_the_chat(stub_page: Visit) -> None:
     page = stub_page.page
+    stored = "(before) => { const v = localStorage.getItem('planqa-chat'); return v && v !== before ? v : false; }"
     ask(page, QUESTION)
+    kept = page.wait_for_function(stored, arg=None, timeout=TIMEOUT_MS).json_value()  # saved once the answer is
     page.reload()
     page.wait_for_selector("#chat .cite-chip", timeout=TIMEOUT_MS)
     assert page.locator('#chat [data-testid="user"]').inner_text() == QUESTION
     page.click("#clear")  # and the emptied chat stays empty
     page.wait_for_function("() => !document.querySelector('#chat [data-testid=\"bot\"]')", timeout=TIMEOUT_MS)
+    page.wait_for_function(stored, arg=kept, timeout=TIMEOUT_MS)
     page.reload()
     page.wait_for_selector("#chat .example", timeout=TIMEOUT_MS)
     assert page.locator('#chat [data-testid="user"]').count() == 0

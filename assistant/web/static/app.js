@@ -16,22 +16,27 @@ const LABELS = {
 const MESSAGE_NAMES = { "bot's message: ": '回答：', "user's message: ": '提问：' };
 const COPY_LABELS = new Set(['Copy message', '复制', '复制消息']);
 
+function translateOne(el) {
+  for (const attr of ['aria-label', 'title']) {
+    const value = el.getAttribute(attr);
+    if (value && LABELS[value]) el.setAttribute(attr, LABELS[value]);
+  }
+  const name = el.getAttribute('aria-label') || '';
+  const prefix = Object.keys(MESSAGE_NAMES).find((p) => name.startsWith(p));
+  if (prefix || name.includes('<')) {
+    el.setAttribute('aria-label', (MESSAGE_NAMES[prefix] || '') + el.innerText.replace(/\s+/g, ' ').trim());
+  }
+  if (el.classList.contains('toast-title') && LABELS[el.textContent.trim()]) {
+    el.textContent = LABELS[el.textContent.trim()];
+  }
+}
+
 function translate(root) {
-  for (const el of root.querySelectorAll('[aria-label], [title]')) {
-    for (const attr of ['aria-label', 'title']) {
-      const value = el.getAttribute(attr);
-      if (value && LABELS[value]) el.setAttribute(attr, LABELS[value]);
-    }
-    const name = el.getAttribute('aria-label') || '';
-    const prefix = Object.keys(MESSAGE_NAMES).find((p) => name.startsWith(p));
-    if (prefix || name.includes('<')) {
-      el.setAttribute('aria-label', (MESSAGE_NAMES[prefix] || '') + el.innerText.replace(/\s+/g, ' ').trim());
-    }
-  }
-  for (const el of root.querySelectorAll('.toast-title, .toast-body .toast-title')) {
-    const text = el.textContent.trim();
-    if (LABELS[text]) el.textContent = LABELS[text];
-  }
+  // Only what changed (a mutation's node and what was added under it): a streaming reply changes the page
+  // many times a second, and re-reading the whole page each time would slow every chat down.
+  if (!(root instanceof Element)) return;
+  translateOne(root);
+  for (const el of root.querySelectorAll('[aria-label], [title], .toast-title')) translateOne(el);
 }
 
 function plainReply(button) {
@@ -93,13 +98,22 @@ if (!window.__planqaBound) {
       copyPlain(button, text);
     }
   }, true);
-  let pending = false;  // one pass per frame: a streaming reply changes the page many times a second
-  new MutationObserver(() => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => { pending = false; translate(document); });
+  let changed = new Set(), scheduled = false;
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === 'attributes') changed.add(r.target);
+      else r.addedNodes.forEach((n) => changed.add(n.nodeType === 1 ? n : n.parentElement));
+    }
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(() => {
+      const batch = changed;
+      changed = new Set();
+      scheduled = false;
+      batch.forEach((el) => el && el.isConnected && translate(el));
+    });
   }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label'] });
-  translate(document);
+  translate(document.body);
   // `#7.3`, `#P2`, `?open=7.3` or `?open=<doc>:7.3` in the address opens that section in the reader.
   const openLink = () => {
     const query = new URLSearchParams(location.search).get('open');
