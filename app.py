@@ -1,6 +1,6 @@
 """`python app.py`: the staff chat on settings.host:settings.port (default 127.0.0.1:7860).
 
-Thin on purpose: the same PlanAssistant as the CLI, loaded once per process, wrapped by assistant.ui.
+Thin on purpose: the same PlanAssistant as the CLI, loaded once per process, wrapped by assistant.web.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import time
 
 from assistant.config import get_settings  # first: sets the offline / no-analytics environment
 from assistant.service import PlanAssistant
-from assistant.ui import build_app, examples_for, serve
+from assistant.web import build_app, examples_for, serve
 
 log = logging.getLogger("app")
 

@@ -104,7 +104,7 @@ def percentile(values: list[float], p: float) -> float | None:
 def start_local_app() -> tuple[str, object]:
     from assistant.config import get_settings
     from assistant.service import PlanAssistant
-    from assistant.ui import build_app, serve
+    from assistant.web import build_app, serve
 
     settings = get_settings()
     with socket.socket() as s:

@@ -20,7 +20,10 @@ from gradio_client.exceptions import AppError
 from assistant.config import Settings
 from assistant.corpus import document_text, load_corpus
 from assistant.service import PlanAssistant
-from assistant.ui import build_app, parse_target, render_reader, serve, stream_steps
+from assistant.web import build_app, serve
+from assistant.web.links import parse_target
+from assistant.web.reader import render_reader
+from assistant.web.render import stream_steps
 from support import free_port
 
 QUESTION = "2025年养老机构护理型床位占比?"
@@ -222,3 +225,86 @@ def test_stream_steps_grow_to_the_whole_text() -> None:
     steps = stream_steps(text)
     assert steps and all(text.startswith(s) for s in steps) and len(steps[-1]) < len(text)
     assert stream_steps("好") == []
+
+
+# ---------------------------------------------------------------- export, suggestions, display text, deep links
+
+
+def known_answer(docs_only: object) -> object:
+    from assistant.models import Answer, Citation
+
+    doc = docs_only.documents[0]  # type: ignore[attr-defined]
+    source = docs_only.sources[doc.id]  # type: ignore[attr-defined]
+    start = source.index("养老机构护理型床位占比不低于")
+    end = source.index("%", start) + 1
+    cite = Citation(doc=doc.id, chapter=7, section=3, path="第七章 › 第三节", quote=source[start:end],
+                    start=start, end=end)
+    return Answer(question=QUESTION, rewritten_query=QUESTION, answer="到2025年，养老机构护理型床位占比不低于60%。",
+                  found=True, citations=[cite])
+
+
+def test_markdown_export_writes_out_every_citation(docs_only: object) -> None:
+    from assistant.web.export import conversation_markdown
+
+    answer = known_answer(docs_only)
+    c = answer.citations[0]  # type: ignore[attr-defined]
+    md = conversation_markdown("问答助手", [{"answer": answer.model_dump(mode="json")}])  # type: ignore[attr-defined]
+    assert md.startswith("# 问答助手 · 对话记录")
+    assert f"## 1. 问：{QUESTION}" in md and "**出处**" in md
+    assert f"1. 第七章 第三节 — 第七章 › 第三节（原文第 {c.start}–{c.end} 字" in md
+    assert "   > 养老机构护理型床位占比不低于60%" in md and "<" not in md
+
+
+def test_plain_text_for_the_copy_button(docs_only: object) -> None:
+    from assistant.web.export import plain_text
+    from assistant.web.render import render_reply
+
+    answer = known_answer(docs_only)
+    text = plain_text(answer)  # type: ignore[arg-type]
+    assert text.splitlines()[1:] == ["出处：", "- 第七章 第三节（第七章 › 第三节）", "  「养老机构护理型床位占比不低于60%」"]
+    assert '<div class="copy-text"><span>到2025年' in render_reply(answer, "")  # type: ignore[arg-type]
+
+
+def test_suggestions_come_from_the_cited_section(docs_only: object) -> None:
+    from assistant.indicators import indicators_for
+    from assistant.web.suggest import suggestions
+
+    answer = known_answer(docs_only)
+    rows = indicators_for(docs_only.documents, docs_only.sources)  # type: ignore[attr-defined]
+    asked = suggestions(answer, docs_only.documents, rows)  # type: ignore[arg-type, attr-defined]
+    assert 2 <= len(asked) <= 3 and len(set(asked)) == len(asked)
+    assert "民生保障重点项目有哪些项目?" in asked
+    assert all("护理型床位" not in q for q in asked)  # the answered figure is not offered again
+    here = {r.indicator for r in rows if (r.chapter, r.section) == (7, 3)}
+    assert all(q.endswith("有哪些项目?") or any(i in q for i in here) for q in asked)
+    answer.found = False  # type: ignore[attr-defined]
+    assert suggestions(answer, docs_only.documents, rows) == []  # type: ignore[arg-type, attr-defined]
+
+
+def test_display_text_repairs_unit_powers() -> None:
+    from assistant.web.export import display_text
+
+    assert display_text("收入突破 1000 元/ m 2 ,切实") == "收入突破1000元/m²,切实"
+    assert display_text("面积 5 万 km 2") == "面积5万km 2"  # only after a slash: a bare "km 2" may be a list
+    assert display_text("2 个 / m 3 以上") == "2个/m³以上"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("7.3", ("d", 7, 3, None)), ("#7.3", ("d", 7, 3, None)), ("other:7.3", ("other", 7, 3, None)),
+    ("P2", ("d", None, None, 2)), ("7", ("d", 7, None, None)), ("七.三", None), ("7.3.1", None), ("", None),
+])
+def test_deep_links(raw: str, expected: tuple | None) -> None:
+    from assistant.web.links import parse_deep_link
+
+    t = parse_deep_link(raw, "d")
+    assert (None if t is None else (t.doc_id, t.chapter, t.section, t.part)) == expected
+
+
+def test_reader_search_and_deep_link_render(docs_only: object) -> None:
+    from assistant.web.reader import render_deep_link, render_search
+
+    page = render_search(docs_only, "护理型床位")  # type: ignore[arg-type]
+    assert page.count("<mark>护理型床位</mark>") >= 1 and "共 " in page
+    assert "没有找到" in render_search(docs_only, "火星基地")  # type: ignore[arg-type]
+    assert "第三节 着力提升民生保障水平" in render_deep_link(docs_only, "7.3")  # type: ignore[arg-type]
+    assert "m²" in render_search(docs_only, "元/m²")  # type: ignore[arg-type]

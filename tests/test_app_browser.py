@@ -22,7 +22,7 @@ from assistant.config import Settings
 from assistant.corpus import document_text, load_corpus
 from assistant.models import Answer, Citation, Document, section_path
 from assistant.service import PlanAssistant
-from assistant.ui import build_app, serve
+from assistant.web import build_app, serve
 from support import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -299,3 +299,114 @@ def test_clear_button_empties_the_chat(stub_page: Visit) -> None:
     page.click("#clear")
     page.wait_for_function("() => !document.querySelector('#chat [data-testid=\"bot\"]')", timeout=TIMEOUT_MS)
     page.wait_for_selector("#chat .example", timeout=TIMEOUT_MS)  # the example questions are back
+
+
+# ---------------------------------------------------------------- copy, export, phone, links, search, reload
+
+
+def test_copy_button_gives_plain_text_with_sources(stub_page: Visit, stub_app: RunningApp) -> None:
+    page = stub_page.page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stub_app.url.rstrip("/"))
+    ask(page, QUESTION)
+    copy = page.locator("#chat .message-buttons-left button[aria-label='复制']").last
+    copy.click()
+    page.wait_for_function("b => b.getAttribute('data-copied')", arg=copy.element_handle(), timeout=5_000)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "<" not in copied and "60%" in copied and "出处" in copied and QUOTE in copied, copied
+    assert copy.get_attribute("data-copied") == copied
+
+
+def test_labels_are_chinese_and_export_downloads_markdown(stub_page: Visit) -> None:
+    page = stub_page.page
+    ask(page, QUESTION)
+    page.locator("#chat button[aria-label='赞']").last.click()
+    page.wait_for_selector("#feedback", state="visible", timeout=TIMEOUT_MS)
+    labels = page.evaluate("() => [...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))")
+    english = [x for x in labels if x in ("Copy message", "Liked", "Like", "Dislike", "Feedback", "Clear")]
+    assert not english and all("<" not in x for x in labels), [x[:80] for x in labels if "<" in x] or english
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        page.click("#export")
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert QUESTION in text and "> " + QUOTE in text and "第七章 第三节" in text and "<" not in text
+
+
+def test_feedback_shows_a_confirmation_and_no_internal_field(stub_page: Visit) -> None:
+    page = stub_page.page
+    ask(page, QUESTION)
+    page.locator("#chat button[aria-label='踩']").last.click()
+    page.wait_for_selector("#feedback", state="visible", timeout=TIMEOUT_MS)
+    page.click("#fb-send")
+    page.wait_for_selector("#fb-status .fb-done", state="visible", timeout=TIMEOUT_MS)
+    assert "反馈已保存" in page.inner_text("#fb-status")
+    assert not page.locator("#fb-turn").is_visible()
+    assert not page.get_by_text("Number", exact=True).is_visible()
+
+
+def test_suggested_question_is_asked_when_clicked(stub_page: Visit) -> None:
+    page = stub_page.page
+    bubble = ask(page, QUESTION)
+    suggestion = bubble.locator("a.suggest-chip").first
+    question = suggestion.inner_text()
+    assert question.endswith("?")
+    suggestion.click()
+    page.wait_for_function(REPLY_DONE_JS, arg=1, timeout=TIMEOUT_MS)
+    assert page.locator('#chat [data-testid="user"]').last.inner_text() == question
+
+
+def test_reload_keeps_the_chat(stub_page: Visit) -> None:
+    page = stub_page.page
+    stored = "(before) => { const v = localStorage.getItem('planqa-chat'); return v && v !== before ? v : false; }"
+    ask(page, QUESTION)
+    kept = page.wait_for_function(stored, arg=None, timeout=TIMEOUT_MS).json_value()  # saved once the answer is
+    page.reload()
+    page.wait_for_selector("#chat .cite-chip", timeout=TIMEOUT_MS)
+    assert page.locator('#chat [data-testid="user"]').inner_text() == QUESTION
+    page.click("#clear")  # and the emptied chat stays empty
+    page.wait_for_function("() => !document.querySelector('#chat [data-testid=\"bot\"]')", timeout=TIMEOUT_MS)
+    page.wait_for_function(stored, arg=kept, timeout=TIMEOUT_MS)
+    page.reload()
+    page.wait_for_selector("#chat .example", timeout=TIMEOUT_MS)
+    assert page.locator('#chat [data-testid="user"]').count() == 0
+
+
+@pytest.mark.parametrize("address", ["?open=7.3", "#7.3"])
+def test_deep_link_opens_the_section(browser: Browser, stub_app: RunningApp, address: str) -> None:
+    run = visit(browser, stub_app.url + address)
+    try:
+        run.page.wait_for_selector("#reader .reader-head", timeout=TIMEOUT_MS)
+        head = run.page.inner_text("#reader .reader-head")
+        assert "第七章" in head and "第三节 着力提升民生保障水平" in head
+    finally:
+        run.page.context.close()
+
+
+def test_reader_search_marks_every_match(stub_page: Visit) -> None:
+    page = stub_page.page
+    page.fill("#reader-search textarea, #reader-search input", "护理型床位")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#reader .search-count", timeout=TIMEOUT_MS)
+    count = int("".join(ch for ch in page.inner_text("#reader .search-count").split("共")[1].split("处")[0] if ch.isdigit()))
+    assert count >= 1 and page.locator("#reader mark").count() == count
+    assert set(page.locator("#reader mark").all_inner_texts()) == {"护理型床位"}
+
+
+def test_phone_chip_tap_brings_the_reader_into_view(browser: Browser, stub_app: RunningApp) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(stub_app.url)
+        page.wait_for_selector("#chat", timeout=TIMEOUT_MS)
+        box = page.locator("#question textarea").bounding_box()
+        assert box and box["width"] >= 0.6 * 390, box
+        fits = page.evaluate("""() => { const t = document.querySelector('#question textarea'), s = getComputedStyle(t);
+            const c = document.createElement('canvas').getContext('2d'); c.font = `${s.fontSize} ${s.fontFamily}`;
+            return c.measureText(t.placeholder).width <= t.clientWidth; }""")
+        assert fits, "the question box's placeholder is cut"
+        bubble = ask(page, QUESTION)
+        bubble.locator("a.cite-chip").first.tap()
+        page.wait_for_selector("#reader mark", timeout=TIMEOUT_MS)
+        page.wait_for_function("""() => { const r = document.querySelector('#reader').getBoundingClientRect();
+            return r.top >= -1 && r.top < innerHeight / 2; }""", timeout=5_000)
+    finally:
+        context.close()

@@ -312,7 +312,7 @@ def test_web_tab_adds_then_reloads_and_upload_needs_permission(cli_env: Path) ->
     import gradio as gr
 
     from assistant.config import Settings
-    from assistant.web_plans import PlanManager, plans_tab
+    from assistant.web.plans_tab import PlanManager, plans_tab
 
     class Stub:  # the attributes the tab reads, and a reload that re-reads the corpus
         def __init__(self, settings: Settings) -> None:

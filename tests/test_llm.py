@@ -301,7 +301,8 @@ def test_without_planqa_answerer_the_chain_answers_as_before(plan_assistant, ext
 
 def chat_bubbles(pa, question: str, tmp_path) -> list[str]:
     """Every assistant bubble the chat handler shows for one question, in order."""
-    from assistant.ui import ChatHandlers, FeedbackLog
+    from assistant.web.feedback import FeedbackLog
+    from assistant.web.handlers import ChatHandlers
 
     handlers = ChatHandlers(pa, FeedbackLog(tmp_path / "feedback.jsonl"))
 
@@ -321,10 +322,12 @@ def test_the_chat_shows_the_model_text_as_it_arrives(server, plan_assistant, ext
 
 
 def test_the_extractive_chat_looks_as_before(plan_assistant, extractive_answer, tmp_path) -> None:
-    from assistant.ui import bot_message, render_pending, render_reply, stream_steps
+    from assistant.web.render import bot_message, render_pending, render_reply, stream_steps
+    from assistant.web.suggest import Suggester
 
     bubbles = chat_bubbles(plan_assistant, QUESTION, tmp_path)
     doc = plan_assistant.documents[0].id
     expected = [render_pending()] + [render_reply(extractive_answer, doc, s) for s in stream_steps(extractive_answer.answer)]
-    expected.append(render_reply(extractive_answer, doc))
+    more = Suggester().suggest(extractive_answer, plan_assistant.documents, plan_assistant.sources)
+    expected.append(render_reply(extractive_answer, doc, suggestions=more))
     assert bubbles == [bot_message(b)["content"] for b in expected]

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 import pandas as pd
 
-from .indicators import Indicator, indicators_for
-from .indicators.table import filter_rows
-from .models import chapter_label, section_label
+from ..indicators import Indicator, indicators_for
+from ..indicators.table import filter_rows
+from ..models import chapter_label, section_label
 
 if TYPE_CHECKING:
-    from .service import PlanAssistant
+    from ..service import PlanAssistant
 
 ALL = "全部"
 COMPARATOR_LABELS = {"reach": "达到", "at_least": "不低于/以上", "at_most": "不高于/以内", "about": "左右",

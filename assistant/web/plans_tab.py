@@ -13,9 +13,9 @@ from typing import Any
 
 import gradio as gr
 
-from .config import Settings
-from .ingest import SUPPORTED, IngestError, add_plan, remove_plan
-from .models import Document
+from ..config import Settings
+from ..ingest import SUPPORTED, IngestError, add_plan, remove_plan
+from ..models import Document
 
 
 def upload_allowed(settings: Settings) -> bool:

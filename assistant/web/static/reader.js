@@ -1,0 +1,16 @@
+// The reader's js_on_load. Brings the highlight (or the chosen 专栏) into view inside the reader whenever
+// it opens something new; on a phone, where the reader sits under the chat, it also brings the reader
+// itself into view when a chip or link asked for it (app.js sets __planqaReveal).
+const reveal = () => requestAnimationFrame(() => {
+  if (window.__planqaReveal) {
+    window.__planqaReveal = false;
+    element.scrollIntoView({ block: 'start' });
+  }
+  const body = element.querySelector('.reader-body');
+  if (!body) return;
+  const hit = body.querySelector('mark, .focus');
+  if (!hit) { body.scrollTop = 0; return; }
+  const top = hit.getBoundingClientRect().top - body.getBoundingClientRect().top + body.scrollTop;
+  body.scrollTop = Math.max(0, top - body.clientHeight / 4);
+});
+watch('value', reveal);

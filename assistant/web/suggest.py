@@ -1,0 +1,56 @@
+"""Next questions after an answer, drawn from the section it cites: that section's other targets
+(assistant.indicators) and its 专栏 titles, so that each suggestion is answerable from the same place."""
+
+from __future__ import annotations
+
+from ..indicators import Indicator, indicators_for
+from ..models import Answer, Document
+from ..text import normalise
+
+MAX_SUGGESTIONS = 3
+
+
+class Suggester:
+    """Holds the indicator rows of the loaded plans; rebuilt when a reload swaps the documents."""
+
+    def __init__(self) -> None:
+        self._docs: list[Document] | None = None
+        self._rows: list[Indicator] = []
+
+    def rows(self, documents: list[Document], sources: dict[str, str]) -> list[Indicator]:
+        if documents is not self._docs:  # identity: PlanAssistant.reload() assigns a new list
+            self._rows, self._docs = indicators_for(documents, sources), documents
+        return self._rows
+
+    def suggest(self, answer: Answer, documents: list[Document], sources: dict[str, str]) -> list[str]:
+        return suggestions(answer, documents, self.rows(documents, sources))
+
+
+def suggestions(answer: Answer, documents: list[Document], rows: list[Indicator],
+                limit: int = MAX_SUGGESTIONS) -> list[str]:
+    """Up to `limit` questions about the first cited section that the answer does not already cover."""
+    if not answer.found or not answer.citations:
+        return []
+    c = answer.citations[0]
+    doc_id = c.doc or (documents[0].id if documents else "")
+    asked = normalise(answer.question + answer.answer)
+    cited = [(x.start, x.end) for x in answer.citations]
+    targets = [(f"{r.year}年{r.indicator}目标是多少?" if r.year else f"{r.indicator}目标是多少?", r.indicator)
+               for r in rows
+               if (r.doc, r.chapter, r.section, r.kind) == (doc_id, c.chapter, c.section, "target")
+               and 4 <= len(r.indicator) <= 16 and not any(s < r.end and r.start < e for s, e in cited)]
+    boxes = [(f"{t}有哪些项目?", t) for t in _box_titles(documents, doc_id, c.chapter, c.part, c.section)]
+    out: list[str] = []
+    # Two figures, then a 专栏, then whatever is left: a mix reads as "what else is here", not a list of numbers.
+    for question, subject in [*targets[:2], *boxes, *targets[2:]]:
+        if normalise(subject) not in asked and question not in out:
+            out.append(question)
+    return out[:limit]
+
+def _box_titles(documents: list[Document], doc_id: str, chapter: int | None, part: int | None,
+                section: int | None) -> list[str]:
+    doc = next((d for d in documents if d.id == doc_id), None)
+    if doc is None:
+        return []
+    return [b.title for ch in doc.chapters if ch.number == chapter and (chapter is not None or ch.part == part)
+            for sec in ch.sections if sec.number == section for b in sec.blocks if b.kind == "box"]
