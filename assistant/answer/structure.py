@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..models import Chapter, Chunk, Document, Section, section_label
+from ..models import Chapter, Chunk, Document, Section, _cn, section_label
 from ..query import QueryInfo
 from ..text import clean, normalise
+from .labels import label
 from .params import MAX_LIST_BODY, SCOPE_LEADS_SHARE
 from .stats import PlanStats
 
@@ -55,7 +56,7 @@ def _chapter_overview(stats: PlanStats, doc: Document, ch: Chapter) -> Overview 
         for s in secs:
             boxes = _boxes(s)
             items.append(f"{section_label(s.number)} {s.title}" + (f"（专栏：{'、'.join(boxes)}）" if boxes else ""))
-        body = f"{head}共{_cn_count(len(secs))}节：" + "；".join(items) + "。"
+        body = f"{head}共{_cn(len(secs))}节：" + "；".join(items) + "。"
         spans = [(s.span.start, s.span.end, s) for s in secs if s.span]
         return Overview(_fit(body), doc, ch, spans)
     led = _leads(stats, doc, ch, None)
@@ -83,15 +84,7 @@ def _section_overview(stats: PlanStats, doc: Document, ch: Chapter, sec: Section
 
 
 def _name(ch: Chapter) -> str:
-    from ..models import chapter_label
-
-    return "序言" if ch.number == 0 else f"{chapter_label(ch.number)} {ch.title}"
-
-
-def _cn_count(n: int) -> str:
-    from ..models import _cn
-
-    return _cn(n)
+    return label(ch.number, ch.title, None, None, None, ch.part)
 
 
 def _fit(body: str) -> str:
