@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from .models import Chunk, Document, Paragraph, Sentence
 from .text import clean, sentence_spans
 
-CHUNKING_VERSION = "paragraph-v2"  # v2: 篇 and the untitled preface
+CHUNKING_VERSION = "paragraph-v3"  # v2: 篇 and the untitled preface; v3: text read from pictures
 
 
 def _chunk(doc: Document, index: int, para: Paragraph, chapter, section, box: str | None, source: str) -> Chunk:
@@ -31,6 +31,7 @@ def _chunk(doc: Document, index: int, para: Paragraph, chapter, section, box: st
         section=section.number,
         section_title=section.title or None,
         box=box,
+        image=para.image,
         block_index=index,
         lead=para.lead,
         sentences=sentences,
@@ -80,4 +81,6 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         meta["box"] = chunk.box
     if chunk.lead:
         meta["lead"] = chunk.lead
+    if chunk.image:
+        meta["image"] = chunk.image.file
     return meta

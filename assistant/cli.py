@@ -220,16 +220,33 @@ def add(
     """Add a plan to the corpus (text repaired, metadata found), then refresh the index."""
     from .ingest import IngestError, add_plan
 
+    from tqdm import tqdm
+
     settings = get_settings()
+    bar = None
+
+    def on_picture(done: int, total: int, name: str) -> None:
+        nonlocal bar  # a bar only for a document that has pictures: reading them takes seconds each
+        if bar is None and total:
+            bar = tqdm(total=total, desc="reading pictures (OCR)", unit="picture")
+        if bar is not None:
+            bar.n = done
+            bar.set_postfix_str(name[-30:], refresh=True)
+
     try:
         r = add_plan(file, settings.corpus_dir, title=title, issuer=issuer, year=year, doc_id=doc_id,
-                     max_bytes=int(settings.max_upload_mb * 1_000_000))
+                     max_bytes=int(settings.max_upload_mb * 1_000_000), ocr_cache=settings.ocr_cache,
+                     progress=on_picture)
     except IngestError as e:
         _fail(str(e))
         raise  # unreachable
+    finally:
+        if bar is not None:
+            bar.close()
     for w in r.warnings:
         typer.secho(f"warning: {w}", fg=typer.colors.YELLOW, err=True)
-    typer.echo(f"added {r.id}: 《{r.meta.title or r.id}》 {r.chars} chars, {r.chapters} 章 → {r.path}")
+    seen = f", {r.pictures} pictures read ({r.ocr_seconds:.1f} s of OCR)" if r.pictures else ""
+    typer.echo(f"added {r.id}: 《{r.meta.title or r.id}》 {r.chars} chars, {r.chapters} 章{seen} → {r.path}")
     if not no_index:
         _refresh_index(f"indexing {r.id}")
 

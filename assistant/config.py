@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     # (for a single user on 127.0.0.1): an open page must not let anyone rewrite the corpus.
     allow_upload: bool = False
     max_upload_mb: float = 50
+    # What OCR read from each picture, by the picture's hash: re-adding a plan never reads a picture twice.
+    # Default: <vectorstore_dir>/ocr-cache (derived data, like the index; the index never deletes it).
+    ocr_cache_dir: Path | None = None
+
+    @property
+    def ocr_cache(self) -> Path:
+        return self.ocr_cache_dir or self.vectorstore_dir / "ocr-cache"
     feedback_path: Path = ROOT / "feedback" / "feedback.jsonl"
     max_question_chars: int = 500
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from .models import Document, Profile
 from .parsing import PlanParseError, parse_file, read_text
+from .pictures import images_dir, load_records
 from .profile import derive_profile
 
 
@@ -38,7 +39,7 @@ def load_meta(path: Path) -> DocumentMeta:
 def load_document(path: Path) -> Document:
     """Parse one plan file and attach its profile (derived, then the metadata's overrides)."""
     meta = load_meta(path)
-    doc = parse_file(path, **meta.model_dump(exclude={"profile"}))
+    doc = parse_file(path, pictures=load_records(path), **meta.model_dump(exclude={"profile"}))
     derived = derive_profile(doc.title, read_text(path))
     try:
         doc.profile = Profile.model_validate({**derived.model_dump(), **(meta.profile or {})})
@@ -68,7 +69,9 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
     """Content hash of every plan file and its metadata: changes whenever the index must."""
     h = hashlib.sha256()
     for p in corpus_files(corpus_dir):
-        for part in (p, p.with_suffix(".json")):
+        records = images_dir(corpus_dir, p.stem)
+        pictures = sorted(records.glob("*.json")) if records.is_dir() else []
+        for part in (p, p.with_suffix(".json"), *pictures):
             if part.exists():
                 h.update(part.name.encode())
                 h.update(part.read_bytes())

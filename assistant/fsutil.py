@@ -10,11 +10,15 @@ TMP_SUFFIX = ".tmp"
 
 def atomic_write(path: Path, text: str) -> None:
     """Write beside the target, fsync, then rename: a reader (or a kill -9) sees the old file or the new one."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
     # The temp name ends in .tmp, so globs for *.txt / *.json never pick up a half-written file.
     tmp = path.with_name(f".{path.name}.{os.getpid()}{TMP_SUFFIX}")
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
+        with open(tmp, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

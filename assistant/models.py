@@ -16,20 +16,30 @@ class Span(BaseModel):
     end: int
 
 
+class ImageRef(BaseModel):
+    """Where text read from a picture came from: the picture kept beside the plan, and the region."""
+
+    file: str  # "<plan id>.images/<hash>.jpg", relative to the corpus folder
+    region: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 in the picture's pixels
+    conf: float | None = None  # OCR's lowest confidence over the line
+
+
 class Paragraph(BaseModel):
     kind: Literal["paragraph"] = "paragraph"
     text: str
     span: Span
     lead: str | None = None  # the paragraph's lead phrase, e.g. "提升发展生活性服务业"
+    image: ImageRef | None = None  # set when the text was read from a picture
 
 
 class Box(BaseModel):
     """A 专栏 box: a titled list of numbered items."""
 
     kind: Literal["box"] = "box"
-    title: str  # without the "专栏:" prefix
+    title: str  # without the "专栏:" prefix; "10 交通建设重点工程" for a numbered 专栏
     span: Span  # heading + items
     items: list[Paragraph] = Field(default_factory=list)
+    image: str | None = None  # the picture the box was read from
 
 
 class Table(BaseModel):
@@ -117,6 +127,7 @@ class Chunk(BaseModel):
     section: int | None
     section_title: str | None
     box: str | None = None
+    image: ImageRef | None = None  # text read from a picture
     block_index: int
     lead: str | None = None
     sentences: list[Sentence] = Field(default_factory=list)
@@ -183,6 +194,9 @@ class Citation(BaseModel):
     end: int
     label: str = ""  # how the reply names the place: "国家十三五 · 第七章 第三节 …" when several plans are loaded
     plan: str | None = None  # the plan's short name, set when several plans are loaded
+    image: str | None = None  # the picture the quote was read from ("<id>.images/<hash>.jpg")
+    region: tuple[float, float, float, float] | None = None  # its place in the picture (pixels)
+    ocr_conf: float | None = None  # OCR's confidence in the quote's line
 
 
 class Retrieved(BaseModel):

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .text import clean
-from .models import Box, Chapter, Document, Paragraph, Part, Section, Span, Table
+from .models import Box, Chapter, Document, ImageRef, Paragraph, Part, Section, Span, Table
+from .pictures import END_RE as PICTURE_END_RE, START_RE as PICTURE_START_RE, PictureRecord, line_index
 
 _CN_NUM = r"[零〇一二三四五六七八九十百]+"
 PART_RE = re.compile(rf"^\s*第\s*({_CN_NUM})\s*篇\s*(.{{0,60}}?)\s*$")
@@ -26,6 +27,8 @@ ENUM_SECTION_RE = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]{1,
 RULE_RE = re.compile(r"^\s*[-—=＊*_]{3,}\s*$")
 PREFACE_RE = re.compile(r"^\s*(序\s*言|前\s*言)\s*$")
 BOX_RE = re.compile(r"专栏\s*[:：]\s*")
+# A 专栏 printed as a box (and read from its picture) is titled "专栏10 交通建设重点工程".
+NUMBERED_BOX_RE = re.compile(r"^\s*专栏\s*(\d{1,3})\s*([^。；;]{0,60}?)\s*$")
 ITEM_RE = re.compile(r"^\s*(\d{1,2})\s*[\.．、]\s*")
 # A bold lead phrase ends with "。" and the PDF leaves a space on one side of it: "提升发展生活性服务业 。坚持…".
 LEAD_RE = re.compile(r"^\s*([^。；;:：\d][^。；;:：]{1,38}?)(?:\s+。\s*|。\s+)")
@@ -101,6 +104,7 @@ class _Builder:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.box: Box | None = None
+        self.picture: str | None = None  # the picture whose text the lines are, between its markers
 
     @property
     def chapter(self) -> Chapter:
@@ -172,9 +176,21 @@ def _is_title_line(line: str) -> bool:
     return len(stripped) <= 80 and not re.search(r"[。；;！？!?]", stripped)
 
 
-def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None = None, **meta: str | None) -> Document:
+def _from_picture(para: Paragraph | None, file: str, lines: dict) -> Paragraph | None:
+    if para is not None:
+        line = lines.get(re.sub(r"\s+", "", para.text))
+        para.image = ImageRef(file=file, region=line.region if line else None, conf=line.conf if line else None)
+    return para
+
+
+def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None = None,
+               pictures: dict[str, PictureRecord] | None = None, **meta: str | None) -> Document:
+    """`pictures`: the records of the plan's pictures (pictures.py), which give lines read from a
+    picture their region and confidence."""
     doc = Document(id=doc_id, title=title or doc_id, source_path=source_path, **meta)
     b = _Builder(doc)
+    pictures = pictures or {}
+    picture_lines: dict = {}
     lines = [(s, e) for s, e in _lines(text)]
     chapter_re, section_re = _heading_rules(text, lines)
     has_headings = any(
@@ -186,6 +202,13 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
     for s, e in lines:
         line = text[s:e]
         if not line.strip():
+            continue
+        if m := PICTURE_START_RE.match(line):
+            b.box, b.picture = None, m.group(1)
+            picture_lines = line_index(pictures[b.picture]) if b.picture in pictures else {}
+            continue
+        if PICTURE_END_RE.match(line):
+            b.box, b.picture = None, None
             continue
         if m := PREFACE_RE.match(line):
             in_title = False
@@ -211,6 +234,19 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
         if (m := section_re.match(line)) and doc.chapters and doc.chapters[-1].number:
             b.start_section(cn_to_int(m.group(1)), _title(m.group(2)), Span(start=s, end=e))
             continue
+        if b.picture is not None:
+            # Text read from a picture: a 专栏 title starts the box, and every line after it is one of
+            # its items (layout made each item one line); headings above still apply (a scanned page).
+            if m := NUMBERED_BOX_RE.match(line):
+                b.start_box(f"{m.group(1)} {_title(m.group(2))}".strip(), Span(start=s, end=e))
+                b.box.image = b.picture
+            elif b.box is not None:
+                para = _from_picture(_paragraph(text, s, e, item=True), b.picture, picture_lines)
+                if para is not None:
+                    b.add_item(para)
+            else:
+                b.add_paragraph(_from_picture(_paragraph(text, s, e), b.picture, picture_lines))
+            continue
         if b.box is not None and (m := ITEM_RE.match(line)) and int(m.group(1)) == len(b.box.items) + 1:
             para = _paragraph(text, s + m.end(), e, item=True)
             if para is not None:
@@ -235,5 +271,6 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
     return doc
 
 
-def parse_file(path: Path, doc_id: str | None = None, **meta: str | None) -> Document:
-    return parse_text(read_text(path), doc_id=doc_id or path.stem, source_path=str(path), **meta)
+def parse_file(path: Path, doc_id: str | None = None, pictures: dict[str, PictureRecord] | None = None,
+               **meta: str | None) -> Document:
+    return parse_text(read_text(path), doc_id=doc_id or path.stem, source_path=str(path), pictures=pictures, **meta)

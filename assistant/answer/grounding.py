@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..models import Chunk, Citation
 from ..text import normalise
-from .labels import label
+from .labels import box_label, label
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 # How a generated reply points at its numbered evidence: "[1]", "[1][3]", "[1,2]", also full-width brackets.
@@ -21,14 +21,17 @@ def citation(chunk: Chunk, start: int, end: int, source: str, plan: str | None =
         part=chunk.part,
         chapter=chunk.chapter,
         section=chunk.section,
-        box=f"专栏:{chunk.box}" if chunk.box else None,
+        box=box_label(chunk.box) if chunk.box else None,
         path=chunk.path,
         quote=source[start:end],
         start=start,
         end=end,
         label=label(chunk.chapter, chunk.chapter_title, chunk.section, chunk.section_title, chunk.box,
-                    chunk.part, plan),
+                    chunk.part, plan, picture=chunk.image is not None),
         plan=plan,
+        image=chunk.image.file if chunk.image else None,
+        region=chunk.image.region if chunk.image else None,
+        ocr_conf=chunk.image.conf if chunk.image else None,
     )
 
 

@@ -21,8 +21,13 @@ def english_number(n: int) -> str:
     return f"{_ONES[hundreds]} hundred" + (f" and {english_number(rest)}" if rest else "")
 
 
+def box_label(box: str) -> str:
+    """"专栏:民生保障重点项目", or "专栏10 交通建设重点工程" for a numbered box."""
+    return f"专栏{box}" if box[:1].isdigit() else f"专栏:{box}"
+
+
 def label(chapter: int | None, chapter_title: str, section: int | None, section_title: str | None,
-          box: str | None, part: int | None = None, plan: str | None = None) -> str:
+          box: str | None, part: int | None = None, plan: str | None = None, picture: bool = False) -> str:
     """"第七章 第三节 着力提升民生保障水平 · 专栏:民生保障重点项目" — the form staff cite; `plan` prefixes
     the plan's short name ("国家十三五 · …") when more than one plan is loaded."""
     if chapter is None:
@@ -33,7 +38,7 @@ def label(chapter: int | None, chapter_title: str, section: int | None, section_
         parts = f"{chapter_label(chapter)} {chapter_title}"
     else:
         parts = f"{chapter_label(chapter)} {section_label(section)} {section_title}"
-    parts = parts.strip() + (f" · 专栏:{box}" if box else "")
+    parts = parts.strip() + (f" · {box_label(box)}" if box else "") + (" · 图片识别" if picture else "")
     return f"{plan} · {parts}" if plan else parts
 
 

@@ -10,31 +10,35 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..corpus import DocumentMeta, corpus_files, dump_meta, load_document
-from ..fsutil import atomic_write, fsync_dir
+from ..fsutil import atomic_write, atomic_write_bytes, fsync_dir
 from ..parsing import PlanParseError, _is_title_line, parse_text, read_text
 from ..text import normalise
+from ..pictures import images_dir
 from .docx import extract_docx
 from .errors import IngestError
+from .extracted import Extracted
 from .pdf import extract_pdf
-from .plaintext import extract_markdown, read_plain
+from .pictures import Progress, read_pictures
+from .plaintext import extract_markdown, extract_plain
 from .repair import repair_pdf_text, repair_text
 
 __all__ = ["IngestError", "AddResult", "PlanInfo", "add_plan", "remove_plan", "list_plans", "plan_id",
            "detect_meta", "SUPPORTED"]
 
-Converter = Callable[[Path], str]
+Converter = Callable[[Path], Extracted]
 # Extension → raw text → repaired text. Only PDF has page layout (wrapped lines, page furniture) to undo.
 SUPPORTED: dict[str, tuple[Converter, Callable[[str], str]]] = {
     ".pdf": (extract_pdf, repair_pdf_text),
     ".docx": (extract_docx, repair_text),
     ".md": (extract_markdown, repair_text),
-    ".txt": (read_plain, repair_text),
+    ".txt": (extract_plain, repair_text),
 }
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _MIN_TEXT = 20  # characters of normalised text below which a file holds nothing to ask about
@@ -48,6 +52,8 @@ class AddResult:
     chars: int
     chapters: int
     warnings: list[str] = field(default_factory=list)
+    pictures: int = 0  # pictures read into the text
+    ocr_seconds: float = 0.0
 
 
 @dataclass
@@ -109,7 +115,10 @@ def detect_meta(text: str) -> DocumentMeta:
         if _TITLE_WORDS.search(line):
             title = line + nxt if nxt and (_TITLE_CONT.match(nxt) or _TITLE_WORDS.search(nxt)) else line
             break
-        if nxt and _TITLE_WORDS.search(line + nxt) and not _ISSUER.search(line):
+        # Joined only when a title word stands across the break ("…五年规" / "划纲要"), not when the
+        # next line merely has one of its own (a dateline "新华社北京3月17日电" above the title).
+        across = len(_TITLE_WORDS.findall(line + nxt)) > len(_TITLE_WORDS.findall(nxt)) if nxt else False
+        if across and not _ISSUER.search(line):
             title = line + nxt
             break
     issuer = next((l for l in head if _is_title_line(l) and _ISSUER.search(l) and len(l) <= 30), None)
@@ -120,14 +129,16 @@ def detect_meta(text: str) -> DocumentMeta:
 # ---------------------------------------------------------------- add / remove / list
 
 
-def convert(source: Path, ext: str) -> str:
-    """The file's repaired text, one paragraph per line; IngestError for what cannot be read.
+def convert(source: Path, ext: str) -> tuple[Extracted, str]:
+    """The file's pictures and repaired text, one paragraph per line (a placeholder line where each
+    picture stands); IngestError for what cannot be read.
 
     `ext` comes from the original name: an upload's temp copy may be named otherwise.
     """
     converter, repair = SUPPORTED[ext]
     try:
-        return repair(converter(source))
+        extracted = converter(source)
+        return extracted, repair(extracted.text)
     except IngestError:
         raise
     except OSError as e:
@@ -152,9 +163,10 @@ def _duplicate_of(text: str, corpus_dir: Path) -> str | None:
 def add_plan(
     source: Path, corpus_dir: Path, *, title: str | None = None, issuer: str | None = None,
     year: str | None = None, doc_id: str | None = None, name: str | None = None,
-    max_bytes: int | None = None,
+    max_bytes: int | None = None, ocr_cache: Path | None = None, progress: Progress | None = None,
 ) -> AddResult:
-    """Convert `source` and add it to `corpus_dir` as <id>.txt + <id>.json.
+    """Convert `source` and add it to `corpus_dir` as <id>.txt + <id>.json (+ <id>.images/ when it has
+    pictures, read by OCR: `ocr_cache` keeps what was read by picture hash; `progress` hears of each).
 
     `name`: the file's original name when `source` is a temp copy (an upload). Raises IngestError,
     having changed nothing, for every bad input.
@@ -173,7 +185,9 @@ def add_plan(
     if (corpus_dir / f"{doc_id}.txt").exists():
         raise IngestError(f"a plan with id {doc_id!r} already exists: remove it first or choose another id")
 
-    text = convert(source, ext)
+    extracted, text = convert(source, ext)
+    pictures = read_pictures(extracted, text, doc_id, ocr_cache, progress)
+    text = pictures.text
     if len(normalise(text)) < _MIN_TEXT:
         raise IngestError(f"{name}: the file holds no text to add")
     if (dup := _duplicate_of(text, corpus_dir)) is not None:
@@ -183,7 +197,7 @@ def add_plan(
     meta = DocumentMeta(title=title or found.title, issuer=issuer or found.issuer, year=year or found.year)
     doc = parse_text(text, doc_id, title=meta.title, issuer=meta.issuer, year=meta.year)
     chapters = sum(1 for c in doc.chapters if c.number)
-    warnings = []
+    warnings = list(pictures.warnings)
     if not chapters:
         # Accepted, not refused: a notice or an implementation opinion without 第N章 is still worth
         # asking about, and the parser reads it as paragraphs under one 序言; answers then cite
@@ -193,18 +207,25 @@ def add_plan(
     corpus_dir.mkdir(parents=True, exist_ok=True)
     txt, meta_path = corpus_dir / f"{doc_id}.txt", corpus_dir / f"{doc_id}.json"
     atomic_write(meta_path, dump_meta(meta) + "\n")
+    if pictures.files:
+        folder = images_dir(corpus_dir, doc_id)
+        folder.mkdir(exist_ok=True)
+        for file_name, data in pictures.files.items():
+            atomic_write_bytes(folder / file_name, data)
     atomic_write(txt, text)  # the commit point: from here on the plan is in the corpus
     try:
         load_document(txt)  # what every reader of the corpus will do next; must not fail
     except PlanParseError as e:
         _unlink(txt, meta_path)
         raise IngestError(f"{name}: converted, but the result does not load ({e})") from None
-    return AddResult(doc_id, txt, meta, len(text), chapters, warnings)
+    return AddResult(doc_id, txt, meta, len(text), chapters, warnings,
+                     pictures=sum(1 for f in pictures.files if f.endswith(".json")), ocr_seconds=pictures.seconds)
 
 
 def _unlink(txt: Path, meta_path: Path) -> None:
     txt.unlink(missing_ok=True)  # the text first: without it the plan is no longer in the corpus
     meta_path.unlink(missing_ok=True)
+    shutil.rmtree(images_dir(txt.parent, txt.stem), ignore_errors=True)
     fsync_dir(txt.parent)
 
 

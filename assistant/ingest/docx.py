@@ -1,16 +1,36 @@
-"""Word (.docx) → text with python-docx (MIT): one line per paragraph, a table row per line."""
+"""Word (.docx) → text with python-docx (MIT): one line per paragraph, a table row per line, and each
+embedded picture where it stands."""
 
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .errors import IngestError
+from .extracted import Extracted, Picture
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # a password-protected .docx (or an old .doc) is an OLE container
+_BLIP = ".//{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 
 
-def extract_docx(path: Path) -> str:
+def _pictures(paragraph, out: Extracted) -> list[str]:
+    """Placeholders for the pictures anchored in a paragraph (inline or floating, both are a:blip)."""
+    lines = []
+    part = paragraph.part
+    for blip in paragraph._p.iterfind(_BLIP):
+        rid = blip.get(_EMBED)
+        n = len(out.pictures) + 1
+        try:
+            image_part = part.related_parts[rid]
+            ext = PurePosixPath(str(image_part.partname)).suffix.lower() or ".png"
+            lines.append(out.add(Picture(f"Word picture {n}", data=image_part.blob, ext=ext)))
+        except KeyError:
+            lines.append(out.add(Picture(f"Word picture {n}", error="linked, not embedded, in the file")))
+    return lines
+
+
+def extract_docx(path: Path) -> Extracted:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
@@ -22,6 +42,7 @@ def extract_docx(path: Path) -> str:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
         raise IngestError(f"{path.name}: the Word file is corrupt or unreadable ({type(e).__name__})") from None
+    out = Extracted("")
     lines: list[str] = []
     # Body order matters (a table sits between the paragraphs that introduce and discuss it).
     for block in document.iter_inner_content():
@@ -29,4 +50,6 @@ def extract_docx(path: Path) -> str:
             lines.extend(" ".join(c.text.strip() for c in row.cells) for row in block.rows)
         else:
             lines.append(block.text)
-    return "\n".join(lines)
+            lines.extend(_pictures(block, out))
+    out.text = "\n".join(lines)
+    return out

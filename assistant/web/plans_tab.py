@@ -50,7 +50,9 @@ class PlanManager:
         path = Path(file_path)
         try:
             result = add_plan(path, self.settings.corpus_dir,
-                              max_bytes=int(self.settings.max_upload_mb * 1_000_000))
+                              max_bytes=int(self.settings.max_upload_mb * 1_000_000),
+                              ocr_cache=self.settings.ocr_cache,
+                              progress=lambda done, total, name: progress((done, total), desc="识别图片", unit="张"))
         except IngestError as e:
             return f"未添加：{e}", plans_table(self.pa.documents), gr.Dropdown()
         warned = "".join(f"\n\n注意：{w}" for w in result.warnings)
