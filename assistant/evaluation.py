@@ -150,3 +150,31 @@ def run_key(path: Path, plans: tuple[str, ...]) -> str:
 def write_report(report: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def assemble_corpus(folder: Path, stems: tuple[str, ...], spec: dict, root: Path) -> Path:
+    """A corpus folder holding the named plans of eval/runs.json (`spec`): copies from corpus/ or
+    ../shared/plans/, or, for a stem in `spec["sources"]`, the plan as `plan-qa add` makes it from that
+    file, its pictures read through the OCR cache `spec["ocr_cache"]`. FileNotFoundError names a plan
+    found nowhere."""
+    import shutil
+
+    from .ingest import add_plan
+
+    folder.mkdir(parents=True, exist_ok=True)
+    homes = (root / "corpus", root.parent / "shared" / "plans")
+    for stem in stems:
+        if stem in spec.get("sources", {}):
+            source = root / spec["sources"][stem]
+            if not source.is_file():
+                raise FileNotFoundError(f"{source} (the source of {stem}) is missing")
+            add_plan(source, folder, doc_id=stem, ocr_cache=root / spec.get("ocr_cache", "vectorstore/ocr-cache"))
+            continue
+        home = next((h for h in homes if (h / f"{stem}.txt").exists()), None)
+        if home is None:
+            raise FileNotFoundError(f"{stem}.txt is not in {' or '.join(map(str, homes))}")
+        for suffix in (".txt", ".json"):
+            if (home / f"{stem}{suffix}").exists():
+                shutil.copy(home / f"{stem}{suffix}", folder / f"{stem}{suffix}")
+    return folder
+

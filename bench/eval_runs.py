@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -15,22 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.config import Settings  # noqa: E402
-from assistant.evaluation import evaluate, format_summary, load_items, run_key, write_report  # noqa: E402
+from assistant.evaluation import (assemble_corpus, evaluate, format_summary, load_items, run_key,  # noqa: E402
+                                  write_report)
 from assistant.service import PlanAssistant  # noqa: E402
-
-PLAN_HOMES = (ROOT / "corpus", ROOT.parent / "shared" / "plans")
-
-
-def corpus(tmp: Path, stems: tuple[str, ...]) -> Path:
-    folder = tmp / "corpus"
-    folder.mkdir(parents=True)
-    for stem in stems:
-        home = next(h for h in PLAN_HOMES if (h / f"{stem}.txt").exists())
-        for suffix in (".txt", ".json"):
-            if (home / f"{stem}{suffix}").exists():
-                shutil.copy(home / f"{stem}{suffix}", folder / f"{stem}{suffix}")
-    return folder
-
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
@@ -47,7 +33,8 @@ def main() -> None:
             plans = tuple(run["plans"])
             if plans not in assistants:
                 where = Path(tmp) / str(len(assistants))
-                settings = Settings(corpus_dir=corpus(where, plans), vectorstore_dir=where / "vectorstore")
+                settings = Settings(corpus_dir=assemble_corpus(where / "corpus", plans, spec, ROOT),
+                                    vectorstore_dir=where / "vectorstore")
                 assistants[plans] = PlanAssistant.load(settings)
             path = ROOT / "eval" / run["set"]
             items = [i if i.doc else i.model_copy(update={"doc": plans[0]}) for i in load_items(path)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,17 +57,16 @@ HAIZHOU = "haizhou-14th-five-year-plan"
 
 
 def _corpus(tmp: Path, stems: tuple[str, ...]) -> Path:
-    """A corpus folder holding copies of the named plans (from corpus/ or ../shared/plans/)."""
-    folder = tmp / "corpus"
-    folder.mkdir(parents=True, exist_ok=True)
-    for stem in stems:
-        home = ROOT / "corpus" if (ROOT / "corpus" / f"{stem}.txt").exists() else SHARED_PLANS
-        if not (home / f"{stem}.txt").exists():
-            pytest.skip(f"{stem}.txt is not in corpus/ or {SHARED_PLANS}")
-        for suffix in (".txt", ".json"):
-            if (home / f"{stem}{suffix}").exists():
-                shutil.copy(home / f"{stem}{suffix}", folder / f"{stem}{suffix}")
-    return folder
+    """A corpus folder holding the named plans, assembled as eval/runs.json says."""
+    import json
+
+    from assistant.evaluation import assemble_corpus
+
+    spec = json.loads((ROOT / "eval" / "runs.json").read_text(encoding="utf-8"))
+    try:
+        return assemble_corpus(tmp / "corpus", stems, spec, ROOT)
+    except FileNotFoundError as e:
+        pytest.skip(str(e))
 
 
 @pytest.fixture(scope="session")
