@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from ..followup import RewrittenQuery
 from ..models import Chunk, Citation, Document, Hit
+from ..pictures import LOW_CONFIDENCE
 from ..query import QueryInfo, analyse, asked_units
 from ..text import clean, normalise
 from . import params as P
@@ -294,6 +295,10 @@ class ExtractiveAnswerer:
 
     def _reply(self, info: QueryInfo, body: str, quotes: list[Citation], chunk: Chunk, related: list[Citation]) -> Draft:
         reply = f"{finish(body)}（{self._label(chunk)}）"
+        if any(q.ocr_conf is not None and q.ocr_conf < LOW_CONFIDENCE for q in quotes):
+            # Not stated as fact: what the picture seems to say, and where to look.
+            reply = ("Read from a picture with low confidence, please check it: " if info.english
+                     else "图片识别结果（置信度低，请核对原图）：") + reply
         if info.english:
             reply = f"According to the plan ({english_location(quotes[0])}): " + reply
         if not numbers_supported(reply, [q.quote for q in quotes]):  # the whole reply, label included

@@ -44,6 +44,9 @@ DOMINATED_MARGIN = 0.3
 SECTION_YEAR_MENTIONS = 2
 
 # ---------------------------------------------------------------- what goes into the reply
+# A sentence OCR read with low confidence (pictures.LOW_CONFIDENCE) loses this much score, so that the same
+# fact stated in text, or read clearly elsewhere, answers instead; larger hides doubtful pictures entirely.
+LOW_OCR_PENALTY = 0.15
 NEAR_TIE = 0.95  # a runner-up this close to the best sentence is shown with it, rather than a coin toss
 NEIGHBOUR_TIE = 0.9  # the next sentence of the same paragraph joins at this ratio
 MAX_BODY = 150  # characters of quoted text in a reply; the whole reply stays under the contract's 300

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..followup import RewrittenQuery
 from ..models import Chunk, Hit
+from ..pictures import LOW_CONFIDENCE
 from ..query import CJK_RE, QUOTED_RE, QueryInfo
 from ..text import clean, normalise
 from . import params as P
@@ -179,10 +180,18 @@ def score_candidates(info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit],
             lex_weight = P.LEX_WEIGHT_CROSSLINGUAL if info.english and not (names or weights) else P.LEX_WEIGHT
             c.prior = P.PRIOR_WEIGHT / (1.0 + rank)
             c.score = lex_weight * c.lex + P.DENSE_WEIGHT * dense_rel + c.prior + fit
+            if doubtful(hit.chunk):
+                c.score -= P.LOW_OCR_PENALTY
             c.problems += checks(c, focus)
             cands.append(c)
     cands.sort(key=lambda c: c.score, reverse=True)
     return cands
+
+
+def doubtful(chunk: Chunk) -> bool:
+    """Text OCR read from a picture with low confidence: not to be stated as fact."""
+    conf = chunk.image.conf if chunk.image else None
+    return conf is not None and conf < LOW_CONFIDENCE
 
 
 def confident(info: QueryInfo, best: Candidate) -> bool:
