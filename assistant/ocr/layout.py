@@ -19,6 +19,12 @@ LINE_OVERLAP = 0.5
 # cell merged over two rows (预期性 beside two sub-indicators) reaches both. Higher misses merged cells;
 # lower lets a tight neighbour bleed into the next row.
 SPAN_OVERLAP = 0.3
+# A box counts as above/below another when their middles differ by more than this share of its height;
+# lower takes the few pixels OCR boxes of one row wobble for a row boundary.
+OFF_CENTRE = 0.25
+# Two label boxes side by side are one label OCR split in two (no space between) when they overlap this
+# much vertically; a child label beside its parent sits a little higher or lower and gets a space.
+SAME_LINE = 0.8
 # A gap wider than this (× h) between boxes of a line separates entries listed side by side; the gap after
 # an item number ("01  现代种业") is narrower. Lower splits a sentence OCR broke in two.
 SEGMENT_GAP = 2.0
@@ -36,6 +42,8 @@ TABLE_MIN_NUMERIC = 0.4
 # A box wider than this share of the picture is a caption, a note or a section bar, never one column's cell:
 # left out when finding columns so it cannot bridge the gap between two of them.
 WIDE_BOX = 0.45
+# A column is a label column (类别, 指标) when under this share of its boxes are values.
+VALUE_COLUMN = 0.5
 # Map: besides the 图N caption, boxes are place labels; their median length in characters stays under this.
 MAP_LABEL_CHARS = 10
 
@@ -47,6 +55,7 @@ HEADING_RE = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*
 NUMBER_ONLY_RE = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d{1,2}[.、．]?|[一二三四五六七八九十]+、)\s*$")
 # A table value: a number, a range "＞7" "<5" "约3", a 5-year total "[18]" "〔18〕", a share, or an empty mark.
 VALUE_RE = re.compile(r"^[\[〔【(（]?[<>≤≥约~]?\s*[-+]?\d[\d.,]*\s*[%‰]?[\]〕】)）]?[%‰]?\*?$|^[-—–―一]+$|^[\[〔【][\]〕】]$")
+BULLET_RE = re.compile(r"^[》>➢►▶•·\s]+")
 EMPTY_RE = re.compile(r"^[-—–―]+$")
 NOTE_RE = re.compile(r"^\s*注\s*[:：]")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -269,14 +278,40 @@ def _col_of(b: OcrBox, cols: list[tuple[float, float]]) -> int:
                else min(abs(cx - cols[i][0]), abs(cx - cols[i][1])))
 
 
-def _rows(boxes: list[OcrBox], cols, density: list[int]) -> list[Region]:
-    """Row bands: boxes of the densest value columns first (tight, one per row), then the rest fill gaps."""
-    order = sorted(boxes, key=lambda b: (-density[_col_of(b, cols)] if _col_of(b, cols) else 1, b.box[1]))
+def _rows(boxes: list[OcrBox]) -> list[Region]:
+    """Row bands. A box whose middle lies between the middles of two boxes it overlaps, one above and one
+    below, that do not share a line, sits between two rows: a merged cell (预期性 over two sub-indicators, a
+    wrapped label beside a centred value). Such boxes make no row of their own; every other box starts a
+    row unless it shares one already."""
+    mid = lambda b: (b.box[1] + b.box[3]) / 2  # noqa: E731
+
+    def tied(a: OcrBox, b: OcrBox) -> bool:
+        return _overlap(a.box, b.box) >= LINE_OVERLAP * min(_h(a), _h(b))
+
+    def spanning(b: OcrBox) -> bool:
+        near = [o for o in boxes if o is not b and _overlap(o.box, b.box) >= SPAN_OVERLAP * _h(o)]
+        up = [o for o in near if mid(o) < mid(b) - OFF_CENTRE * _h(b)]
+        down = [o for o in near if mid(o) > mid(b) + OFF_CENTRE * _h(b)]
+        return any(not tied(p, q) for p in up for q in down)
+
     bands: list[Region] = []
-    for b in order:
+    for b in sorted((b for b in boxes if not spanning(b)), key=lambda b: b.box[1]):
         if not any(_overlap(r, b.box) >= LINE_OVERLAP * min(r[3] - r[1], _h(b)) for r in bands):
             bands.append(b.box)
     return sorted(bands, key=lambda r: r[1])
+
+
+def _bands_of(b: OcrBox, bands: list[Region]) -> list[int]:
+    """The rows a box belongs to: those it overlaps enough, else the two it stands between, else the nearest."""
+    hits = [i for i, r in enumerate(bands) if _overlap(r, b.box) >= SPAN_OVERLAP * (r[3] - r[1])]
+    if hits:
+        return hits
+    cy = (b.box[1] + b.box[3]) / 2
+    above = [i for i, r in enumerate(bands) if r[3] <= cy]
+    below = [i for i, r in enumerate(bands) if r[1] >= cy]
+    if above and below and bands[above[-1]][3] <= b.box[1] + 1 and bands[below[0]][1] >= b.box[3] - 1:
+        return [above[-1], below[0]]
+    return [min(range(len(bands)), key=lambda i: abs((bands[i][1] + bands[i][3]) / 2 - cy))]
 
 
 def _table(lines: list[_VLine], h: float, width: int):
@@ -303,18 +338,12 @@ def _table(lines: list[_VLine], h: float, width: int):
             and len(head_lines) > 1:
         data_boxes = head_lines[-1].boxes + data_boxes
         head_lines = head_lines[:-1]
-    density = [0] * len(cols)
-    for b in data_boxes:
-        density[_col_of(b, cols)] += 1
-    bands = _rows(data_boxes, cols, density)
+    bands = _rows(data_boxes)
     cells: list[list[list[OcrBox]]] = [[[] for _ in cols] for _ in bands]
     for b in data_boxes:
-        c = _col_of(b, cols)
-        hits = [i for i, r in enumerate(bands) if _overlap(r, b.box) >= SPAN_OVERLAP * (r[3] - r[1])]
-        if not hits:
-            hits = [min(range(len(bands)), key=lambda i: abs(bands[i][1] - b.box[1]))]
-        for i in hits:
-            cells[i][c].append(b)
+        for i in _bands_of(b, bands):
+            cells[i][_col_of(b, cols)].append(b)
+    cells = _merge_wrapped(cells, h)
     full = sum(1 for row in cells if sum(1 for c in row if c) >= TABLE_MIN_COLS)
     values = [b for row in cells for c in row[1:] for b in c]
     numeric = sum(_is_value(b.text) for b in values) / max(1, len(values))
@@ -323,38 +352,45 @@ def _table(lines: list[_VLine], h: float, width: int):
 
     headers = _headers(head_lines, cols)
     marks = _marks(note_lines)
+    # Label columns: the leading columns holding words, not values (类别, 指标). A sparse one before the
+    # last (类别 merged over several rows) is carried down to every row its cell covers.
+    nlab = 1
+    while nlab < len(cols) - 1 and _word_column(cells, nlab):
+        nlab += 1
+    for j in range(nlab - 1):
+        _carry_down(cells, bands, j)
     grid, out = [], []
-    label_left = min(b.box[0] for row in cells for b in row[0]) if any(row[0] for row in cells) else 0
+    last = nlab - 1
+    label_left = min((b.box[0] for row in cells for b in row[last]), default=0)
     context: list[tuple[float, str, bool]] = []  # (x0, label, is_parent) of label-only rows above
     for i, row in enumerate(cells):
-        texts = [_cell_text(c) for c in row]
-        label_boxes = row[0]
-        label = texts[0]
-        filled = [j for j in range(1, len(cols)) if texts[j]]
-        x0 = min((b.box[0] for b in label_boxes), default=label_left)
+        texts = [_cell_text(c, h) for c in row]
+        texts[:nlab] = [BULLET_RE.sub("", t) for t in texts[:nlab]]  # "➢ 经济发展" is often read "》经济发展"
+        labels = [t for t in texts[:nlab] if t]
+        filled = [j for j in range(nlab, len(cols)) if texts[j] and not EMPTY_RE.match(_norm(texts[j]))]
+        x0 = min((b.box[0] for b in row[last]), default=label_left)
         if not filled:
-            if not label:
+            if not labels or any(row[nlab:]):  # nothing, or only "—" cells
                 continue
             # A label-only row: a section (经济发展) or a parent indicator whose children are indented.
-            nxt = next((r[0] for r in cells[i + 1:] if r[0]), [])
+            nxt = next((r[last] for r in cells[i + 1:] if r[last]), [])
             is_parent = bool(nxt) and min(b.box[0] for b in nxt) - x0 > INDENT * h
             context = [c for c in context if c[2] and c[0] < x0 - INDENT * h] if not is_parent else \
                 [c for c in context if c[0] < x0 - INDENT * h or not c[2]]
-            context.append((x0, label, is_parent))
+            context.append((x0, " · ".join(labels), is_parent))
             continue
         # Children end where a row comes back to the parent's indent.
         context = [c for c in context if not c[2] or x0 - c[0] > INDENT * h]
         record = {"": " · ".join(c[1] for c in context)} if context else {}
-        record[headers[0] or "指标"] = label
+        for j in range(nlab):
+            if texts[j]:
+                record[headers[j] or ("指标" if j == last else f"列{j + 1}")] = texts[j]
         for j in filled:
             record[headers[j] or f"列{j + 1}"] = texts[j]
         grid.append(record)
-        parts = [f"{headers[j]} {texts[j]}" if headers[j] else texts[j] for j in filled
-                 if not EMPTY_RE.match(texts[j])]
-        prefix = " · ".join([c[1] for c in context] + ([label] if label else []))
-        text = prefix + "：" + "；".join(parts)
-        said = [f"{m}内为{v}" if m in "[]〔〕【】" or m.startswith(("[", "〔", "【")) else f"{m}为{v}"
-                for m, v in marks if _has_mark(m, texts)]
+        parts = [f"{headers[j]} {texts[j]}" if headers[j] else texts[j] for j in filled]
+        text = " · ".join([c[1] for c in context] + labels) + "：" + "；".join(parts)
+        said = [f"{m}内为{v}" if m[0] in "[〔【" else f"{m}为{v}" for m, v in marks if _has_mark(m, texts[nlab:])]
         if said:
             text += "（" + "；".join(said) + "）"
         out.append(_line(text, [b for c in row for b in c]))
@@ -362,11 +398,64 @@ def _table(lines: list[_VLine], h: float, width: int):
     return Table(header=headers, rows=grid), out
 
 
-def _cell_text(boxes: list[OcrBox]) -> str:
-    text = ""
-    for b in sorted(boxes, key=lambda b: (b.box[1], b.box[0])):
-        text = _join(text, b.text.strip())
-    return text
+def _word_column(cells, j: int) -> bool:
+    boxes = [b for row in cells for b in row[j]]
+    return bool(boxes) and sum(_is_value(b.text) for b in boxes) < VALUE_COLUMN * len(boxes)
+
+
+def _carry_down(cells, bands: list[Region], j: int) -> None:
+    """A cell merged over rows stands in the middle of them: its rows run from where the previous cell's
+    rows ended down as far again below its middle. Each row of the span gets the cell."""
+    top = bands[0][1]
+    owners = [i for i, row in enumerate(cells) if row[j]]
+    seen: set[int] = set()
+    for i in owners:
+        boxes = cells[i][j]
+        if id(boxes[0]) in seen:
+            continue
+        seen.add(id(boxes[0]))
+        mid = (min(b.box[1] for b in boxes) + max(b.box[3] for b in boxes)) / 2
+        bottom = 2 * mid - top
+        for k, band in enumerate(bands):
+            if top - 1 <= (band[1] + band[3]) / 2 <= bottom and not cells[k][j]:
+                cells[k][j] = list(boxes)
+        top = bottom
+
+
+def _merge_wrapped(cells: list[list[list[OcrBox]]], h: float) -> list[list[list[OcrBox]]]:
+    """A label wrapped over two lines, its values centred beside both: two rows holding the very same value
+    boxes and labels starting at one indent are one row."""
+    out = [cells[0]]
+    for row in cells[1:]:
+        prev = out[-1]
+        same_values = any(row[1:]) and all({id(b) for b in p} == {id(b) for b in c} for p, c in zip(prev[1:], row[1:]))
+        if same_values and prev[0] and row[0] and \
+                abs(min(b.box[0] for b in prev[0]) - min(b.box[0] for b in row[0])) <= INDENT * h:
+            out[-1] = [prev[0] + [b for b in row[0] if b not in prev[0]]] + prev[1:]
+        else:
+            out.append(row)
+    return out
+
+
+def _cell_text(boxes: list[OcrBox], h: float) -> str:
+    """A cell's boxes in reading order. Boxes starting at clearly different x are levels of a label
+    (（3）城镇化率 → 常住人口城镇化率): left level first, parted by a space; the same level reads top down."""
+    levels: list[float] = []
+    for x in sorted(b.box[0] for b in boxes):
+        if not levels or x - levels[-1] > INDENT * h:
+            levels.append(x)
+    level = lambda b: max(i for i, x in enumerate(levels) if b.box[0] >= x)  # noqa: E731
+    text, last = "", None
+    for b in sorted(boxes, key=lambda b: (level(b), b.box[1], b.box[0])):
+        if last is not None and level(b) != last and not _same_line(b, boxes):
+            text += " "
+        text, last = _join(text, b.text.strip()), level(b)
+    return text.strip()
+
+
+def _same_line(b: OcrBox, boxes: list[OcrBox]) -> bool:
+    """True when b continues a box on its left on the same line (a label OCR split in two)."""
+    return any(o is not b and o.box[2] <= b.box[0] and _overlap(o.box, b.box) >= SAME_LINE * _h(b) for o in boxes)
 
 
 def _headers(head_lines: list[_VLine], cols) -> list[str]:
@@ -407,7 +496,7 @@ def _marks(note_lines: list[_VLine]) -> list[tuple[str, str]]:
     return out
 
 
-def _has_mark(mark: str, texts: list[str]) -> bool:
+def _has_mark(mark: str, values: list[str]) -> bool:
     if mark == "*":
-        return any("*" in t for t in texts)
-    return any(t.startswith(mark[0]) and t.endswith(mark[-1]) for t in texts[1:])
+        return any("*" in t or "＊" in t for t in values)
+    return any(t.startswith(mark[0]) and t.endswith(mark[-1]) for t in values)
