@@ -42,6 +42,9 @@ TABLE_MIN_NUMERIC = 0.4
 # A box wider than this share of the picture is a caption, a note or a section bar, never one column's cell:
 # left out when finding columns so it cannot bridge the gap between two of them.
 WIDE_BOX = 0.45
+# A column with fewer boxes than this share of the fullest one holds merged cells (类别): its boxes do not
+# make rows of their own. Higher takes a column with many blanks for one of merged cells.
+SPARSE_COLUMN = 0.5
 # A column is a label column (类别, 指标) when under this share of its boxes are values.
 VALUE_COLUMN = 0.5
 # Map: besides the 图N caption, boxes are place labels; their median length in characters stays under this.
@@ -56,11 +59,13 @@ NUMBER_ONLY_RE = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]
 # A table value: a number, a range "＞7" "<5" "约3", a 5-year total "[18]" "〔18〕", a share, or an empty mark.
 VALUE_RE = re.compile(r"^[\[〔【(（]?[<>≤≥约~]?\s*[-+]?\d[\d.,]*\s*[%‰]?[\]〕】)）]?[%‰]?\*?$|^[-—–―一]+$|^[\[〔【][\]〕】]$")
 BULLET_RE = re.compile(r"^[》>➢►▶•·\s]+")
-EMPTY_RE = re.compile(r"^[-—–―]+$")
+# An empty cell's dash; OCR often reads "—" as 一 ("one"), which alone in a value cell never means one.
+EMPTY_RE = re.compile(r"^[-—–―一]+$")
 NOTE_RE = re.compile(r"^\s*注\s*[:：]")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 # A note that defines a mark: "[]内为5年累计数", "〔〕内为…", "带*的为…数据".
-MARK_RE = re.compile(r"(\[\s*\]|〔\s*〕|【\s*】|带\s*[*＊]\s*的?|[*＊])\s*(?:内|的)?\s*为\s*([^。；;①-⑩]+)")
+MARK_RE = re.compile(r"([\[〔【][\s\]〕】)）]*|带\s*[*＊]\s*的?|[*＊])\s*(?:内|的)?\s*为\s*([^。；;①-⑩]+)")
+CLOSING = {"[": "]", "〔": "〕", "【": "】"}
 END_PUNCT = "：:。；;，,、！？!?"
 
 
@@ -278,7 +283,7 @@ def _col_of(b: OcrBox, cols: list[tuple[float, float]]) -> int:
                else min(abs(cx - cols[i][0]), abs(cx - cols[i][1])))
 
 
-def _rows(boxes: list[OcrBox]) -> list[Region]:
+def _rows(boxes: list[OcrBox], cols) -> list[Region]:
     """Row bands. A box whose middle lies between the middles of two boxes it overlaps, one above and one
     below, that do not share a line, sits between two rows: a merged cell (预期性 over two sub-indicators, a
     wrapped label beside a centred value). Such boxes make no row of their own; every other box starts a
@@ -294,9 +299,15 @@ def _rows(boxes: list[OcrBox]) -> list[Region]:
         down = [o for o in near if mid(o) > mid(b) + OFF_CENTRE * _h(b)]
         return any(not tied(p, q) for p in up for q in down)
 
+    # A sparse column (类别 merged over many rows) makes a row only where no other row stands near.
+    count = [0] * len(cols)
+    for b in boxes:
+        count[_col_of(b, cols)] += 1
+    sparse = lambda b: count[_col_of(b, cols)] < SPARSE_COLUMN * max(count)  # noqa: E731
     bands: list[Region] = []
-    for b in sorted((b for b in boxes if not spanning(b)), key=lambda b: b.box[1]):
-        if not any(_overlap(r, b.box) >= LINE_OVERLAP * min(r[3] - r[1], _h(b)) for r in bands):
+    for b in sorted((b for b in boxes if not spanning(b)), key=lambda b: (sparse(b), b.box[1])):
+        need = 0.0 if sparse(b) else LINE_OVERLAP
+        if not any(_overlap(r, b.box) > need * min(r[3] - r[1], _h(b)) for r in bands):
             bands.append(b.box)
     return sorted(bands, key=lambda r: r[1])
 
@@ -338,7 +349,7 @@ def _table(lines: list[_VLine], h: float, width: int):
             and len(head_lines) > 1:
         data_boxes = head_lines[-1].boxes + data_boxes
         head_lines = head_lines[:-1]
-    bands = _rows(data_boxes)
+    bands = _rows(data_boxes, cols)
     cells: list[list[list[OcrBox]]] = [[[] for _ in cols] for _ in bands]
     for b in data_boxes:
         for i in _bands_of(b, bands):
@@ -390,7 +401,7 @@ def _table(lines: list[_VLine], h: float, width: int):
         grid.append(record)
         parts = [f"{headers[j]} {texts[j]}" if headers[j] else texts[j] for j in filled]
         text = " · ".join([c[1] for c in context] + labels) + "：" + "；".join(parts)
-        said = [f"{m}内为{v}" if m[0] in "[〔【" else f"{m}为{v}" for m, v in marks if _has_mark(m, texts[nlab:])]
+        said = [f"{m}内为{v}" if m[0] in "[〔【" else f"{m}为{v}" for m, v in marks if _has_mark(m, texts, nlab)]
         if said:
             text += "（" + "；".join(said) + "）"
         out.append(_line(text, [b for c in row for b in c]))
@@ -491,12 +502,13 @@ def _marks(note_lines: list[_VLine]) -> list[tuple[str, str]]:
     out = []
     for m in MARK_RE.finditer(text):
         mark = m.group(1).replace(" ", "")
-        mark = "*" if "*" in mark or "＊" in mark else mark
+        mark = "*" if "*" in mark or "＊" in mark else mark[0] + CLOSING[mark[0]]  # OCR reads [] as [）
         out.append((mark, m.group(2).strip()))
     return out
 
 
-def _has_mark(mark: str, values: list[str]) -> bool:
+def _has_mark(mark: str, texts: list[str], nlab: int) -> bool:
+    """A * may stand on the label or a value; a bracket pair only around a value."""
     if mark == "*":
-        return any("*" in t or "＊" in t for t in values)
-    return any(t.startswith(mark[0]) and t.endswith(mark[-1]) for t in values)
+        return any("*" in t or "＊" in t for t in texts)
+    return any(t.startswith(mark[0]) and t.endswith(mark[-1]) for t in texts[nlab:])
