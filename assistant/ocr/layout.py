@@ -332,10 +332,13 @@ def _table(lines: list[_VLine], h: float, width: int):
     boxes = [b for ln in body_lines for b in ln.boxes]
     if not boxes:
         return None
-    # The header ends at the first line holding a value (a number, range, 〔18〕 or "—").
-    first_data = next((i for i, ln in enumerate(body_lines) if sum(_is_value(b.text) for b in ln.boxes) >= 1
-                       and not all(_is_value(b.text) for b in ln.boxes) or
-                       sum(_is_value(b.text) for b in ln.boxes) >= 2), None)
+    # The header ends at the first line holding a value (a number, range, 〔18〕 or "—") beside a label or
+    # another value; "2015年" is not a value, so header lines never hold one.
+    def is_data(ln: _VLine) -> bool:
+        n = sum(_is_value(b.text) for b in ln.boxes)
+        return n >= 2 or (n == 1 and len(ln.boxes) > 1)
+
+    first_data = next((i for i, ln in enumerate(body_lines) if is_data(ln)), None)
     if first_data is None:
         return None
     head_lines = body_lines[:first_data]
@@ -343,10 +346,9 @@ def _table(lines: list[_VLine], h: float, width: int):
     cols = _columns(data_boxes, width)
     if len(cols) < TABLE_MIN_COLS:
         return None
-    # Header lines that hold a single box in the label column are section rows (经济发展), not header.
-    while head_lines and len(head_lines[-1].boxes) == 1 and _col_of(head_lines[-1].boxes[0], cols) == 0 \
-            and _col_of(head_lines[-1].boxes[0], _columns([b for ln in head_lines for b in ln.boxes], width)) == 0 \
-            and len(head_lines) > 1:
+    # A lone box in the label column just above the data is a section row (经济发展), not header; the
+    # first header line always stays (a lone "指标" over its column).
+    while len(head_lines) > 1 and len(head_lines[-1].boxes) == 1 and _col_of(head_lines[-1].boxes[0], cols) == 0:
         data_boxes = head_lines[-1].boxes + data_boxes
         head_lines = head_lines[:-1]
     bands = _rows(data_boxes, cols)
