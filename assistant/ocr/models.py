@@ -37,9 +37,21 @@ class ImageLine(BaseModel):
     conf: float  # the lowest confidence of the boxes it was made of
 
 
+class Table(BaseModel):
+    """A table rebuilt from box geometry: column names, and each data row as column name → cell text.
+
+    A row's "" key, when present, holds what the row sits under: its 类别 (经济发展) and parent indicator.
+    Empty cells ("—" or blank) are left out of the row.
+    """
+
+    header: list[str] = Field(default_factory=list)
+    rows: list[dict[str, str]] = Field(default_factory=list)
+
+
 class ImageText(BaseModel):
     """A picture read into the plan's structure: what the corpus text gets where the picture stands."""
 
     kind: Literal["box", "table", "map", "text", "empty"]
     title: str | None = None  # "专栏3 …", "图1 …", a table's caption
     lines: list[ImageLine] = Field(default_factory=list)
+    table: Table | None = None  # kind "table": the grid the lines were made from
