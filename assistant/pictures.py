@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from .ocr.models import ImageLine
+from .ocr.models import ImageLine, Table
 
 START_RE = re.compile(r"^\s*!\[图片识别\]\(([^)\s]+)\)\s*$")
 END_RE = re.compile(r"^\s*!\[/图片识别\]\s*$")
@@ -46,6 +46,7 @@ class PictureRecord(BaseModel):
     kind: str
     title: str | None = None
     lines: list[ImageLine] = Field(default_factory=list)
+    table: Table | None = None  # a table picture's grid: column name → cell, row by row
 
 
 def images_dir(corpus_dir: Path, doc_id: str) -> Path:

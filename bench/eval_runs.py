@@ -22,9 +22,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--baseline", action="store_true", help="write the summaries to eval/baseline.json")
     ap.add_argument("--all", action="store_true", help="also the bench-only runs")
+    ap.add_argument("--set", action="append", default=[], help="only the runs of this question set (repeatable)")
     args = ap.parse_args()
     spec = json.loads((ROOT / "eval" / "runs.json").read_text(encoding="utf-8"))
     runs = spec["runs"] + (spec["bench_only"] if args.all else [])
+    runs = [r for r in runs if not args.set or r["set"] in args.set]
     assistants: dict[tuple[str, ...], PlanAssistant] = {}
     baseline_path = ROOT / "eval" / "baseline.json"
     baseline = json.loads(baseline_path.read_text(encoding="utf-8"))

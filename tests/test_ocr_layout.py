@@ -61,7 +61,7 @@ def test_indicator_table_of_the_13th_plan():
     assert [r["属性"] for r in urban] == ["预期性", "预期性"] and {r["2020年"] for r in urban} == {"60", "45"}
     # one sentence-like line per row, every column named; notes as lines; the []-mark said on the row
     line = next(ln for ln in page.lines if "每万人口发明专利拥有量" in ln.text)
-    assert line.text.startswith("创新驱动 · （6）每万人口发明专利拥有量（件）：2015年 6.3；2020年 12；")
+    assert line.text.startswith("创新驱动 · （6）每万人口发明专利拥有量（件）：2015年 6.3，2020年 12，")
     assert "属性 预期性" in line.text and "[]内为5年累计数" in line.text
     assert any(ln.text.startswith("注：②[]内为5年累计数") for ln in page.lines)
     assert 0 < line.conf <= 1 and line.region[0] < line.region[2]
@@ -185,7 +185,7 @@ def test_rendered_table_cells(tmp_path, capsys):
         print(f"\nrendered table: cell accuracy {accuracy:.3f} over {len(truth())} rows")
     assert accuracy >= MIN_CELL_ACCURACY, [ln.text for ln in text.lines]
     line = next(ln.text for ln in text.lines if "每万人口发明专利拥有量" in ln.text)
-    assert clean(line).startswith(clean("创新驱动 · （5）每万人口发明专利拥有量（件）：2015年 6.3；2020年 12；"))
+    assert clean(line).startswith(clean("创新驱动 · （5）每万人口发明专利拥有量（件）：2015年 6.3，2020年 12，"))
     starred = next(ln.text for ln in text.lines if "人均预期寿命" in ln.text)
     assert "2014年数据" in starred  # the note defining * is said on the row with the mark
     assert any(ln.text.startswith("注：③带*的为2014年数据") for ln in text.lines)

@@ -301,7 +301,8 @@ class ExtractiveAnswerer:
                      else "图片识别结果（置信度低，请核对原图）：") + reply
         if info.english:
             reply = f"According to the plan ({english_location(quotes[0])}): " + reply
-        if not numbers_supported(reply, [q.quote for q in quotes]):  # the whole reply, label included
+        # The whole reply, label included; the label is the plan's own heading ("专栏2 …" has a digit).
+        if not numbers_supported(reply, [q.quote for q in quotes] + [self._label(chunk)]):
             return self._refuse(info, related, "答案中的数字无法在原文中核实")
         return Draft(answer=reply, found=True, citations=quotes)
 

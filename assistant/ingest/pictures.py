@@ -50,7 +50,7 @@ def read_pictures(extracted: Extracted, text: str, doc_id: str, cache_dir: Path 
         stem = image_hash(pic.data)[:16]
         file = f"{doc_id}.images/{stem}{pic.ext}"
         record = PictureRecord(file=file, source=pic.name, width=result.width, height=result.height,
-                               kind=read.kind, title=read.title, lines=read.lines)
+                               kind=read.kind, title=read.title, lines=read.lines, table=read.table)
         out.files[f"{stem}{pic.ext}"] = pic.data
         out.files[f"{stem}.json"] = record.model_dump_json(indent=1).encode()
         blocks[i] = "\n".join([start_line(file), *(l.text for l in read.lines), END_LINE])

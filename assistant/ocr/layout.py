@@ -402,10 +402,13 @@ def _table(lines: list[_VLine], h: float, width: int):
             record[headers[j] or f"列{j + 1}"] = texts[j]
         grid.append(record)
         parts = [f"{headers[j]} {texts[j]}" if headers[j] else texts[j] for j in filled]
-        text = " · ".join([c[1] for c in context] + labels) + "：" + "；".join(parts)
+        # A row is one statement, so one sentence: its cells are joined with "，" (sentences split at "；"),
+        # and an answer quoting the row keeps the indicator's name with its figures.
+        text = " · ".join([c[1] for c in context] + labels) + "：" + "，".join(parts)
         said = [f"{m}内为{v}" if m[0] in "[〔【" else f"{m}为{v}" for m, v in marks if _has_mark(m, texts, nlab)]
         if said:
-            text += "（" + "；".join(said) + "）"
+            text += "（" + "，".join(said) + "）"
+        text += "。"
         out.append(_line(text, [b for c in row for b in c]))
     out += _notes(note_lines)
     return Table(header=headers, rows=grid), out

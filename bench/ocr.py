@@ -1,0 +1,52 @@
+"""Reading plans' pictures: OCR seconds per picture (cold, no cache), `add` time for a published plan with
+its pictures (cold, then from the cache), and the process's peak RSS. Prints the figures.
+
+Run: .venv/bin/python bench/ocr.py [PLAN.md ...]   (default: both published outlines in ../shared/plans)
+Measure on an idle machine: OCR uses both cores, and anything else running slows it in proportion.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from assistant.config import ROOT
+from assistant.ingest import add_plan
+from assistant.ocr.engine import read_image
+
+PUBLISHED = ROOT.parent / "shared" / "plans" / "published"
+
+
+def main(plans: list[Path]) -> None:
+    proc = psutil.Process()
+    for plan in plans:
+        pictures = sorted((plan.parent / "images").glob("*.jpg"))
+        seconds, low = [], 0
+        for p in pictures:  # no cache: every picture read afresh
+            r = read_image(p.read_bytes(), p.name, None)
+            seconds.append(r.seconds)
+            low += sum(b.conf < 0.8 for b in r.boxes)
+        print(f"{plan.parent.name}: {len(pictures)} pictures, OCR {statistics.median(seconds):.2f} s median, "
+              f"{max(seconds):.2f} s max, {sum(seconds):.1f} s in all; {low} boxes below 0.8 confidence")
+        with tempfile.TemporaryDirectory() as tmp:
+            cache = Path(tmp) / "cache"
+            for label in ("cold", "cached"):
+                corpus = Path(tmp) / label
+                t0 = time.perf_counter()
+                res = add_plan(plan, corpus, doc_id="bench-published", ocr_cache=cache)
+                print(f"  add ({label}): {time.perf_counter() - t0:.1f} s, {res.pictures} pictures read into the text, "
+                      f"{res.chars:,} chars, {len(res.warnings)} warnings")
+    print(f"peak RSS: {proc.memory_info().rss / 1e6:.0f} MB (current; ru_maxrss below)")
+    import resource
+
+    print(f"ru_maxrss: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    args = [Path(a) for a in sys.argv[1:]] or sorted(PUBLISHED.glob("*/plan.md"))
+    main(args)
