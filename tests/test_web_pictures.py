@@ -37,13 +37,14 @@ def test_only_pictures_of_a_loaded_plan_are_served(corpus: Path) -> None:
     assert picture_url(PICTURE_FILE) == f"planqa/pictures/{PICTURE_FILE}"
 
 
-def test_thumbnail_crop_pads_a_line_and_stays_in_the_picture() -> None:
+def test_thumbnail_crop_shows_the_start_of_a_line_legibly_and_stays_in_the_picture() -> None:
     w, h = PICTURE_SIZE
-    x0, y0, x1, y1 = thumb_crop(PICTURE_LINES[1][1], w, h)
-    assert (x0, x1) == (20, 460) and (x1 - x0) / (y1 - y0) == pytest.approx(5.0)
-    assert y0 <= 70 and y1 >= 100
+    x0, y0, x1, y1 = thumb_crop(PICTURE_LINES[1][1], w, h)  # 440 x 30 pixels
+    assert (x0, y0, y1) == (20, 62.5, 107.5) and x1 - x0 == pytest.approx(6 * 45)  # its first part, some room
+    assert thumb_crop((20, 12, 200, 40), w, h) == (20, 5, 200, 47)  # 180 x 28: short enough to show whole
     assert thumb_crop((0, 0, 480, 4), w, h)[1] == 0  # padded at the edge: moved inside, not cut
-    assert thumb_crop(None, w, h) == (0, 0, w, h)
+    assert thumb_crop((100, 0, 110, 200), w, h) == (5, 0, 205, 200)  # a column: widened to a square
+    assert thumb_crop(None, w, h) == (0, 0, w, h)  # no region: the whole picture
     assert clamp_region((-5, 10, 900, 10), w, h) == (0, 0, w, h)  # an empty region: the whole picture
 
 

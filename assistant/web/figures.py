@@ -13,9 +13,11 @@ from .pictures import picture_record, picture_url
 Region = tuple[float, float, float, float]
 PICTURE_BADGE = "图片识别"
 CHECK_BADGE = "请核对原图"
-# A thumbnail shows the line with some of what surrounds it, between square and five times as wide as high.
-THUMB_MAX_ASPECT = 5.0
+# A thumbnail shows the line at a legible scale with a little room above and below: a long line is cut
+# to its first part (the box is at most this many times as wide as high), a tall region padded to a square.
+THUMB_MAX_ASPECT = 6.0
 THUMB_MIN_ASPECT = 1.0
+THUMB_PAD = 1.5  # the crop's height over the line's
 
 
 def _esc(text: str) -> str:
@@ -49,12 +51,15 @@ def _grow(lo: float, hi: float, size: float, limit: float) -> tuple[float, float
 
 
 def thumb_crop(region: Region | None, width: int, height: int) -> Region:
-    """What a thumbnail shows: the line's region, padded so the crop is neither a sliver nor a column."""
+    """What a thumbnail shows: the line's region with some room above and below, cut to its beginning when
+    the line is long (a whole long line at 28 pixels high could not be read), widened when it is narrow."""
     x0, y0, x1, y1 = clamp_region(region, width, height)
-    w, h = x1 - x0, y1 - y0
-    if w / h > THUMB_MAX_ASPECT:
-        y0, y1 = _grow(y0, y1, w / THUMB_MAX_ASPECT, height)
-    elif w / h < THUMB_MIN_ASPECT:
+    if region:
+        y0, y1 = _grow(y0, y1, (y1 - y0) * THUMB_PAD, height)
+    h = y1 - y0
+    if (x1 - x0) / h > THUMB_MAX_ASPECT:
+        x1 = x0 + h * THUMB_MAX_ASPECT
+    elif (x1 - x0) / h < THUMB_MIN_ASPECT:
         x0, x1 = _grow(x0, x1, h * THUMB_MIN_ASPECT, width)
     return x0, y0, x1, y1
 
