@@ -21,3 +21,48 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 def launch_chromium(playwright):
     """A headless Debian Chromium from a running `sync_playwright()`."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+# ---------------------------------------------------------------- a plan with a picture
+
+PICTURE_PLAN = "demo-plan"
+PICTURE_NAME = "0123456789abcdef.png"
+PICTURE_FILE = f"{PICTURE_PLAN}.images/{PICTURE_NAME}"  # relative to the corpus folder, as citations give it
+PICTURE_SIZE = (480, 200)
+# (text, region x0 y0 x1 y1 in pixels, OCR confidence): the second line is sure, the third is not.
+PICTURE_LINES = [("城市交通重点工程", (20, 12, 300, 40), 0.99),
+                 ("建成地铁3号线一期工程，新增轨道交通运营里程28公里。", (20, 70, 460, 100), 0.97),
+                 ("新建公交停车场站12处，更新新能源公交车450辆。", (20, 140, 440, 170), 0.62)]
+
+
+def picture_corpus(folder):
+    """A corpus folder with one tiny plan whose 第二章 第一节 holds the text read from one picture: the plan's
+    .txt with the marker lines, and beside it <id>.images/ with a real PNG and its PictureRecord."""
+    from pathlib import Path
+
+    from PIL import Image, ImageDraw
+
+    from assistant.ocr.models import ImageLine
+    from assistant.pictures import END_LINE, PictureRecord, start_line
+
+    corpus = Path(folder)
+    (corpus / f"{PICTURE_PLAN}.images").mkdir(parents=True)
+    width, height = PICTURE_SIZE
+    img = Image.new("RGB", PICTURE_SIZE, "white")
+    draw = ImageDraw.Draw(img)
+    for _, (x0, y0, x1, y1), _ in PICTURE_LINES:  # a box and a bar where each line of text stands
+        draw.rectangle((x0, y0, x1, y1), outline="navy", width=2)
+        draw.line((x0 + 6, (y0 + y1) // 2, x1 - 6, (y0 + y1) // 2), fill="black", width=4)
+    img.save(corpus / PICTURE_FILE)
+    record = PictureRecord(file=PICTURE_FILE, source="images/traffic.png", width=width, height=height, kind="text",
+                           title=PICTURE_LINES[0][0],
+                           lines=[ImageLine(text=t, region=r, conf=c) for t, r, c in PICTURE_LINES])
+    (corpus / PICTURE_FILE).with_suffix(".json").write_text(record.model_dump_json(indent=1), encoding="utf-8")
+    text = ["演示区国民经济和社会发展第十四个五年规划纲要", "",
+            "第一章 发展基础", "第一节 总体情况", "十三五时期，全区地区生产总值年均增长6.5%，城乡居民收入稳步提高。",
+            "第二节 面临形势", "当前和今后一个时期，全区发展仍处于重要战略机遇期。",
+            "第二章 交通建设", "第一节 城市交通", "着力完善城市交通网络。加快推进城市轨道交通建设，优化公交线网。",
+            start_line(PICTURE_FILE), *(t for t, _, _ in PICTURE_LINES), END_LINE,
+            "第二节 对外交通", "加快高速公路建设，到2025年高速公路通车里程达到120公里。", ""]
+    (corpus / f"{PICTURE_PLAN}.txt").write_text("\n".join(text), encoding="utf-8")
+    return corpus

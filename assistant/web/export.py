@@ -9,6 +9,7 @@ from typing import Any
 from ..text import clean
 from ..answer.grounding import short_label
 from ..models import Answer, Citation
+from ..pictures import LOW_CONFIDENCE
 
 _BOX_PREFIX = re.compile(r"^\s*专栏\s*[:：]\s*")
 # A PDF writes a unit's exponent as a separate glyph: "1000 元/ m 2" is 元/m² in the printed plan.
@@ -22,10 +23,16 @@ def display_text(raw: str) -> str:
     return _UNIT_POWER.sub(lambda m: f"/{m[1]}{_POWERS[m[2]]}", clean(raw))
 
 
-def citation_label(c: Citation) -> str:
+def citation_label(c: Citation, picture: bool = True) -> str:
+    """"第七章 第三节 · 专栏:…", then " · 图片识别" for a quote read from a picture (unless `picture` is
+    False: the page's chip says so with a badge), and "（请核对原图）" when the reading is unsure."""
     label = short_label(c)
     box = _BOX_PREFIX.sub("", c.box or "")  # the chain may or may not keep the "专栏:" prefix
-    return f"{label} · 专栏:{box}" if box else label
+    label = f"{label} · 专栏:{box}" if box else label
+    if picture and c.image:
+        unsure = c.ocr_conf is not None and c.ocr_conf < LOW_CONFIDENCE
+        label += " · 图片识别" + ("（请核对原图）" if unsure else "")
+    return label
 
 
 def unique(citations: list[Citation]) -> list[Citation]:

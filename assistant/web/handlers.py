@@ -19,6 +19,7 @@ from ..models import Answer
 from ..service import PlanAssistant
 from .export import conversation_markdown
 from .feedback import RATING_CHOICES, FeedbackError, FeedbackLog, feedback_record, like_rating
+from .pictures import Pictures
 from .reader import READER_WELCOME, render_deep_link, render_reader, render_search
 from .render import bot_message, render_notice, render_partial, render_pending, render_reply, render_too_long, \
     stream_steps, user_message
@@ -96,6 +97,7 @@ class ChatHandlers:
         self.title = title
         self.max_chars = pa.settings.max_question_chars
         self.suggester = Suggester()
+        self.pictures = Pictures(lambda: self.pa.documents)  # read at each use: a reload swaps the plans
         self.exports = Path(tempfile.mkdtemp(prefix="planqa-export-"))
         self._limiter: anyio.CapacityLimiter | None = None
 
@@ -135,11 +137,11 @@ class ChatHandlers:
             yield "", chat, turns
             return
         for shown in [] if streamed else stream_steps(answer.answer):
-            chat[-1] = bot_message(render_reply(answer, self.default_doc, shown))
+            chat[-1] = bot_message(render_reply(answer, self.default_doc, shown, pictures=self.pictures))
             yield "", chat, turns
             await anyio.sleep(STREAM_DELAY_S)
         more = self.suggester.suggest(answer, self.pa.documents, self.pa.sources)
-        chat[-1] = bot_message(render_reply(answer, self.default_doc, suggestions=more))
+        chat[-1] = bot_message(render_reply(answer, self.default_doc, suggestions=more, pictures=self.pictures))
         turns.append({"id": uuid.uuid4().hex[:16], "msg_index": len(chat) - 1, "question": question,
                       "answer": answer.model_dump(mode="json", exclude={"trace"})})  # the trace is for the CLI
         yield "", chat, turns

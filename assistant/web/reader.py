@@ -7,6 +7,7 @@ from typing import Protocol
 
 from ..models import Block, Chapter, Document, Section, chapter_label, part_label, section_label
 from .export import display_text
+from .figures import block_picture, picture_group
 from .links import OPEN_PREFIX, Target, parse_deep_link, parse_target, section_target
 from .render import esc
 
@@ -68,7 +69,7 @@ def render_target(pa: Plans, target: Target | None) -> str:
     if span:
         quote_html = (f'<blockquote class="reader-quote"><span class="quote-label">引用原文</span>'
                       f'{esc(display_text(pa.sources[doc.id][span[0]:span[1]]))}</blockquote>')
-    body = "".join(_block_html(i, b, span, target.block) for i, b in enumerate(section.blocks))
+    body = _body_html(doc, section.blocks, span, target.block)
     return (f'<div class="reader">{_reader_head(doc, chapter, section)}{quote_html}'
             f'<div class="reader-body">{body or "<p class=muted>（本节没有正文）</p>"}</div></div>')
 
@@ -95,6 +96,21 @@ def _reader_head(doc: Document, chapter: Chapter, section: Section) -> str:
 
 def _reader_message(title: str, detail: str) -> str:
     return f'<div class="reader reader-empty"><h3>{esc(title)}</h3><p>{esc(detail)}</p></div>'
+
+
+def _body_html(doc: Document, blocks: list[Block], span: tuple[int, int] | None, focus: int | None) -> str:
+    """The section's blocks; each run of blocks read from one picture comes after that picture."""
+    out: list[str] = []
+    i = 0
+    while i < len(blocks):
+        file = block_picture(blocks[i])
+        j = i + 1
+        while file and j < len(blocks) and block_picture(blocks[j]) == file:
+            j += 1
+        text = "".join(_block_html(k, blocks[k], span, focus) for k in range(i, j))
+        out.append(picture_group(doc, blocks[i:j], file, span, text) if file else text)
+        i = j
+    return "".join(out)
 
 
 def _block_html(index: int, block: Block, span: tuple[int, int] | None, focus: int | None) -> str:

@@ -8,7 +8,9 @@ import re
 
 from ..models import Answer, Citation
 from .export import citation_label, display_text, plain_text, unique
+from .figures import badges_html, chip_title, thumb_html
 from .links import OPEN_PREFIX, cite_target
+from .pictures import Pictures
 
 STREAM_STEPS = 12
 ASK_PREFIX = "#ask:"
@@ -55,24 +57,32 @@ def render_too_long(question: str, limit: int) -> tuple[dict[str, str], dict[str
     return user_message(preview), bot_message(render_notice(notice))
 
 
-def chip(c: Citation, default_doc: str, extra_class: str = "") -> str:
+def chip(c: Citation, default_doc: str, extra_class: str = "", pictures: Pictures | None = None) -> str:
+    """A link that opens the cited place; a quote read from a picture shows that line's thumbnail (when
+    `pictures` knows the picture's size) and says 图片识别, and 请核对原图 when the reading is unsure."""
+    label = esc(citation_label(c, picture=False))
+    if c.image:
+        record = pictures.record(c.doc or default_doc, c.image) if pictures else None
+        label = f"{thumb_html(c, record)}<span class=\"chip-text\">{label}</span>{badges_html(c)}"
+        extra_class = f"{extra_class} chip-from-picture".strip()
     return (f'<a class="cite-chip {extra_class}" href="{OPEN_PREFIX}{esc(cite_target(c, default_doc))}" '
-            f'title="{esc(c.path)}">{esc(citation_label(c))}</a>')
+            f'title="{esc(chip_title(c))}">{label}</a>')
 
 
 def render_reply(answer: Answer, default_doc: str, shown: str | None = None,
-                 suggestions: list[str] | None = None) -> str:
+                 suggestions: list[str] | None = None, pictures: Pictures | None = None) -> str:
     """The assistant bubble; `shown` is the part of the text streamed so far (chips come with the last step).
 
-    The finished bubble carries its plain-text form (hidden): the page's copy button copies that."""
+    The finished bubble carries its plain-text form (hidden): the page's copy button copies that.
+    `pictures` gives the records of the plans' pictures, for the thumbnails of quotes read from one."""
     streaming = shown is not None
     text = esc(answer.answer if shown is None else shown) + ('<span class="cursor">▍</span>' if streaming else "")
     copy = "" if streaming else _copy_text(plain_text(answer))
     more = "" if streaming else _suggestions_row(suggestions or [])
     if answer.found:
-        chips = "" if streaming else _chips_row("出处", answer.citations, default_doc)
+        chips = "" if streaming else _chips_row("出处", answer.citations, default_doc, pictures)
         return f'<div class="reply reply-found"><p>{text}</p>{chips}{more}{copy}</div>'
-    related = "" if streaming else _related_list(answer.related, default_doc)
+    related = "" if streaming else _related_list(answer.related, default_doc, pictures)
     return (f'<div class="reply reply-notfound"><span class="badge badge-notfound">规划中未提及</span>'
             f'<p>{text}</p>{related}{more}{copy}</div>')
 
@@ -89,17 +99,17 @@ def render_partial(shown: str) -> str:
     return f'<div class="reply reply-found"><p>{esc(shown)}<span class="cursor">▍</span></p></div>'
 
 
-def _chips_row(label: str, citations: list[Citation], default_doc: str) -> str:
+def _chips_row(label: str, citations: list[Citation], default_doc: str, pictures: Pictures | None = None) -> str:
     if not citations:
         return ""
-    chips = "".join(chip(c, default_doc) for c in unique(citations))
+    chips = "".join(chip(c, default_doc, pictures=pictures) for c in unique(citations))
     return f'<div class="cites"><span class="cites-label">{label}</span>{chips}</div>'
 
 
-def _related_list(related: list[Citation], default_doc: str) -> str:
+def _related_list(related: list[Citation], default_doc: str, pictures: Pictures | None = None) -> str:
     if not related:
         return ""
-    items = "".join(f'<li>{chip(c, default_doc, "chip-related")}'
+    items = "".join(f'<li>{chip(c, default_doc, "chip-related", pictures)}'
                     f'<span class="snippet">{esc(_snippet(c.quote))}</span></li>' for c in unique(related))
     return f'<div class="related"><div class="related-title">可以参考规划中的这些内容：</div><ul>{items}</ul></div>'
 
