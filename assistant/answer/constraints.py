@@ -91,4 +91,7 @@ def unit_problem(info: QueryInfo, text: str) -> str | None:
                 return None
         elif re.search(rf"(\d|[一二两三四五六七八九十百千万])({_MAGNITUDE}){re.escape(unit)}", text):
             return None
+        # A table states an indicator's unit once, after its name: "国内生产总值（万亿元）：2015年 67.7".
+        if re.search(rf"[（(]\s*{_MAGNITUDE}{re.escape(unit)}\s*[）)]", text) and re.search(r"\d", text):
+            return None
     return "所问的数量"

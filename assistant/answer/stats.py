@@ -83,6 +83,8 @@ class PlanStats:
         A named period counts as its last year ("“十二五”时期…" reviews the years to 2015)."""
         found: dict[SectionKey, list[int]] = {}
         for c in chunks:
+            if c.image:
+                continue  # a picture (box, table, map) has its own caption years; they don't date the section
             text = clean(c.text)
             found.setdefault(section_key(c), []).extend(stated_years(text) + cls._period_years(text))
         years = {key: max(set(ys), key=ys.count) for key, ys in found.items() if ys}
