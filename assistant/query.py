@@ -82,9 +82,9 @@ UNIT_GROUPS = [
     ("个", "家", "处", "所", "座", "项", "户", "台", "辆"),  # "多少个" takes any count of things
     ("微克",), ("吨",), ("千瓦",), ("美元", "万美元", "亿美元"),
 ]
-UNIT_Q_RE = re.compile(
-    r"(?:多少|(?<!哪)几)(美元|亿美元|万美元|亿(?!美元)|张|亩|岁|套|条|公里|千米|平方米|栋|幢|座|人次|人|名|户|钱|元|个|所|处|项|家|台|辆|微克|吨|千瓦)"
-)
+_Q_UNITS = "美元|张|亩|公顷|岁|套|条|公里|千米|平方米|立方米|栋|幢|座|人次|人|名|户|钱|元|个|所|处|项|家|台|辆|微克|吨|千瓦"
+# "多少亿人" asks for 人 counted in 亿 (a magnitude, as tables write "（亿人）"); "多少亿" alone asks for money.
+UNIT_Q_RE = re.compile(rf"(?:多少|(?<!哪)几)(?:[万亿](?=(?:{_Q_UNITS})))?({_Q_UNITS}|亿)")
 # "总投资是多少": an amount of money is asked for even without "多少钱".
 MONEY_Q_RE = re.compile(r"(投资|资金|金额|经费|收入|产值|总额|增加值|生产总值)[^,，。?？%]{0,4}(多少|几)")
 # "收入年均增长多少": a growth asked without a unit is a rate, not an amount.
