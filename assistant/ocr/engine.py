@@ -59,6 +59,10 @@ def decode(data: bytes, name: str = "image"):
             return np.asarray(im.convert("RGB"))
     except ImageError:
         raise
+    except Image.DecompressionBombError:
+        # PIL refuses over ~179 MP already in Image.open, before the size check above could say so:
+        # without this the staff read "not a readable picture (DecompressionBombError)".
+        raise ImageError(f"{name}: too many pixels, over the {MAX_PIXELS // 1_000_000} megapixel limit") from None
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
         raise ImageError(f"{name}: not a readable picture ({type(e).__name__})") from None
 
@@ -71,7 +75,9 @@ def read_image(data: bytes, name: str = "image", cache_dir: Path | None = None) 
         try:
             result = OcrResult.model_validate_json(cached.read_text(encoding="utf-8"))
             if result.engine == ENGINE_ID:
-                return result
+                # `seconds` in the entry is what the first read cost; this call spent none. Returned
+                # as stored, a plan added wholly from the cache reported minutes of OCR it never ran.
+                return result.model_copy(update={"seconds": 0.0})
         except ValueError:
             pass  # a damaged cache entry is read again, not trusted
     pixels = decode(data, name)
