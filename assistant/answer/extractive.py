@@ -296,7 +296,10 @@ class ExtractiveAnswerer:
         reply = f"{finish(body)}（{self._label(chunk)}）"
         if info.english:
             reply = f"According to the plan ({english_location(quotes[0])}): " + reply
-        if not numbers_supported(reply, [q.quote for q in quotes]):  # the whole reply, label included
+        # The whole reply, label included; the label itself counts as support (as in _overview_reply):
+        # a 专栏 read from a picture is labelled "专栏10 …", and its 10 is in no quote, so without this
+        # every answer from a picture's box was refused as "数字无法在原文中核实".
+        if not numbers_supported(reply, [q.quote for q in quotes] + [self._label(chunk)]):
             return self._refuse(info, related, "答案中的数字无法在原文中核实")
         return Draft(answer=reply, found=True, citations=quotes)
 
