@@ -484,3 +484,30 @@ def test_ocr_cache_reads_a_picture_once_and_rereads_a_damaged_entry(tmp_path: Pa
     fourth = add("丁县")
     assert len(calls) == 3 and fourth.ocr_seconds > 0
     assert OcrResult.model_validate_json(entries[0].read_text(encoding="utf-8")).engine == engine.ENGINE_ID
+
+
+# ---------------------------------------------------------------- the marker lines are not the plan's words
+
+
+def test_the_same_pictured_plan_under_another_id_is_a_duplicate(docx_plan, tmp_path: Path) -> None:
+    """The marker lines name the plan's own id (<id>.images/…): the duplicate check must not see them."""
+    from assistant.ingest import IngestError, add_plan
+
+    result, _ = docx_plan
+    corpus = tmp_path / "corpus"
+    shutil.copytree(result.path.parent, corpus)
+    before = sorted(p.name for p in corpus.iterdir())
+    with pytest.raises(IngestError, match="already in the corpus as 'pub'"):
+        add_plan(result.path.parent.parent / "plan.docx", corpus, doc_id="pub-again",
+                 ocr_cache=result.path.parent.parent / "ocr-cache")
+    assert sorted(p.name for p in corpus.iterdir()) == before
+
+
+def test_a_year_in_the_plans_id_is_not_read_as_its_year(scanned_pdf: Path, ocr_cache: Path, text_version,
+                                                        tmp_path: Path) -> None:
+    """The first marker line stands above the title and holds the id: "![图片识别](plan-2019.images/…)"."""
+    from assistant.ingest import add_plan
+
+    assert text_version.meta.year is None  # the chapter names no year near the top
+    result = add_plan(scanned_pdf, tmp_path / "corpus", doc_id="plan-2019", ocr_cache=ocr_cache)
+    assert result.meta.year is None

@@ -20,7 +20,7 @@ from ..corpus import DocumentMeta, corpus_files, dump_meta, load_document
 from ..fsutil import atomic_write, atomic_write_bytes, fsync_dir
 from ..parsing import PlanParseError, _is_title_line, parse_text, read_text
 from ..text import normalise
-from ..pictures import images_dir
+from ..pictures import END_RE as PICTURE_END_RE, START_RE as PICTURE_START_RE, images_dir
 from .docx import extract_docx
 from .errors import IngestError
 from .extracted import Extracted
@@ -101,8 +101,17 @@ _HEAD_LINES = 15
 _YEAR_WINDOW = 400  # characters from the top: a year further down is a target year, not the plan's
 
 
+def _without_markers(text: str) -> str:
+    """The plan's words: the picture marker lines name the plan's own id and a hash ("![图片识别](
+    plan-2019.images/…)"), which are no part of the plan's text."""
+    return "\n".join(l for l in text.splitlines() if not (PICTURE_START_RE.match(l) or PICTURE_END_RE.match(l)))
+
+
 def detect_meta(text: str) -> DocumentMeta:
     """Title = the first line(s) naming a 规划/纲要; year = the first 20xx near the top; issuer = an office line."""
+    # A scanned plan starts with a marker line: read as the top of the text, the id "plan-2019" in it
+    # became the plan's year.
+    text = _without_markers(text)
     head = [l.strip() for l in text.splitlines()[:_HEAD_LINES] if l.strip()]
     title: str | None = None
     for i, line in enumerate(head):
@@ -146,7 +155,9 @@ def convert(source: Path, ext: str) -> tuple[Extracted, str]:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(normalise(text).encode()).hexdigest()
+    # Without the marker lines: they name the plan's id, so the same pictured plan added under a second
+    # id was not seen as a duplicate.
+    return hashlib.sha256(normalise(_without_markers(text)).encode()).hexdigest()
 
 
 def _duplicate_of(text: str, corpus_dir: Path) -> str | None:
