@@ -511,3 +511,42 @@ def test_a_year_in_the_plans_id_is_not_read_as_its_year(scanned_pdf: Path, ocr_c
     assert text_version.meta.year is None  # the chapter names no year near the top
     result = add_plan(scanned_pdf, tmp_path / "corpus", doc_id="plan-2019", ocr_cache=ocr_cache)
     assert result.meta.year is None
+
+
+# ---------------------------------------------------------------- a picture on a PDF page with text
+
+
+def test_pdf_text_page_with_a_picture_gets_its_box_where_it_stood(tmp_path: Path) -> None:
+    """第三十一章 printed with its 专栏12 picture: the text from the text layer, the box read from the
+    picture, in 第二节 where the picture stands (~15 s of OCR: the page's bitmap is not the cached jpg)."""
+    import base64
+
+    from assistant.ingest import add_plan
+
+    _need(PUBLISHED / "plan.md")
+    md = (PUBLISHED / "plan.md").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, l in enumerate(md) if l.startswith("#") and "第三十一章" in l)
+    end = next(i for i, l in enumerate(md) if i > start and re.match(r"^#+\s*第.{1,4}[章篇]", l))
+    body = ["<h1>中华人民共和国国民经济和社会发展第十三个五年规划纲要</h1>"]
+    for line in md[start:end]:
+        if m := re.fullmatch(r"\s*!\[[^\]]*\]\(([^)\s]+)\)\s*", line):
+            data = base64.b64encode((PUBLISHED / m.group(1)).read_bytes()).decode()
+            body.append(f"<img style='width:75%' src='data:image/jpeg;base64,{data}'>")
+        elif line.strip():
+            body.append(f"<p>{html.escape(re.sub(r'^#+[ ]*', '', line))}</p>")
+    page = ("<html><head><meta charset='utf-8'><style>body{font-family:'Noto Sans CJK SC';font-size:14px}</style>"
+            f"</head><body>{''.join(body)}</body></html>")
+    print_pdf(page, tmp_path / "plan.pdf", margin={"top": "50px", "bottom": "50px", "left": "60px", "right": "60px"})
+    result = add_plan(tmp_path / "plan.pdf", tmp_path / "corpus", doc_id="mixed", ocr_cache=tmp_path / "cache")
+    assert result.warnings == [] and result.pictures == 1, (result.warnings, result.pictures)
+    doc = load_document(result.path)
+    assert _tree(doc) == [(31, "强化水安全保障", [(1, "优化水资源配置格局"), (2, "完善综合防洪减灾体系")])]
+    boxes = [(ch, sec, b) for ch, sec, b in _blocks(doc) if isinstance(b, Box)]
+    assert [(ch, sec, b.title) for ch, sec, b in boxes] == [(31, 2, "12 水安全保障工程")]
+    box = boxes[0][2]
+    assert "（一）大型灌区" in [i.text for i in box.items] and all(i.image for i in box.items)
+    text = result.path.read_text(encoding="utf-8")
+    # The text layer's paragraphs are not from a picture, and Chromium's look-alike radicals are folded
+    # (this chapter's 骨干 comes out of the PDF as ⻣干).
+    assert all(b.image is None for _, _, b in _blocks(doc) if isinstance(b, Paragraph))
+    assert "骨干工程" in text and not re.search(r"[\u2e80-\u2fdf]", text)
