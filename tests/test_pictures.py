@@ -152,6 +152,7 @@ def test_scanned_pdf_gives_the_text_versions_tree(scan_version, text_version) ->
     scan, text = load_document(scan_version.path), load_document(text_version.path)
     assert _tree(scan) == _tree(text)
     assert _tree(text)[0][0] == 16 and len(_tree(text)[0][2]) == 3
+    assert scan.title == text.title == "中华人民共和国国民经济和社会发展第十三个五年规划纲要"  # read over 2 lines
     # The pages' text stands in the plan, each line tied to its page picture kept beside the plan.
     paragraphs = [b for _, _, b in _blocks(scan) if isinstance(b, Paragraph)]
     assert paragraphs and all(p.image is not None for p in paragraphs)

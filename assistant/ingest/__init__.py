@@ -95,6 +95,7 @@ def _check_name(name: str) -> None:
 
 _TITLE_WORDS = re.compile(r"规划|纲要")
 _TITLE_CONT = re.compile(r"^(和|及|暨|与)")
+_ORDINAL_PLAN = re.compile(r"第[一二三四五六七八九十]+个五年")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _ISSUER = re.compile(r"(人民政府|人民代表大会|委员会|办公厅|办公室)$")
 _HEAD_LINES = 15
@@ -127,6 +128,9 @@ def detect_meta(text: str) -> DocumentMeta:
         # Joined only when a title word stands across the break ("…五年规" / "划纲要"), not when the
         # next line merely has one of its own (a dateline "新华社北京3月17日电" above the title).
         across = len(_TITLE_WORDS.findall(line + nxt)) > len(_TITLE_WORDS.findall(nxt)) if nxt else False
+        # Or when the break falls inside "第十三个五年": a scan's title read line by line
+        # ("…发展第十三个" / "五年规划纲要") was titled "五年规划纲要".
+        across = across or any(m.start() < len(line) < m.end() for m in _ORDINAL_PLAN.finditer(line + nxt))
         if across and not _ISSUER.search(line):
             title = line + nxt
             break
