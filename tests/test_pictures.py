@@ -551,3 +551,19 @@ def test_pdf_text_page_with_a_picture_gets_its_box_where_it_stood(tmp_path: Path
     # (this chapter's 骨干 comes out of the PDF as ⻣干).
     assert all(b.image is None for _, _, b in _blocks(doc) if isinstance(b, Paragraph))
     assert "骨干工程" in text and not re.search(r"[\u2e80-\u2fdf]", text)
+
+
+def test_markdown_picture_links_with_spaces_and_titles_are_found(tmp_path: Path) -> None:
+    """Every form a Markdown editor writes a picture link in: none may stay in the text as "![](…)"."""
+    from assistant.ingest.plaintext import extract_markdown
+
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "图 1.png").write_bytes(b"one")
+    (tmp_path / "img" / "a.png").write_bytes(b"two")
+    links = ["![](<img/图 1.png>)", "![图](img/图%201.png)", "![](img/图 1.png)", '![](img/a.png "标题")',
+             "![](img/图 1.png '标题')", '<img src="img/a.png" width="300">']
+    (tmp_path / "plan.md").write_text("# 第一章 总体要求\n\n正文。\n\n" + "\n\n".join(links) + "\n", encoding="utf-8")
+    extracted = extract_markdown(tmp_path / "plan.md")
+    assert [(p.error, p.data) for p in extracted.pictures] == [(None, b"one")] * 3 + [(None, b"two"), (None, b"one"),
+                                                                                     (None, b"two")]
+    assert "![" not in extracted.text and "](" not in extracted.text and "img/" not in extracted.text
