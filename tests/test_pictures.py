@@ -567,3 +567,30 @@ def test_markdown_picture_links_with_spaces_and_titles_are_found(tmp_path: Path)
     assert [(p.error, p.data) for p in extracted.pictures] == [(None, b"one")] * 3 + [(None, b"two"), (None, b"one"),
                                                                                      (None, b"two")]
     assert "![" not in extracted.text and "](" not in extracted.text and "img/" not in extracted.text
+
+
+def test_docx_picture_in_a_table_cell_is_read(tmp_path: Path) -> None:
+    """A 专栏 framed as a one-cell (here merged) table holding its picture, as Word users lay it out."""
+    import docx
+    from docx.shared import Cm
+
+    from assistant.ingest import add_plan
+
+    _need(PUBLISHED / "images", OCR_CACHE)
+    picture = PUBLISHED / "images" / "W020220405088059233195.jpg"  # 专栏12 水安全保障工程
+    d = docx.Document()
+    for line in ("中华人民共和国国民经济和社会发展第十三个五年规划纲要", "第三十一章　强化水安全保障",
+                 "第二节　完善综合防洪减灾体系", "加强江河湖泊治理骨干工程建设。"):
+        d.add_paragraph(line)
+    table = d.add_table(rows=1, cols=2)
+    cell = table.cell(0, 0).merge(table.cell(0, 1))
+    cell.paragraphs[0].add_run().add_picture(str(picture), width=Cm(15))
+    d.add_paragraph("表后的正文。")
+    d.save(tmp_path / "plan.docx")
+    shutil.copytree(OCR_CACHE, tmp_path / "cache")
+    result = add_plan(tmp_path / "plan.docx", tmp_path / "corpus", doc_id="cell", ocr_cache=tmp_path / "cache")
+    assert result.warnings == [] and result.pictures == 1 and result.ocr_seconds == 0
+    doc = load_document(result.path)
+    boxes = [(ch, sec, b.title) for ch, sec, b in _blocks(doc) if isinstance(b, Box)]
+    assert boxes == [(31, 2, "12 水安全保障工程")]
+    assert "表后的正文。" in result.path.read_text(encoding="utf-8").splitlines()
