@@ -423,15 +423,16 @@ def test_cli_add_prints_each_bad_pictures_warning(bad_plan: Path, cli_env: Path)
 # ---------------------------------------------------------------- 4. the OCR cache
 
 
-def _box_picture() -> bytes:
-    """A small 专栏 picture: a title and two items, black on white, in a CJK font."""
+def _box_picture(lines=("专栏1 教育重点工程", "新建学校10所，新增学位5000个。", "改造农村薄弱学校120所。"),
+                 transparent: bool = False) -> bytes:
+    """A small 专栏 picture: a title and its items, black on white (or on nothing), in a CJK font."""
     from PIL import Image, ImageDraw, ImageFont
 
     _need(CJK_FONT)
     font = ImageFont.truetype(str(CJK_FONT), 28)
-    im = Image.new("RGB", (640, 190), "white")
+    im = Image.new("RGBA", (640, 30 + 55 * len(lines)), (0, 0, 0, 0) if transparent else "white")
     draw = ImageDraw.Draw(im)
-    for i, line in enumerate(["专栏1 教育重点工程", "新建学校10所，新增学位5000个。", "改造农村薄弱学校120所。"]):
+    for i, line in enumerate(lines):
         draw.text((30, 20 + 55 * i), line, fill="black", font=font)
     buf = io.BytesIO()
     im.save(buf, format="PNG")
@@ -485,6 +486,26 @@ def test_ocr_cache_reads_a_picture_once_and_rereads_a_damaged_entry(tmp_path: Pa
     fourth = add("丁县")
     assert len(calls) == 3 and fourth.ocr_seconds > 0
     assert OcrResult.model_validate_json(entries[0].read_text(encoding="utf-8")).engine == engine.ENGINE_ID
+
+    other = OcrResult.model_validate_json(entries[0].read_text(encoding="utf-8"))  # an entry of another picture
+    entries[0].write_text(other.model_copy(update={"image": "0" * 64, "boxes": []}).model_dump_json(), encoding="utf-8")
+    fifth = add("戊县")
+    assert len(calls) == 4 and fifth.warnings == [] and "新建学校10所" in fifth.path.read_text(encoding="utf-8")
+
+
+def test_a_transparent_picture_is_read_on_white(tmp_path: Path) -> None:
+    """Exported PNGs keep transparent pixels as (0,0,0,0): black text on them must not read as all black."""
+    from assistant.ingest import add_plan
+
+    lines = ("专栏2 交通重点工程", "新建公路200公里。")
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "plan" / "box.png").write_bytes(_box_picture(lines, transparent=True))
+    (tmp_path / "plan" / "plan.md").write_text("# 某县发展规划纲要\n\n## 第一章 交通\n\n加快交通建设。\n\n![](box.png)\n",
+                                               encoding="utf-8")
+    result = add_plan(tmp_path / "plan" / "plan.md", tmp_path / "corpus", ocr_cache=tmp_path / "cache")
+    assert result.warnings == [] and result.pictures == 1, result.warnings
+    box = next(b for _, _, b in _blocks(load_document(result.path)) if isinstance(b, Box))
+    assert box.title == "2 交通重点工程" and [i.text for i in box.items] == ["新建公路200公里。"]
 
 
 # ---------------------------------------------------------------- the marker lines are not the plan's words
