@@ -455,12 +455,12 @@ def test_ocr_cache_reads_a_picture_once_and_rereads_a_damaged_entry(tmp_path: Pa
     cache, corpus = tmp_path / "cache", tmp_path / "corpus"
     added = []
 
-    def add(county: str):
+    def add(county: str, twice: bool = False):
         folder = tmp_path / county
         folder.mkdir()
         (folder / "box.png").write_bytes(picture)
         (folder / "plan.md").write_text(f"# {county}发展规划纲要\n\n## 第一章 教育\n\n{county}优先发展教育。\n\n"
-                                        "![](box.png)\n", encoding="utf-8")
+                                        + "![](box.png)\n\n" * (2 if twice else 1), encoding="utf-8")
         added.append(add_plan(folder / "plan.md", corpus, doc_id=f"plan-{len(added) + 1}", ocr_cache=cache))
         return added[-1]
 
@@ -471,9 +471,10 @@ def test_ocr_cache_reads_a_picture_once_and_rereads_a_damaged_entry(tmp_path: Pa
     box = next(b for _, _, b in _blocks(load_document(first.path)) if isinstance(b, Box))
     assert box.title == "1 教育重点工程" and any("新建学校10所" in i.text for i in box.items)
 
-    second = add("乙县")  # the same picture in another plan: read from the cache
-    assert len(calls) == 1 and second.ocr_seconds == 0 and second.pictures == 1
-    assert "新建学校10所" in second.path.read_text(encoding="utf-8")
+    second = add("乙县", twice=True)  # the same picture in another plan (and twice in it): from the cache
+    assert len(calls) == 1 and second.ocr_seconds == 0 and second.pictures == 2
+    assert second.path.read_text(encoding="utf-8").count("新建学校10所") == 2
+    assert len(list((corpus / "plan-2.images").iterdir())) == 2  # kept once: the picture and its record
 
     entries[0].write_text('{"image": "truncated', encoding="utf-8")  # a damaged entry: read again
     third = add("丙县")

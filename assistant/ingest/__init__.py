@@ -234,7 +234,8 @@ def add_plan(
         _unlink(txt, meta_path)
         raise IngestError(f"{name}: converted, but the result does not load ({e})") from None
     return AddResult(doc_id, txt, meta, len(text), chapters, warnings,
-                     pictures=sum(1 for f in pictures.files if f.endswith(".json")), ocr_seconds=pictures.seconds)
+                     # Counted as read, not as files kept: the same picture twice is one file.
+                     pictures=pictures.read, ocr_seconds=pictures.seconds)
 
 
 def _unlink(txt: Path, meta_path: Path) -> None:
