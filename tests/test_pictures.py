@@ -513,7 +513,8 @@ def test_a_transparent_picture_is_read_on_white(tmp_path: Path) -> None:
 
 
 def test_the_same_pictured_plan_under_another_id_is_a_duplicate(docx_plan, tmp_path: Path) -> None:
-    """The marker lines name the plan's own id (<id>.images/…): the duplicate check must not see them."""
+    """The marker lines name the plan's own id (<id>.images/…): the duplicate check must not see them.
+    And removing the plan removes its pictures."""
     from assistant.ingest import IngestError, add_plan
 
     result, _ = docx_plan
@@ -524,6 +525,14 @@ def test_the_same_pictured_plan_under_another_id_is_a_duplicate(docx_plan, tmp_p
         add_plan(result.path.parent.parent / "plan.docx", corpus, doc_id="pub-again",
                  ocr_cache=result.path.parent.parent / "ocr-cache")
     assert sorted(p.name for p in corpus.iterdir()) == before
+    # Removing the plan removes its pictures too (once another plan is there: one must stay).
+    from assistant.ingest import remove_plan
+
+    (tmp_path / "other.txt").write_text("某县发展规划纲要\n第一章 总体要求\n到2025年，全县生产总值达到500亿元。\n",
+                                        encoding="utf-8")
+    add_plan(tmp_path / "other.txt", corpus)
+    remove_plan("pub", corpus)
+    assert sorted(p.name for p in corpus.iterdir()) == ["other.json", "other.txt"]
 
 
 def test_a_year_in_the_plans_id_is_not_read_as_its_year(scanned_pdf: Path, ocr_cache: Path, text_version,
