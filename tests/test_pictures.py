@@ -625,3 +625,31 @@ def test_docx_picture_in_a_table_cell_is_read(tmp_path: Path) -> None:
     boxes = [(ch, sec, b.title) for ch, sec, b in _blocks(doc) if isinstance(b, Box)]
     assert boxes == [(31, 2, "12 水安全保障工程")]
     assert "表后的正文。" in result.path.read_text(encoding="utf-8").splitlines()
+
+
+def test_a_searchable_scan_is_read_from_its_text_layer_only(scanned_pdf: Path, chapter_lines: list[str],
+                                                            tmp_path: Path) -> None:
+    """A scanner's "searchable PDF": each page a full-page picture with its OCR text, invisible, on top.
+    The text layer is the reading; the page picture read again gave every line, heading included, twice."""
+    import base64
+
+    import pypdfium2 as pdfium
+
+    from assistant.ingest import add_plan
+
+    with pdfium.PdfDocument(str(scanned_pdf.parent / "printed.pdf")) as pdf:
+        picture = pdf[0].render(scale=100 / 72).to_pil().convert("RGB")
+    buf = io.BytesIO()
+    picture.save(buf, format="PNG")
+    lines = chapter_lines[:6]  # title, 第十六章, its intro, 第一节, its text, 第二节
+    overlay = "".join(f"<p>{html.escape(l)}</p>" for l in lines)
+    page = ("<html><head><meta charset='utf-8'><style>@page{margin:0}body{margin:0;font-family:'Noto Sans CJK SC'}"
+            "</style></head><body><div style='position:relative;width:210mm;height:296mm'>"
+            f"<img src='data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}' style='width:210mm;height:296mm'>"
+            f"<div style='position:absolute;top:60px;left:60px;right:60px;color:transparent'>{overlay}</div></div></body></html>")
+    print_pdf(page, tmp_path / "searchable.pdf", margin={"top": "0", "bottom": "0", "left": "0", "right": "0"})
+    result = add_plan(tmp_path / "searchable.pdf", tmp_path / "corpus", doc_id="searchable", ocr_cache=tmp_path / "cache")
+    assert result.pictures == 0 and result.warnings == []
+    text = result.path.read_text(encoding="utf-8")
+    assert text.count(_squash(SECTION_RE.match(lines[3]).group(2))) == 1
+    assert _tree(load_document(result.path)) == [(16, "加快金融体制改革", [(1, "丰富金融机构体系"), (2, "健全金融市场体系")])]
