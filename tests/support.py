@@ -66,3 +66,23 @@ def picture_corpus(folder):
             "第二节 对外交通", "加快高速公路建设，到2025年高速公路通车里程达到120公里。", ""]
     (corpus / f"{PICTURE_PLAN}.txt").write_text("\n".join(text), encoding="utf-8")
     return corpus
+
+
+def print_pdf(html_text: str, out, **pdf_options) -> None:
+    """Print an HTML page to a PDF file with Debian's Chromium (skips the test when it is not installed)."""
+    from pathlib import Path
+
+    import pytest
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM}: run `make browser-deps`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            page = browser.new_page()
+            page.set_content(html_text)
+            page.pdf(path=str(out), **({"format": "A4"} | pdf_options))
+        finally:
+            browser.close()

@@ -20,7 +20,7 @@ from ..corpus import DocumentMeta, corpus_files, dump_meta, load_document
 from ..fsutil import atomic_write, atomic_write_bytes, fsync_dir
 from ..parsing import PlanParseError, _is_title_line, parse_text, read_text
 from ..text import normalise
-from ..pictures import images_dir
+from ..pictures import END_RE as PICTURE_END_RE, START_RE as PICTURE_START_RE, images_dir
 from .docx import extract_docx
 from .errors import IngestError
 from .extracted import Extracted
@@ -95,14 +95,24 @@ def _check_name(name: str) -> None:
 
 _TITLE_WORDS = re.compile(r"规划|纲要")
 _TITLE_CONT = re.compile(r"^(和|及|暨|与)")
+_ORDINAL_PLAN = re.compile(r"第[一二三四五六七八九十]+个五年")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _ISSUER = re.compile(r"(人民政府|人民代表大会|委员会|办公厅|办公室)$")
 _HEAD_LINES = 15
 _YEAR_WINDOW = 400  # characters from the top: a year further down is a target year, not the plan's
 
 
+def _without_markers(text: str) -> str:
+    """The plan's words: the picture marker lines name the plan's own id and a hash ("![图片识别](
+    plan-2019.images/…)"), which are no part of the plan's text."""
+    return "\n".join(l for l in text.splitlines() if not (PICTURE_START_RE.match(l) or PICTURE_END_RE.match(l)))
+
+
 def detect_meta(text: str) -> DocumentMeta:
     """Title = the first line(s) naming a 规划/纲要; year = the first 20xx near the top; issuer = an office line."""
+    # A scanned plan starts with a marker line: read as the top of the text, the id "plan-2019" in it
+    # became the plan's year.
+    text = _without_markers(text)
     head = [l.strip() for l in text.splitlines()[:_HEAD_LINES] if l.strip()]
     title: str | None = None
     for i, line in enumerate(head):
@@ -118,6 +128,9 @@ def detect_meta(text: str) -> DocumentMeta:
         # Joined only when a title word stands across the break ("…五年规" / "划纲要"), not when the
         # next line merely has one of its own (a dateline "新华社北京3月17日电" above the title).
         across = len(_TITLE_WORDS.findall(line + nxt)) > len(_TITLE_WORDS.findall(nxt)) if nxt else False
+        # Or when the break falls inside "第十三个五年": a scan's title read line by line
+        # ("…发展第十三个" / "五年规划纲要") was titled "五年规划纲要".
+        across = across or any(m.start() < len(line) < m.end() for m in _ORDINAL_PLAN.finditer(line + nxt))
         if across and not _ISSUER.search(line):
             title = line + nxt
             break
@@ -146,7 +159,9 @@ def convert(source: Path, ext: str) -> tuple[Extracted, str]:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(normalise(text).encode()).hexdigest()
+    # Without the marker lines: they name the plan's id, so the same pictured plan added under a second
+    # id was not seen as a duplicate.
+    return hashlib.sha256(normalise(_without_markers(text)).encode()).hexdigest()
 
 
 def _duplicate_of(text: str, corpus_dir: Path) -> str | None:
@@ -219,7 +234,8 @@ def add_plan(
         _unlink(txt, meta_path)
         raise IngestError(f"{name}: converted, but the result does not load ({e})") from None
     return AddResult(doc_id, txt, meta, len(text), chapters, warnings,
-                     pictures=sum(1 for f in pictures.files if f.endswith(".json")), ocr_seconds=pictures.seconds)
+                     # Counted as read, not as files kept: the same picture twice is one file.
+                     pictures=pictures.read, ocr_seconds=pictures.seconds)
 
 
 def _unlink(txt: Path, meta_path: Path) -> None:

@@ -47,7 +47,17 @@ def extract_docx(path: Path) -> Extracted:
     # Body order matters (a table sits between the paragraphs that introduce and discuss it).
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            lines.extend(" ".join(c.text.strip() for c in row.cells) for row in block.rows)
+            for row in block.rows:
+                lines.append(" ".join(c.text.strip() for c in row.cells))
+                # A picture set in a table cell (a 专栏 framed as a one-cell table) was dropped without
+                # a word: its placeholders follow the row. A merged cell is listed once per column.
+                seen: list = []
+                for cell in row.cells:
+                    if any(cell._tc is tc for tc in seen):
+                        continue
+                    seen.append(cell._tc)
+                    for paragraph in cell.paragraphs:
+                        lines.extend(_pictures(paragraph, out))
         else:
             lines.append(block.text)
             lines.extend(_pictures(block, out))

@@ -16,6 +16,9 @@ _MIN_CHARS_PER_PAGE = 20
 _RENDER_DPI = 200
 # A picture on a text page smaller than this (points, either side) is a logo or a rule, not a table.
 _MIN_PICTURE_PT = 120
+# A picture covering this share of the page's width and height is the page (a scan), not a figure:
+# printed figures stand inside the margins (≥ 2 cm each side of A4's 21 cm, so at most ~80%).
+_SCAN_COVER = 0.9
 
 
 def _png(pil_image) -> bytes:
@@ -34,9 +37,14 @@ def _page_pictures(pdf, index: int, out: Extracted, scanned: bool) -> list[str]:
             bitmap = page.render(scale=_RENDER_DPI / 72)
             return [out.add(Picture(f"page {index + 1}", data=_png(bitmap.to_pil())))]
         lines = []
+        page_w, page_h = page.get_size()
         for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):
             left, bottom, right, top = obj.get_bounds()
             if min(right - left, top - bottom) < _MIN_PICTURE_PT:
+                continue
+            if right - left >= _SCAN_COVER * page_w and top - bottom >= _SCAN_COVER * page_h:
+                # The page itself, scanned, under a text layer (a scanner's "searchable PDF"): that text
+                # is its reading already. OCR'd again, every line, heading included, came in twice.
                 continue
             n = sum(1 for p in out.pictures if p.name.startswith(f"page {index + 1} ")) + 1
             lines.append(out.add(Picture(f"page {index + 1} picture {n}",

@@ -23,6 +23,7 @@ class ReadPictures:
     files: dict[str, bytes] = field(default_factory=dict)  # name in <id>.images/ → bytes
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0  # OCR time spent (0 when every picture came from the cache)
+    read: int = 0  # pictures read into the text (one picture placed twice counts twice, kept once)
 
 
 def read_pictures(extracted: Extracted, text: str, doc_id: str, cache_dir: Path | None,
@@ -54,6 +55,7 @@ def read_pictures(extracted: Extracted, text: str, doc_id: str, cache_dir: Path 
         out.files[f"{stem}{pic.ext}"] = pic.data
         out.files[f"{stem}.json"] = record.model_dump_json(indent=1).encode()
         blocks[i] = "\n".join([start_line(file), *(l.text for l in read.lines), END_LINE])
+        out.read += 1
     if progress:
         progress(total, total, "")
     out.text = PLACEHOLDER_RE.sub(lambda m: f"\n{blocks.get(int(m.group(1)), '')}\n", text)

@@ -14,7 +14,10 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _MD_LIST = re.compile(r"^\s*[-*+]\s+")
 _MD_QUOTE = re.compile(r"^\s{0,3}>\s?")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# ![alt](path), ![alt](<path with spaces>), ![alt](path "title"). A bare path with spaces ("图 1.png",
+# as editors write it) is taken whole: before, it stayed in the text as "![](图 1.png)", and the
+# <…> form lost its path to _HTML_TAG, leaving "![]()"; either way the picture vanished unwarned.
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*(?:<([^>\n]+)>|([^)\"\n]*?[^)\s\"]))(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']([^\"']+)[\"'][^>]*>", re.I)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -54,7 +57,7 @@ def markdown_to_text(text: str, picture=None) -> str:
         line = _MD_EMPHASIS.sub(r"\2", line)
         if listed and _is_heading(line):
             continue  # a heading in a list is a table-of-contents entry; the heading itself comes later
-        srcs = _MD_IMAGE.findall(line) + _HTML_IMAGE.findall(line)
+        srcs = [a or b for a, b in _MD_IMAGE.findall(line)] + _HTML_IMAGE.findall(line)
         line = _HTML_TAG.sub("", _HTML_IMAGE.sub("", _MD_IMAGE.sub("", line)))
         if line.strip() or not srcs:
             out.append(line)

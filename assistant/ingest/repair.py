@@ -21,7 +21,8 @@ _RADICALS = re.compile(r"[\u2e80-\u2eff\u2f00-\u2fdf]")
 
 # NFKC maps every Kangxi radical but only two of the supplement: these simplified radicals are whole
 # characters of their own (a component-only form such as ⻈ for 讠 is left as it is).
-_SUPPLEMENT = str.maketrans("⺠⻄⻅⻆⻉⻋⻓⻔⻘⻙⻚⻛⻜⻢⻥⻦⻧⻨⻩⻬⻮⻰⻳", "民西见角贝车长门青韦页风飞马鱼鸟卤麦黄齐齿龙龟")
+# ⻣⻤⻪ added: Chromium's PDF of the 13th plan names 骨 (in 骨干) as ⻣, so "骨干工程" was not found.
+_SUPPLEMENT = str.maketrans("⺠⻄⻅⻆⻉⻋⻓⻔⻘⻙⻚⻛⻜⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳", "民西见角贝车长门青韦页风飞马骨鬼鱼鸟卤麦黄黾齐齿龙龟")
 
 
 def fold_lookalikes(text: str) -> str:

@@ -56,9 +56,19 @@ def decode(data: bytes, name: str = "image"):
             w, h = im.size  # read from the header, before any pixel is decoded
             if w * h > MAX_PIXELS:
                 raise ImageError(f"{name}: {w}×{h} pixels is over the {MAX_PIXELS // 1_000_000} megapixel limit")
+            if im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info:
+                # Transparent pixels are stored black (0,0,0,0) in most exported PNGs: converted
+                # straight to RGB, black text on a transparent ground was all black and OCR read
+                # nothing. Laid on white, as every viewer shows it.
+                rgba = im.convert("RGBA")
+                return np.asarray(Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB"))
             return np.asarray(im.convert("RGB"))
     except ImageError:
         raise
+    except Image.DecompressionBombError:
+        # PIL refuses over ~179 MP already in Image.open, before the size check above could say so:
+        # without this the staff read "not a readable picture (DecompressionBombError)".
+        raise ImageError(f"{name}: too many pixels, over the {MAX_PIXELS // 1_000_000} megapixel limit") from None
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
         raise ImageError(f"{name}: not a readable picture ({type(e).__name__})") from None
 
@@ -70,8 +80,10 @@ def read_image(data: bytes, name: str = "image", cache_dir: Path | None = None) 
     if cached is not None and cached.is_file():
         try:
             result = OcrResult.model_validate_json(cached.read_text(encoding="utf-8"))
-            if result.engine == ENGINE_ID:
-                return result
+            if result.engine == ENGINE_ID and result.image == digest:  # else another picture's entry: damaged
+                # `seconds` in the entry is what the first read cost; this call spent none. Returned
+                # as stored, a plan added wholly from the cache reported minutes of OCR it never ran.
+                return result.model_copy(update={"seconds": 0.0})
         except ValueError:
             pass  # a damaged cache entry is read again, not trusted
     pixels = decode(data, name)
