@@ -272,7 +272,7 @@ def test_docx_pictures_become_boxes_with_their_items(docx_plan) -> None:
         got_ch, got_sec, box = boxes[title]
         assert (got_ch, got_sec) == (ch, sec), title
         assert box.image and (result.path.parent / box.image).is_file()
-        assert len(box.items) >= 10 and item in [i.text for i in box.items]
+        assert len(box.items) >= 3 and any(i.text.startswith(item) for i in box.items)
         for i in box.items:
             assert i.image is not None and i.image.file == box.image and i.image.region is not None
     # Each picture kept once beside the plan, with its record; the two maps are captions, not boxes.
@@ -576,7 +576,7 @@ def test_pdf_text_page_with_a_picture_gets_its_box_where_it_stood(tmp_path: Path
     boxes = [(ch, sec, b) for ch, sec, b in _blocks(doc) if isinstance(b, Box)]
     assert [(ch, sec, b.title) for ch, sec, b in boxes] == [(31, 2, "12 水安全保障工程")]
     box = boxes[0][2]
-    assert "（一）大型灌区" in [i.text for i in box.items] and all(i.image for i in box.items)
+    assert any(i.text.startswith("（一）大型灌区") for i in box.items) and all(i.image for i in box.items)
     text = result.path.read_text(encoding="utf-8")
     # The text layer's paragraphs are not from a picture, and Chromium's look-alike radicals are folded
     # (this chapter's 骨干 comes out of the PDF as ⻣干).

@@ -55,6 +55,8 @@ CAPTION_RE = re.compile(r"^\s*图\s*(\d+)\s*[:：]?\s*(.*)$")
 # Item headings: （一） (1) （1） 01 1. 1、 一、 — at the start of a line.
 HEADING_RE = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d{1,2}(?:[.、．]|(?=\s|$))|"
                         r"[一二三四五六七八九十]+、)")
+# The plan's own headings, read from a scanned page: 第N篇 / 第N章 / 第N节 (title after it, or alone).
+PLAN_HEADING_RE = re.compile(r"^\s*第\s*[零〇一二三四五六七八九十百]+\s*[篇章节]")
 NUMBER_ONLY_RE = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d{1,2}[.、．]?|[一二三四五六七八九十]+、)\s*$")
 # A table value: a number, a range "＞7" "<5" "约3", a 5-year total "[18]" "〔18〕", a share, or an empty mark.
 VALUE_RE = re.compile(r"^[\[〔【(（]?[<>≤≥约~]?\s*[-+]?\d[\d.,]*\s*[%‰]?[\]〕】)）]?[%‰]?\*?$|^[-—–―一]+$|^[\[〔【][\]〕】]$")
@@ -234,6 +236,14 @@ def _items(lines: list[_VLine], h: float) -> list[ImageLine]:
 
     for ln in lines:
         segs = ln.segments(h)
+        if PLAN_HEADING_RE.match(_norm(_VLine(segs[0]).text)) and ln.x1 < right - WRAP_SLACK * h:
+            # "第二节　健全金融市场体系" (a scanned page): a short line that starts with the plan's own
+            # heading number stands alone, however wide its gap, even after a full line.
+            flush()
+            end_heading()
+            out.append(_line(" ".join(_VLine(seg).text for seg in segs), ln.boxes))
+            prev_full = False
+            continue
         if len(segs) > 1:  # short entries side by side: one line each
             flush()
             end_heading()
