@@ -71,7 +71,7 @@ STOPWORDS = frozenset(
     哪里 the a an of to in on for is are was be by what which how many much does do did will and or with at as from that this it its
     plan district year target 专栏 列 列了 列出 包括 包含 里面 这块 那块 点名
     搞 弄 打算 想 准备 当初 最后 要是 得 谁 那边 这边 这里 那里 咱 咱区 本区 区里 大概 大约 差不多 究竟 一般 通常 已经 这些 那些
-    个个 东西 样子 啥样 咋样 怎么弄 尽量 能够 应该 需要 是啥 叫啥 看看 想知道 知道 告诉""".split()
+    个个 东西 样子 啥样 咋样 怎么弄 尽量 能够 应该 需要 是啥 叫啥 看看 想知道 知道 告诉 目标值 数值 指标值""".split()
 )
 
 
@@ -283,7 +283,7 @@ def _metrics(text: str, compounds: bool = True) -> list[str]:
     words = [w for w in jieba.cut(text) if w.strip()]
     found = []
     for i, w in enumerate(words):
-        if len(w) < 2 or not METRIC_RE.search(w):
+        if len(w) < 2 or not METRIC_RE.search(w) or w in STOPWORDS:  # "目标值" asks, it names nothing
             continue
         if len(w) >= 3:
             found.append(w)
