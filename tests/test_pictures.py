@@ -653,3 +653,30 @@ def test_a_searchable_scan_is_read_from_its_text_layer_only(scanned_pdf: Path, c
     text = result.path.read_text(encoding="utf-8")
     assert text.count(_squash(SECTION_RE.match(lines[3]).group(2))) == 1
     assert _tree(load_document(result.path)) == [(16, "加快金融体制改革", [(1, "丰富金融机构体系"), (2, "健全金融市场体系")])]
+
+
+def test_a_saved_web_page_reads_its_pictures_where_they_stand(tmp_path: Path) -> None:
+    """HTML as saved by a browser: text blocks in order, scripts left out, each <img> read in place."""
+    from assistant.ingest import add_plan
+    from assistant.pictures import START_RE
+
+    _need(PUBLISHED / "images", OCR_CACHE)
+    cache = tmp_path / "cache"
+    shutil.copytree(OCR_CACHE, cache)
+    (tmp_path / "page_files").mkdir()
+    box = PUBLISHED / "images" / "W020220405088057361304.jpg"  # 专栏10 交通建设重点工程
+    shutil.copy(box, tmp_path / "page_files" / "box.jpg")
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>t</title><script>var x='第九章 不是标题';</script></head><body>"
+        "<h1>某市国民经济和社会发展第十四个五年规划纲要</h1><h2>第一章 交通</h2><h3>第一节 铁路</h3>"
+        "<p>加快建设高速铁路网络。</p><p><img src='page_files/box.jpg' alt=''></p><p>完善城市交通。</p>"
+        "</body></html>", encoding="utf-8")
+    result = add_plan(tmp_path / "page.html", tmp_path / "corpus", ocr_cache=cache)
+    assert result.warnings == [] and result.pictures == 1 and result.ocr_seconds == 0  # read from the cache
+    doc = load_document(result.path)
+    assert [c.number for c in doc.chapters if c.number] == [1]
+    blocks = [b for _, _, b in _blocks(doc)]
+    assert [b.kind for b in blocks] == ["paragraph", "box", "paragraph"]
+    assert blocks[1].title.startswith("10 交通建设重点工程") and all(i.image for i in blocks[1].items)
+    assert "不是标题" not in result.path.read_text(encoding="utf-8")
+    assert sum(1 for line in result.path.read_text(encoding="utf-8").splitlines() if START_RE.match(line)) == 1

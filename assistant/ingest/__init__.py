@@ -24,6 +24,7 @@ from ..pictures import END_RE as PICTURE_END_RE, START_RE as PICTURE_START_RE, i
 from .docx import extract_docx
 from .errors import IngestError
 from .extracted import Extracted
+from .html import extract_html
 from .pdf import extract_pdf
 from .pictures import Progress, read_pictures
 from .plaintext import extract_markdown, extract_plain
@@ -39,6 +40,8 @@ SUPPORTED: dict[str, tuple[Converter, Callable[[str], str]]] = {
     ".docx": (extract_docx, repair_text),
     ".md": (extract_markdown, repair_text),
     ".txt": (extract_plain, repair_text),
+    ".html": (extract_html, repair_text),
+    ".htm": (extract_html, repair_text),
 }
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _MIN_TEXT = 20  # characters of normalised text below which a file holds nothing to ask about
