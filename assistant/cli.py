@@ -10,7 +10,7 @@ import typer
 
 from .config import get_settings
 from .corpus import load_corpus
-from .models import Document, chapter_label, part_label, section_label
+from .models import Document, box_label, chapter_label, part_label, section_label
 from .parsing import PlanParseError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="规划问答助手: ask the plan, get cited answers.")
@@ -114,7 +114,7 @@ def indicators(
         typer.echo(to_csv(rows), nl=False)
     else:
         for r in rows:
-            where = f"{r.doc} {r.chapter}.{r.section}" + (f" 专栏:{r.box}" if r.box else "")
+            where = f"{r.doc} {r.chapter}.{r.section}" + (f" {box_label(r.box)}" if r.box else "")
             typer.echo(f"{where}\t{r.indicator}\t{r.value}\t{r.comparator}\t{r.year}\t{r.kind}")
         typer.secho(f"{len(rows)} rows", dim=True)
 
@@ -149,7 +149,7 @@ def _hit_json(rank: int, hit) -> dict:  # hit: models.Hit
     c = hit.chunk
     return {"rank": rank, "score": round(hit.score, 4), "chunk_id": c.id, "doc": c.doc_id, "part": c.part,
             "chapter": c.chapter,
-            "section": c.section, "box": f"专栏:{c.box}" if c.box else None, "path": c.path,
+            "section": c.section, "box": box_label(c.box) if c.box else None, "path": c.path,
             "start": c.start, "end": c.end, "text": c.text}
 
 
@@ -172,7 +172,7 @@ def search(
     if not hits:
         typer.echo("no hits")
     for i, h in enumerate(hits, 1):
-        box = f" › 专栏:{h.chunk.box}" if h.chunk.box else ""
+        box = f" › {box_label(h.chunk.box)}" if h.chunk.box else ""
         text = clean(h.chunk.text)
         typer.secho(f"{i}. [{h.score:.3f}] {h.chunk.path}{box}", bold=True)
         typer.echo(f"   {text if len(text) <= 300 else text[:300] + '…'}")

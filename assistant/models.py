@@ -149,6 +149,11 @@ def part_label(number: int) -> str:
     return f"第{_cn(number)}篇"
 
 
+def box_label(box: str) -> str:
+    """"专栏:民生保障重点项目", or "专栏10 交通建设重点工程" for a numbered box (as read from its picture)."""
+    return f"专栏{box}" if box[:1].isdigit() else f"专栏:{box}"
+
+
 def section_path(chapter: int | None, chapter_title: str, section: int | None, section_title: str | None,
                  part: int | None = None) -> str:
     if chapter is None:  # a 篇's own text: chapter_title is the 篇's title

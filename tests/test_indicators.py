@@ -132,3 +132,31 @@ def test_recall_on_the_three_plans_against_the_checked_lists() -> None:
     for name, s in measure().items():
         assert s["recall"] >= 0.9, (name, s["missed"])
         assert s["year"] >= 0.9 and s["comparator"] >= 0.85, (name, s["wrong"])
+
+
+def test_rows_of_a_table_read_from_a_picture_come_from_its_grid(tmp_path) -> None:
+    """The 主要指标 table as a picture: each year column a level for that year, the pace column a change,
+    the unit from after the name, and 属性 kept (its sentence alone would give none of that)."""
+    from assistant.corpus import document_text, load_document
+    from assistant.indicators import indicators_for
+    from assistant.ocr.models import ImageLine, Table
+    from assistant.pictures import END_LINE, PictureRecord, start_line
+
+    row = "创新驱动 · 每万人口发明专利拥有量（件）：2015年 6.3，2020年 12，年均增速[累计] [5.7]，属性 预期性。"
+    file = "p.images/abc.png"
+    (tmp_path / "p.images").mkdir()
+    record = PictureRecord(file=file, source="images/t.png", width=600, height=300, kind="table",
+                           title="专栏2 主要指标", lines=[ImageLine(text=row, region=(0, 50, 600, 70), conf=0.99)],
+                           table=Table(header=["指标", "2015年", "2020年", "年均增速[累计]", "属性"],
+                                       rows=[{"": "创新驱动", "指标": "每万人口发明专利拥有量（件）", "2015年": "6.3",
+                                              "2020年": "12", "年均增速[累计]": "[5.7]", "属性": "预期性"}]))
+    (tmp_path / "p.images" / "abc.json").write_text(record.model_dump_json(), encoding="utf-8")
+    (tmp_path / "p.txt").write_text("\n".join(["某市国民经济和社会发展第十三个五年规划纲要", "第一章 主要目标",
+                                                start_line(file), "专栏2 主要指标", row, END_LINE]), encoding="utf-8")
+    doc = load_document(tmp_path / "p.txt")
+    rows = indicators_for([doc], {doc.id: document_text(doc)})
+    by_year = {r.year: r for r in rows if r.indicator == "每万人口发明专利拥有量"}
+    assert by_year[2020].number == 12 and by_year[2020].kind == "target" and by_year[2020].unit == "件"
+    assert by_year[2015].kind == "achieved" and all(r.attribute == "预期性" for r in rows)
+    pace = next(r for r in rows if r.comparator == "increase")
+    assert pace.value == "[5.7]" and pace.number == 5.7 and pace.box == "2 主要指标"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..models import Chunk, Citation
+from ..models import Chunk, Citation, box_label
 from ..text import normalise
-from .labels import box_label, label
+from .labels import label
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 # How a generated reply points at its numbered evidence: "[1]", "[1][3]", "[1,2]", also full-width brackets.

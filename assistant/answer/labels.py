@@ -3,7 +3,7 @@ for staff, in English words for an English reader, with the plan's short name wh
 
 from __future__ import annotations
 
-from ..models import Chunk, Citation, chapter_label, part_label, section_label
+from ..models import Chunk, Citation, box_label, chapter_label, part_label, section_label
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
          "seventeen eighteen nineteen").split()
@@ -19,11 +19,6 @@ def english_number(n: int) -> str:
         return _TENS[tens - 2] + (f"-{_ONES[ones]}" if ones else "")
     hundreds, rest = divmod(n, 100)
     return f"{_ONES[hundreds]} hundred" + (f" and {english_number(rest)}" if rest else "")
-
-
-def box_label(box: str) -> str:
-    """"专栏:民生保障重点项目", or "专栏10 交通建设重点工程" for a numbered box."""
-    return f"专栏{box}" if box[:1].isdigit() else f"专栏:{box}"
 
 
 def label(chapter: int | None, chapter_title: str, section: int | None, section_title: str | None,

@@ -298,9 +298,16 @@ def chunk_indicators(chunk: Chunk, source: str, profile: Profile | None, review:
 
 
 def document_indicators(doc: Document, source: str) -> list[Indicator]:
+    from .from_tables import picture_records, row_indicators
+
     titles = {(c.number, s.number): f"{c.title} {s.title}" for c in doc.chapters for s in c.sections}
+    records = picture_records(doc.source_path)
     out: list[Indicator] = []
     for chunk in iter_chunks(doc, source):
+        record = records.get(chunk.image.file) if chunk.image else None
+        if record is not None and record.table is not None:
+            out.extend(row_indicators(chunk, source, record, doc.profile))  # a table row: its grid says it
+            continue
         review = bool(REVIEW_TITLE_RE.search(titles.get((chunk.chapter, chunk.section), "")))
         out.extend(chunk_indicators(chunk, source, doc.profile, review))
     return out

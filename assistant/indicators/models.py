@@ -13,7 +13,7 @@ Comparator = Literal["reach", "at_least", "at_most", "about", "increase", "decre
 Kind = Literal["target", "achieved"]
 
 FIELDS = ("doc", "part", "chapter", "section", "box", "indicator", "value", "number", "number_max", "unit",
-          "comparator", "year", "base_value", "base_year", "kind", "quote", "start", "end")
+          "comparator", "year", "base_value", "base_year", "kind", "attribute", "quote", "start", "end")
 
 
 class Indicator(BaseModel):
@@ -32,6 +32,7 @@ class Indicator(BaseModel):
     base_value: str | None = None  # "由X提高到Y": X
     base_year: int | None = None  # "较2015年增长", "是2015年的1.54倍": 2015
     kind: Kind
+    attribute: str | None = None  # 预期性 / 约束性, where the plan's indicator table says
     quote: str  # the clause the figure stands in, as in the file
     start: int
     end: int

@@ -8,10 +8,10 @@ from typing import Any
 
 from ..text import clean
 from ..answer.grounding import short_label
-from ..models import Answer, Citation
+from ..models import Answer, Citation, box_label
 from ..pictures import LOW_CONFIDENCE
 
-_BOX_PREFIX = re.compile(r"^\s*专栏\s*[:：]\s*")
+_BOX_PREFIX = re.compile(r"^\s*专栏\s*(?:[:：]\s*|(?=\d))")
 # A PDF writes a unit's exponent as a separate glyph: "1000 元/ m 2" is 元/m² in the printed plan.
 _UNIT_POWER = re.compile(r"/\s*(k?m)\s*([23])(?![0-9])(?:\s+(?=[,.;:，。；：、)）]))?")
 _POWERS = {"2": "²", "3": "³"}
@@ -28,7 +28,7 @@ def citation_label(c: Citation, picture: bool = True) -> str:
     False: the page's chip says so with a badge), and "（请核对原图）" when the reading is unsure."""
     label = short_label(c)
     box = _BOX_PREFIX.sub("", c.box or "")  # the chain may or may not keep the "专栏:" prefix
-    label = f"{label} · 专栏:{box}" if box else label
+    label = f"{label} · {box_label(box)}" if box else label
     if picture and c.image:
         unsure = c.ocr_conf is not None and c.ocr_conf < LOW_CONFIDENCE
         label += " · 图片识别" + ("（请核对原图）" if unsure else "")
