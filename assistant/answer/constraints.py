@@ -39,6 +39,8 @@ def year_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | No
         earlier = stats.years_of(before, doc)
         section_year = stats.section_year.get(section_key(cand.chunk))
         sent_years = earlier[-1:] if earlier else [section_year] if section_year else []
+    # A 专栏's title dates its items ("科技创新2030—重大项目", "…（2030年）").
+    sent_years = sent_years + stats.years_of(clean(cand.chunk.box), doc) if cand.chunk.box else sent_years
     for year in info.years:
         if year in sent_years:
             continue

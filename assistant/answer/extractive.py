@@ -302,7 +302,7 @@ class ExtractiveAnswerer:
         if info.english:
             reply = f"According to the plan ({english_location(quotes[0])}): " + reply
         # The whole reply, label included; the label is the plan's own heading ("专栏2 …" has a digit).
-        if not numbers_supported(reply, [q.quote for q in quotes] + [self._label(chunk)]):
+        if not numbers_supported(reply, [q.quote for q in quotes] + [self._label(chunk)] + [q.label for q in quotes]):
             return self._refuse(info, related, "答案中的数字无法在原文中核实")
         return Draft(answer=reply, found=True, citations=quotes)
 

@@ -419,7 +419,8 @@ def _table(lines: list[_VLine], h: float, width: int):
         if said:
             text += "（" + "，".join(said) + "）"
         text += "。"
-        out.append(_line(text, [b for c in row for b in c]))
+        # The row's confidence is that of what it states: an empty "—" cell, left out, cannot make it unsure.
+        out.append(_line(text, [b for j, c in enumerate(row) if j < nlab or j in filled for b in c]))
     out += _notes(note_lines)
     return Table(header=headers, rows=grid), out
 
