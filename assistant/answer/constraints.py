@@ -51,7 +51,7 @@ def year_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | No
 
 
 # The base of a per-capita indicator is part of its name: 每千人口执业医师数 is not 每万人口全科医师数.
-PER_BASE_RE = re.compile(r"每[十百千万]+(?:人口|人|户|名)")
+PER_BASE_RE = re.compile(r"每[十百千万]+(?:人口|人|户|名)|人均")  # 人均国内生产总值 is not 国内生产总值
 
 
 def named_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | None:
@@ -67,6 +67,9 @@ def named_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | N
         # (a generic word such as 园区 is often paraphrased: "电商园区" for "电商产业园")
         if stats.idf(normalise(thing), doc) >= SPECIFIC_IDF and normalise(thing) not in ctx:
             return thing
+    for metric in info.metrics:  # "人均国内生产总值…" is not answered by another indicator's figure
+        if stats.idf(normalise(metric), doc) >= SPECIFIC_IDF and normalise(metric) not in ctx:
+            return metric
     for base in PER_BASE_RE.findall(info.text):
         if base not in clean(cand.sentence.text):
             return base

@@ -116,6 +116,9 @@ def defines(info: QueryInfo, text: str) -> bool:
     return any(m.group(1) in outside or m.group(1) in info.quoted for m in DEFINITION_RE.finditer(text))
 
 
+LEAD_CLAUSE_RE = re.compile(r"[:：]\s*$")
+
+
 def focus_window(text: str, weights: dict[str, float]) -> str:
     """The clause that matches the question best, with its neighbours: a figure asked for must stand
     there ("建成1000处晨晚练点,形成“一心百处千点”布局"), not in an unrelated clause."""
@@ -123,6 +126,11 @@ def focus_window(text: str, weights: dict[str, float]) -> str:
     if len(clauses) <= 1:
         return text
     scores = [sum(w for t, w in weights.items() if t in normalise(cl)) for cl in clauses]
+    if LEAD_CLAUSE_RE.search(clauses[0]):
+        # "农村土地整治工程：…，补充耕地2000万亩。": a lead names what the whole item is about, so the
+        # window is the best of the clauses after it, not the lead and its neighbour.
+        rest = max(range(1, len(clauses)), key=scores.__getitem__)
+        return text if scores[rest] == 0 else "".join(clauses[rest - 1 : rest + 2])
     best = max(range(len(clauses)), key=scores.__getitem__)
     return text if scores[best] == 0 else "".join(clauses[max(best - 1, 0) : best + 2])
 
