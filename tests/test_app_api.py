@@ -308,3 +308,12 @@ def test_reader_search_and_deep_link_render(docs_only: object) -> None:
     assert "没有找到" in render_search(docs_only, "火星基地")  # type: ignore[arg-type]
     assert "第三节 着力提升民生保障水平" in render_deep_link(docs_only, "7.3")  # type: ignore[arg-type]
     assert "m²" in render_search(docs_only, "元/m²")  # type: ignore[arg-type]
+
+
+def test_upload_size_limit_follows_the_setting() -> None:
+    """Gradio refuses files over max_file_size before our checks run: a 20 MB plan PDF must get through
+    where uploads are allowed, and nothing large where they are not."""
+    from assistant.web.app import launch_kwargs
+
+    assert launch_kwargs(Settings(allow_upload=True, max_upload_mb=50))["max_file_size"] == "50mb"
+    assert launch_kwargs(Settings(allow_upload=False, auth=None))["max_file_size"] == "1mb"

@@ -20,7 +20,7 @@ from .feedback import RATING_CHOICES, FeedbackLog
 from .handlers import CHAT_HEIGHT, ChatHandlers, close_feedback, pick_example, reset_chat, restore_chat, saved_chat
 from .indicators_tab import indicators_tab
 from .pictures import add_picture_route
-from .plans_tab import plans_tab
+from .plans_tab import plans_tab, upload_allowed
 from .reader import READER_WELCOME, render_toc
 from .render import esc
 
@@ -187,7 +187,10 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         server_name=settings.host, server_port=settings.port, auth=parse_auth(settings.auth),
         auth_message="规划问答助手：请输入账号和密码", share=False, theme=theme(), css_paths=[STATIC / "app.css"],
         i18n=i18n(), footer_links=[], run_history=False, enable_monitoring=False, mcp_server=False, pwa=False,
-        ssr_mode=False, show_error=False, max_file_size="1mb", max_threads=64, quiet=False,
+        ssr_mode=False, show_error=False, max_threads=64, quiet=False,
+        # Gradio refuses larger uploads before they reach us: a plan up to the upload limit where staff
+        # may add plans, and nothing big anywhere else.
+        max_file_size=f"{settings.max_upload_mb:g}mb" if upload_allowed(settings) else "1mb",
     )
 
 
