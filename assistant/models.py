@@ -22,6 +22,7 @@ class ImageRef(BaseModel):
     file: str  # "<plan id>.images/<hash>.jpg", relative to the corpus folder
     region: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 in the picture's pixels
     conf: float | None = None  # OCR's lowest confidence over the line
+    table: bool = False  # the line is a row of a table picture
 
 
 class Paragraph(BaseModel):

@@ -176,10 +176,11 @@ def _is_title_line(line: str) -> bool:
     return len(stripped) <= 80 and not re.search(r"[。；;！？!?]", stripped)
 
 
-def _from_picture(para: Paragraph | None, file: str, lines: dict) -> Paragraph | None:
+def _from_picture(para: Paragraph | None, file: str, lines: dict, table: bool) -> Paragraph | None:
     if para is not None:
         line = lines.get(re.sub(r"\s+", "", para.text))
-        para.image = ImageRef(file=file, region=line.region if line else None, conf=line.conf if line else None)
+        para.image = ImageRef(file=file, region=line.region if line else None, conf=line.conf if line else None,
+                              table=table and line is not None)
     return para
 
 
@@ -191,6 +192,7 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
     b = _Builder(doc)
     pictures = pictures or {}
     picture_lines: dict = {}
+    picture_table = False
     lines = [(s, e) for s, e in _lines(text)]
     chapter_re, section_re = _heading_rules(text, lines)
     has_headings = any(
@@ -206,6 +208,7 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
         if m := PICTURE_START_RE.match(line):
             b.box, b.picture = None, m.group(1)
             picture_lines = line_index(pictures[b.picture]) if b.picture in pictures else {}
+            picture_table = b.picture in pictures and pictures[b.picture].kind == "table"
             continue
         if PICTURE_END_RE.match(line):
             b.box, b.picture = None, None
@@ -241,11 +244,11 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
                 b.start_box(f"{m.group(1)} {_title(m.group(2))}".strip(), Span(start=s, end=e))
                 b.box.image = b.picture
             elif b.box is not None:
-                para = _from_picture(_paragraph(text, s, e, item=True), b.picture, picture_lines)
+                para = _from_picture(_paragraph(text, s, e, item=True), b.picture, picture_lines, picture_table)
                 if para is not None:
                     b.add_item(para)
             else:
-                b.add_paragraph(_from_picture(_paragraph(text, s, e), b.picture, picture_lines))
+                b.add_paragraph(_from_picture(_paragraph(text, s, e), b.picture, picture_lines, picture_table))
             continue
         if b.box is not None and (m := ITEM_RE.match(line)) and int(m.group(1)) == len(b.box.items) + 1:
             para = _paragraph(text, s + m.end(), e, item=True)

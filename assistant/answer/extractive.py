@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..followup import RewrittenQuery
-from ..models import Chunk, Citation, Document, Hit
+from ..models import Chunk, Citation, Document, Hit, box_label
 from ..pictures import LOW_CONFIDENCE
 from ..query import QueryInfo, analyse, asked_units
 from ..text import clean, normalise
@@ -128,6 +128,14 @@ class ExtractiveAnswerer:
             members = self._box_of(top_box.chunk)
             quotes = [self._cite(c, c.start, c.end) for c in members]
             return self._reply(info, box_list(top_box.chunk.box or "", members), quotes, top_box.chunk, related)
+        if best.chunk.image and best.chunk.image.table:
+            rows = self._table_rows(info, best.chunk)
+            if len(rows) >= 2:
+                trace["decision"] = "the rows of the table that match what the question asks"
+                body = f"{box_label(best.chunk.box) if best.chunk.box else '表'}中：" + "；".join(
+                    clean(c.text).rstrip("。") for c in rows) + "。"
+                if len(body) <= P.MAX_LIST_BODY:
+                    return self._reply(info, body, [self._cite(c, c.start, c.end) for c in rows], best.chunk, related)
         if clean(best.sentence.text).endswith((":", "：")):
             # "总体目标是:" introduces the paragraphs that follow; their lead phrases are the list.
             following = self._following(best)
@@ -239,6 +247,17 @@ class ExtractiveAnswerer:
         if self._box_match(info, members[0]) < P.BOX_ITEM_MATCH:
             return None
         return members[info.ordinal - 1] if info.ordinal and 0 < info.ordinal <= len(members) else None
+
+    def _table_rows(self, info: QueryInfo, row: Chunk) -> list[Chunk]:
+        """"人民生活类的约束性指标有哪些?": the rows of the best row's table that carry every word of the
+        question the best row carries and some other row lacks (人民生活, 约束性; not 属性, in every row)."""
+        rows = [c for c in self.stats.by_section.get(section_key(row), [])
+                if c.image and c.image.table and c.image.file == row.image.file and not clean(c.text).startswith("注")]
+        texts = {c.id: normalise(c.text) for c in rows}
+        words = {normalise(t) for t in info.terms if len(t) >= 2}
+        asked = [w for w in words if w in texts[row.id] and not all(w in t for t in texts.values())]
+        asked = [w for w in asked if not any(w != o and w in o for o in asked)]  # 约束 inside 约束性
+        return [c for c in rows if asked and all(w in texts[c.id] for w in asked)]
 
     def _following(self, cand: Candidate) -> list[Chunk]:
         """The led paragraphs right after the candidate's paragraph, in the same section."""
