@@ -86,6 +86,18 @@ def named_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | N
     return None
 
 
+_COUNT_Q_RE = re.compile(r"(?:多少|(?<!哪)几)[名个位人家所处条座项张套台辆]([\u4e00-\u9fff]{2,8})")
+
+
+def _counted_noun(question: str) -> str | None:
+    """The first word after "多少名" ("大学生" of "多少名大学生服务…")."""
+    import jieba
+
+    m = _COUNT_Q_RE.search(question)
+    word = next((w for w in jieba.cut(m.group(1)) if w.strip()), "") if m else ""
+    return word if len(word) >= 2 else None
+
+
 def unit_problem(info: QueryInfo, text: str) -> str | None:
     """"多少张床位" needs a number of 张 in the evidence, "占比多少" a percentage."""
     if not info.units:
@@ -95,6 +107,9 @@ def unit_problem(info: QueryInfo, text: str) -> str | None:
             if _PERCENT_RE.search(text):
                 return None
         elif re.search(rf"(\d|[一二两三四五六七八九十百千万])({_MAGNITUDE}){re.escape(unit)}", text):
+            return None
+        # "多少名大学生" is answered by "50万大学生": after 万/亿 the measure word is often left out.
+        if (noun := _counted_noun(info.text)) and re.search(rf"\d\s*[万亿]\s*{re.escape(noun)}", text):
             return None
         # A table states an indicator's unit once, after its name: "国内生产总值（万亿元）：2015年 67.7".
         if re.search(rf"[（(]\s*{_MAGNITUDE}{re.escape(unit)}\s*[）)]", text) and re.search(r"\d", text):
