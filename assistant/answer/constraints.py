@@ -52,6 +52,18 @@ def year_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | No
 
 # The base of a per-capita indicator is part of its name: 每千人口执业医师数 is not 每万人口全科医师数.
 PER_BASE_RE = re.compile(r"每[十百千万]+(?:人口|人|户|名)|人均")  # 人均国内生产总值 is not 国内生产总值
+PER_CAPITA_GAP = 4  # characters between 人均 and its indicator's last word ("人均国内生产总值": 国内)
+
+
+def _per_capita(info: QueryInfo) -> list[str]:
+    """"人均" and the indicator the question names right after it: one name, to be found whole."""
+    out = []
+    for m in re.finditer("人均", info.text):
+        for metric in info.metrics:
+            at = info.text.find(metric, m.end())
+            if 0 <= at - m.end() <= PER_CAPITA_GAP:
+                out.append(info.text[m.start():at + len(metric)])
+    return out
 
 
 def named_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | None:
@@ -67,9 +79,9 @@ def named_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | N
         # (a generic word such as 园区 is often paraphrased: "电商园区" for "电商产业园")
         if stats.idf(normalise(thing), doc) >= SPECIFIC_IDF and normalise(thing) not in ctx:
             return thing
-    for metric in info.metrics:  # "人均国内生产总值…" is not answered by another indicator's figure
-        if stats.idf(normalise(metric), doc) >= SPECIFIC_IDF and normalise(metric) not in ctx:
-            return metric
+    for phrase in _per_capita(info):  # "人均国内生产总值" is not 国内生产总值, nor 农村居民人均纯收入
+        if normalise(phrase) not in ctx:
+            return phrase
     for base in PER_BASE_RE.findall(info.text):
         if base not in clean(cand.sentence.text):
             return base
