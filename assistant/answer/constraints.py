@@ -56,13 +56,13 @@ PER_CAPITA_GAP = 4  # characters between 人均 and its indicator's last word ("
 
 
 def _per_capita(info: QueryInfo) -> list[str]:
-    """"人均" and the indicator the question names right after it: one name, to be found whole."""
+    """The indicators the question names right after "人均" ("人均国内生产总值" → 生产总值)."""
     out = []
     for m in re.finditer("人均", info.text):
         for metric in info.metrics:
             at = info.text.find(metric, m.end())
             if 0 <= at - m.end() <= PER_CAPITA_GAP:
-                out.append(info.text[m.start():at + len(metric)])
+                out.append(metric)
     return out
 
 
@@ -79,9 +79,10 @@ def named_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | N
         # (a generic word such as 园区 is often paraphrased: "电商园区" for "电商产业园")
         if stats.idf(normalise(thing), doc) >= SPECIFIC_IDF and normalise(thing) not in ctx:
             return thing
-    for phrase in _per_capita(info):  # "人均国内生产总值" is not 国内生产总值, nor 农村居民人均纯收入
-        if normalise(phrase) not in ctx:
-            return phrase
+    for metric in _per_capita(info):  # "人均国内生产总值" is not 国内生产总值, nor 农村居民人均纯收入
+        # (the words between may differ: the glossary says 地区生产总值 where a plan says 国内生产总值)
+        if not re.search(rf"人均.{{0,{PER_CAPITA_GAP}}}{re.escape(normalise(metric))}", ctx):
+            return f"人均{metric}"
     for base in PER_BASE_RE.findall(info.text):
         if base not in clean(cand.sentence.text):
             return base
