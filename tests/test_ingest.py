@@ -326,8 +326,13 @@ def test_web_tab_adds_then_reloads_and_upload_needs_permission(cli_env: Path) ->
     src = cli_env.parent / "upload.txt"
     src.write_text(TINY.replace("某县", "上传县"), encoding="utf-8")
     pa = Stub(settings)
-    message, table, _ = PlanManager(pa, settings).add(str(src), progress=lambda *a, **k: None)
+    from assistant.web.reader import render_toc
+
+    manager = PlanManager(pa, settings, [render_toc])
+    assert "上传县" not in manager.refreshed()[0]
+    message, table, _ = manager.add(str(src), progress=lambda *a, **k: None)
     assert message.startswith("已添加 upload") and "upload" in table and pa.reloads == 1
+    assert "上传县" in manager.refreshed()[0]  # the 目录 the page is given after the change names the new plan
     message, _, _ = PlanManager(pa, settings).add(str(src), progress=lambda *a, **k: None)
     assert message.startswith("未添加") and pa.reloads == 1  # a duplicate changes nothing
     for allowed in (False, True):

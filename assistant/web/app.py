@@ -127,9 +127,10 @@ def build_app(pa: PlanAssistant, *, feedback_path: Path | None = None) -> gr.Blo
                                             elem_id="reader-search")
                         reader = gr.HTML(READER_WELCOME, js_on_load=static_text("reader.js"), elem_id="reader")
                     with gr.Tab("目录", id="toc"):
-                        gr.HTML(render_toc(pa.documents), elem_id="toc")
+                        toc = gr.HTML(render_toc(pa.documents), elem_id="toc")
                     indicators_tab(pa)  # 指标一览: web/indicators_tab.py
-                    plans_tab(pa, pa.settings)  # 规划管理: web/plans_tab.py
+                    # 规划管理 (web/plans_tab.py): after a plan is added or removed, the header and 目录 follow.
+                    plans_tab(pa, pa.settings, refresh=[(header, header_html), (toc, render_toc)])
 
         def after_chat(event: Any) -> Any:
             """Once a chat event ends: keep the chat in the browser and refresh the export file."""

@@ -8,6 +8,7 @@ the assistant reloads in place (PlanAssistant.reload) and the chat answers from 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,14 @@ def plans_table(documents: list[Document]) -> str:
 class PlanManager:
     """The tab's handlers; every corpus change is followed by a reload of the shared assistant."""
 
-    def __init__(self, pa: Any, settings: Settings) -> None:
+    def __init__(self, pa: Any, settings: Settings, page_parts: Sequence[Callable[[list[Document]], str]] = ()) -> None:
         self.pa = pa  # a PlanAssistant (or a stand-in with .documents and .reload)
         self.settings = settings
+        self.page_parts = list(page_parts)  # other parts of the page made from the plans (header, 目录)
+
+    def refreshed(self) -> list[str]:
+        """The page's other plan-made parts, anew: after a change the header and 目录 name the new corpus."""
+        return [part(self.pa.documents) for part in self.page_parts]
 
     def _after_change(self, message: str, progress: gr.Progress) -> tuple[str, str, Any]:
         progress(0, desc="更新索引")
@@ -68,14 +74,16 @@ class PlanManager:
         return self._after_change(f"已删除 {doc_id}", progress)
 
 
-def plans_tab(pa: Any, settings: Settings) -> gr.Tab:
-    """Build the tab inside the caller's gr.Tabs."""
+def plans_tab(pa: Any, settings: Settings,
+              refresh: Sequence[tuple[gr.components.Component, Callable[[list[Document]], str]]] = ()) -> gr.Tab:
+    """Build the tab inside the caller's gr.Tabs; `refresh`: other parts of the page made from the plans
+    (component, how it is made), remade after every add or remove."""
     with gr.Tab("规划管理", id="plans") as tab:
         table = gr.HTML(plans_table(pa.documents), elem_id="plans-table")
         if not upload_allowed(settings):
             gr.Markdown("上传与删除需要登录（PLANQA_AUTH），或在本机设置 PLANQA_ALLOW_UPLOAD=true。")
             return tab
-        manager = PlanManager(pa, settings)
+        manager = PlanManager(pa, settings, [make for _, make in refresh])
         upload = gr.File(label=f"上传规划（{' '.join(SUPPORTED)}，不超过 {settings.max_upload_mb:g} MB）",
                          file_types=list(SUPPORTED), type="filepath", elem_id="plan-upload")
         add_btn = gr.Button("添加并更新索引", variant="primary", elem_id="plan-add")
@@ -83,6 +91,9 @@ def plans_tab(pa: Any, settings: Settings) -> gr.Tab:
             choice = gr.Dropdown(choices=[d.id for d in pa.documents], label="删除规划", elem_id="plan-choice")
             remove_btn = gr.Button("删除", variant="stop", scale=0, elem_id="plan-remove")
         status = gr.Markdown(elem_id="plan-status")
-        add_btn.click(manager.add, [upload], [status, table, choice], api_visibility="private")
-        remove_btn.click(manager.remove, [choice], [status, table, choice], api_visibility="private")
+        parts = [component for component, _ in refresh]
+        for button, handler, given in ((add_btn, manager.add, upload), (remove_btn, manager.remove, choice)):
+            event = button.click(handler, [given], [status, table, choice], api_visibility="private")
+            if parts:
+                event.then(manager.refreshed, None, parts, api_visibility="private", queue=False)
     return tab
