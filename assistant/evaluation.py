@@ -143,7 +143,7 @@ def format_summary(summary: dict) -> str:
 
 
 def run_key(path: Path, plans: tuple[str, ...]) -> str:
-    """"questions.jsonl@haizhou-…+national-…": a set run on some plans, as eval/baseline.json names it."""
+    """"questions.jsonl@plan-a+plan-b": a set run on some plans, as eval/baseline.json names it."""
     return f"{path.name}@{'+'.join(plans)}"
 
 

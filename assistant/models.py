@@ -83,8 +83,8 @@ class Part(BaseModel):
 class Profile(BaseModel):
     """What a plan is, derived from its title and text (profile.py), overridable in its metadata JSON."""
 
-    short_name: str  # "海州区十四五", "国家十三五": names the plan in labels when several are loaded
-    place: str | None = None  # the most specific place in the title ("海州区"); "全国" for a national plan
+    short_name: str  # "某区十四五", "国家十三五": names the plan in labels when several are loaded
+    place: str | None = None  # the most specific place in the title ("某区"); "全国" for a national plan
     level: str | None = None  # 国家 / 省 / 市 / 区县
     period: str | None = None  # "十四五"
     period_number: int | None = None  # 14

@@ -2,7 +2,7 @@
 
 Every rule that needs "which plan is this" reads a Profile, never a constant: the same code serves a
 district's 十四五 plan, a national 十三五 outline or a province's 十五五 plan. Facts of plan language used here:
-- a title names the issuing government's places from the widest to the narrowest ("江苏省连云港市海州区…");
+- a title names the issuing government's places from the widest to the narrowest ("某省某市某区…");
 - a national plan's title begins with 中华人民共和国;
 - "第十四个五年规划" / "“十四五”" name the period; the N-th period (N ≥ 3) runs from 1966 + 5·(N−3)
   for five years (三五 1966–1970 … 十四五 2021–2025), the calendar of every Chinese five-year plan;

@@ -197,7 +197,7 @@ def expand_abbreviations(text: str) -> str:
 
 def stated_years(text: str) -> list[int]:
     """Years a figure belongs to: not a comparison's base year ("是2015年的1.54倍"), nor the year in a
-    document's name ("《健康海州2030行动规划》")."""
+    document's name ("《健康某市2030行动规划》")."""
     return years_in(BASE_YEAR_RE.sub("", TITLE_RE.sub("", text)))
 
 
@@ -212,9 +212,9 @@ def named_periods(text: str, as_time: bool = False) -> list[int]:
 
 
 def named_plans(text: str, profiles: dict[str, "Profile"]) -> list[str]:
-    """Ids of the loaded plans a question names by place ("海州区…"), level ("全区…") or period ("十三五规划…").
+    """Ids of the loaded plans a question names by place ("某区…"), level ("全区…") or period ("十三五规划…").
 
-    A place outranks a period: "海州区十三五期间…" asks the district's plan about its past, not the national
+    A place outranks a period: "某区十三五期间…" asks the district's plan about its past, not the national
     13th outline. With one plan loaded nothing is named: it answers everything."""
     if len(profiles) < 2:
         return []
@@ -234,7 +234,7 @@ def named_plans(text: str, profiles: dict[str, "Profile"]) -> list[str]:
 
 
 def place_variants(place: str) -> list[str]:
-    """"海州区" and "海州": the name is said with or without its administrative suffix."""
+    """"某某区" and "某某": the name is said with or without its administrative suffix."""
     base = re.sub(r"(自治区|自治州|省|市|区|县|旗)$", "", place)
     return [place] + ([base] if len(base) >= 2 else [])
 
@@ -261,7 +261,7 @@ PLACE_SUFFIX = ("省", "市", "区", "县", "镇", "乡")
 
 
 def _places(text: str) -> list[str]:
-    """Place names with an administrative suffix ("连云区", "赣榆区"): jieba tags many plain words as
+    """Place names with an administrative suffix ("某某区", "某某县"): jieba tags many plain words as
     places ("东西"), but a word with 区/县/市/镇 after it names somewhere."""
     words = list(pseg.cut(text))
     places = []
@@ -295,7 +295,7 @@ def _metrics(text: str, compounds: bool = True) -> list[str]:
 
 
 def _head(phrase: str) -> str:
-    """The head noun of a Chinese noun phrase is its last word ("带海州味儿的文艺精品" → 精品)."""
+    """The head noun of a Chinese noun phrase is its last word ("带本地味儿的文艺精品" → 精品)."""
     words = [w for w in jieba.cut(phrase) if w.strip()]
     return words[-1] if words and len(words[-1]) >= 2 else ""
 

@@ -54,7 +54,7 @@ _CLAUSE_SPLIT = re.compile(r"[、,，;；:：。()（）\s]+")
 
 def plan_terms(chunks: Iterable[Chunk]) -> set[str]:
     """The plan's own names, derived from its structure: 专栏 titles and item names, lead phrases,
-    section titles and quoted terms (“一心两带四基地”, 《健康海州2030行动规划》).
+    section titles and quoted terms (“一心两带四基地”, 《健康某市2030行动规划》).
 
     jieba would otherwise split them into generic pieces; as user words they stay whole, and
     cut_for_search still emits their dictionary sub-words, so partial queries match too.
@@ -95,7 +95,7 @@ def _keep(word: str) -> bool:
 def bm25_text(chunk: Chunk) -> str:
     """Paragraph + its section title + its 专栏 title: where a question's topic word often is.
 
-    Not the chapter title: its slogan ("着力打造幸福海州") lands on every paragraph of the chapter
+    Not the chapter title: its slogan ("着力打造幸福某区") lands on every paragraph of the chapter
     and cost dev-set hit@1; not the lead phrase: it already opens the paragraph.
     """
     context = " ".join(x for x in (chunk.section_title or chunk.chapter_title, chunk.box) if x)

@@ -91,7 +91,7 @@ def named_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | N
         n = normalise(name)
         if stats.is_home(name, doc):
             continue
-        # A wider place in the plan's own title, said together with its home ("连云港市海州区…").
+        # A wider place in the plan's own title, said together with its home ("某市某区…").
         if n in stats.titles.get(doc, "") and any(h in question for h in stats.homes.get(doc, set())):
             continue
         if n not in ctx:

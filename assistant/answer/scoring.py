@@ -76,7 +76,7 @@ def term_weights(info: QueryInfo, rq: RewrittenQuery, stats: PlanStats, doc: str
     other = P.FOLLOWUP_FRAME if focus else 1.0
     # An English question's own words never occur in the plan; its glossary terms (query.py) do.
     terms = [t for t in info.terms if CJK_RE.search(t)] if info.english else info.terms
-    # A plan's own place ("海州区") is what the whole plan is about: in a question it locates nothing.
+    # A plan's own place ("某区") is what the whole plan is about: in a question it locates nothing.
     terms = [t for t in terms if not stats.any_home(t) and t not in stats.periods]
     return {normalise(t): stats.idf(normalise(t), doc) * (P.FOLLOWUP_FOCUS if normalise(t) in focus else other)
             for t in terms}

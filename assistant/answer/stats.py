@@ -45,7 +45,7 @@ class PlanStats:
         self.corpus = normalise(" ".join(sources.values()))
         self.profiles: dict[str, Profile] = {d.id: d.profile for d in documents if d.profile}
         self.titles = {d.id: normalise(d.title) for d in documents}
-        # A plan's own place ("海州区") locates nothing in a question about it.
+        # A plan's own place ("某区") locates nothing in a question about it.
         self.homes: dict[str, set[str]] = {}
         for doc_id, p in self.profiles.items():
             if p.place and p.place != "全国":
@@ -74,7 +74,7 @@ class PlanStats:
         return normalise(place) in self.homes.get(doc_id, set())
 
     def any_home(self, word: str) -> bool:
-        """The word is a loaded plan's own place or part of it ("海州" of "海州区")."""
+        """The word is a loaded plan's own place or part of it ("某某" of "某某区")."""
         return any(normalise(word) in home for homes in self.homes.values() for home in homes)
 
     @classmethod
