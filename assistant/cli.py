@@ -210,7 +210,7 @@ def _refresh_index(label: str) -> None:
 
 @app.command()
 def add(
-    file: Annotated[Path, typer.Argument(help="the plan: .pdf, .docx, .md or .txt")],
+    file: Annotated[Path, typer.Argument(help="the plan: .pdf, .docx, .md, .html or .txt")],
     title: Annotated[Optional[str], typer.Option(help="default: the first line naming a 规划/纲要")] = None,
     issuer: Annotated[Optional[str], typer.Option(help="default: an office line near the top, if any")] = None,
     year: Annotated[Optional[str], typer.Option(help="default: the first 20xx near the top")] = None,

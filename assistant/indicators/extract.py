@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from ..chunking import iter_chunks
 from ..models import Chunk, Document, Profile
 from ..parsing import cn_to_int
+from ..pictures import load_records
 from ..profile import period_number, period_years
 from ..query import BASE_YEAR_RE, YEAR_RE
 from .models import Comparator, Indicator
@@ -298,10 +300,10 @@ def chunk_indicators(chunk: Chunk, source: str, profile: Profile | None, review:
 
 
 def document_indicators(doc: Document, source: str) -> list[Indicator]:
-    from .from_tables import picture_records, row_indicators
+    from .from_tables import row_indicators
 
     titles = {(c.number, s.number): f"{c.title} {s.title}" for c in doc.chapters for s in c.sections}
-    records = picture_records(doc.source_path)
+    records = load_records(Path(doc.source_path)) if doc.source_path else {}
     out: list[Indicator] = []
     for chunk in iter_chunks(doc, source):
         record = records.get(chunk.image.file) if chunk.image else None

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 from ..models import Chunk, Profile
-from ..pictures import PictureRecord, load_records
+from ..pictures import PictureRecord
 from ..text import normalise
 from .models import Comparator, Indicator
 
@@ -66,7 +65,3 @@ def row_indicators(chunk: Chunk, source: str, record: PictureRecord, profile: Pr
         elif _PACE_COL.search(column):
             yield Indicator(indicator=f"{subject}（{column}）", value=value, number=number, unit="%" if "%" in column + value else unit,
                             comparator="increase", year=profile.target_year if profile else None, kind="target", **common)
-
-
-def picture_records(source_path: str) -> dict[str, PictureRecord]:
-    return load_records(Path(source_path)) if source_path else {}

@@ -69,7 +69,7 @@ def decode(data: bytes, name: str = "image"):
         # PIL refuses over ~179 MP already in Image.open, before the size check above could say so:
         # without this the staff read "not a readable picture (DecompressionBombError)".
         raise ImageError(f"{name}: too many pixels, over the {MAX_PIXELS // 1_000_000} megapixel limit") from None
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
+    except (UnidentifiedImageError, OSError, ValueError) as e:
         raise ImageError(f"{name}: not a readable picture ({type(e).__name__})") from None
 
 
