@@ -144,12 +144,17 @@ def visit(browser: Browser, url: str) -> Visit:
     return run
 
 
-@pytest.fixture
-def stub_page(browser: Browser, stub_app: RunningApp) -> Iterator[Visit]:
-    run = visit(browser, stub_app.url)
+def visiting(browser: Browser, app: RunningApp) -> Iterator[Visit]:
+    """A page fixture's body (`yield from`): the visit, then the check that it called nothing outside."""
+    run = visit(browser, app.url)
     yield run
     assert not run.outside(), f"the page called outside this machine: {run.outside()}"
     run.page.context.close()
+
+
+@pytest.fixture
+def stub_page(browser: Browser, stub_app: RunningApp) -> Iterator[Visit]:
+    yield from visiting(browser, stub_app)
 
 
 def ask(page: Page, question: str) -> Locator:
@@ -447,10 +452,7 @@ def picture_app(picture_assistant: PlanAssistant) -> Iterator[RunningApp]:
 
 @pytest.fixture
 def picture_page(browser: Browser, picture_app: RunningApp) -> Iterator[Visit]:
-    run = visit(browser, picture_app.url)
-    yield run
-    assert not run.outside(), f"the page called outside this machine: {run.outside()}"
-    run.page.context.close()
+    yield from visiting(browser, picture_app)
 
 
 def box_of(locator: Locator) -> tuple[float, float, float, float]:
