@@ -139,15 +139,15 @@ class Chunk(BaseModel):
 
 
 def chapter_label(number: int) -> str:
-    return "序言" if number == 0 else f"第{_cn(number)}章"
+    return "序言" if number == 0 else f"第{cn_numeral(number)}章"
 
 
 def section_label(number: int) -> str:
-    return f"第{_cn(number)}节"
+    return f"第{cn_numeral(number)}节"
 
 
 def part_label(number: int) -> str:
-    return f"第{_cn(number)}篇"
+    return f"第{cn_numeral(number)}篇"
 
 
 def box_label(box: str) -> str:
@@ -168,10 +168,10 @@ def section_path(chapter: int | None, chapter_title: str, section: int | None, s
 _DIGITS = "零一二三四五六七八九"
 
 
-def _cn(n: int) -> str:
+def cn_numeral(n: int) -> str:
     """Small Chinese numeral (1..199), as plan headings write them."""
     if n >= 100:
-        return "一百" + ("" if n == 100 else ("零" + _DIGITS[n - 100] if n < 110 else _cn(n - 100)))
+        return "一百" + ("" if n == 100 else ("零" + _DIGITS[n - 100] if n < 110 else cn_numeral(n - 100)))
     if n < 10:
         return _DIGITS[n]
     tens, ones = divmod(n, 10)

@@ -37,7 +37,9 @@ def _cues(chinese: str, english: str) -> re.Pattern[str]:
     return re.compile(rf"{chinese}|(?<![a-z])(?:{english})(?:s|es|ed)?(?![a-z])")
 
 
-LIST_CUES = _cues(r"哪些|哪几|哪[三四五六七八九十\d]+[个项类条方大]|几个方面|几方面|有几个|包括什么|包含什么|包括哪|都有什么|分别是|列出|列举",
+LIST_CUES = _cues(r"哪些|哪几|哪[三四五六七八九十\d]+[个项类条方大]|几个方面|几方面|有几个|包括什么|包含什么|包括哪|都有什么|分别是|列出|列举"
+                  # "专栏里有啥": what a 专栏 holds is its items.
+                  r"|专栏[里中内]?[都还]?(?:有|包括|包含|列了|写了)?(?:什么|啥)",
                   r"which (?:are|projects|ones)|what are|list")
 NUMBER_CUES = _cues(
     r"多少|(?<!哪)几[个家所条座项名人万亿%年倍]|几成|比例|比重|占比|百分之|增速|增长率|率[是为达]?[多几]|达到多|目标值|规模",

@@ -32,6 +32,8 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT_COPY = ROOT / "bench" / "results" / "ui.png"
 QUESTION = "2025年养老机构护理型床位占比?"
+LIST_QUESTION = "重大基础设施项目专栏有哪些项目?"  # a 10-item 专栏
+OVERVIEW_QUESTION = "第七章讲什么"
 QUOTE = "养老机构护理型床位占比不低于"  # as the plan writes it (the source has "不低于 60%")
 TIMEOUT_MS = 60_000
 
@@ -191,14 +193,21 @@ def asked(browser: Browser, real_app: RunningApp, tmp_path_factory: pytest.TempP
     SCREENSHOT_COPY.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shot, SCREENSHOT_COPY)
     marks = page.locator("#reader mark")
-    yield {
-        "run": run,
-        "screenshot": shot,
+    found = {
         "header": page.inner_text("#app-header"),
         "reply": bubble.inner_text(),
         "chips": [c.inner_text() for c in chips.all()],
         "mark": marks.first.inner_text() if marks.count() else "",
         "reader": page.inner_text("#reader"),
+    }
+    for key, question in (("list", LIST_QUESTION), ("overview", OVERVIEW_QUESTION)):
+        reply = ask(page, question)
+        found[key] = reply.inner_text()
+        found[key + "_chips"] = [c.inner_text() for c in reply.locator("a.cite-chip").all()]
+    yield {
+        "run": run,
+        "screenshot": shot,
+        **found,
     }
     run.page.context.close()
 
@@ -223,6 +232,19 @@ def test_real_answer_states_the_figure_and_cites_chapter_7_section_3(asked: dict
 def test_real_citation_opens_the_section_with_the_quote_highlighted(asked: dict) -> None:
     assert "第三节 着力提升民生保障水平" in asked["reader"]
     assert "60" in asked["mark"], asked["mark"]
+
+
+def test_real_box_list_gives_every_item_in_full_under_one_chip(asked: dict) -> None:
+    reply = asked["list"].replace(" ", "")
+    assert all(f"{n}." in reply for n in range(1, 11)), reply  # the 专栏's ten items, with the plan's numbers
+    assert "社会公共停车场建设" in reply and "连云港站铁路综合客运枢纽北广场建设" in reply
+    assert len(asked["list_chips"]) == 1 and "专栏" in asked["list_chips"][0], asked["list_chips"]
+
+
+def test_real_chapter_question_is_answered_with_its_sections(asked: dict) -> None:
+    reply = asked["overview"]
+    assert all(f"第{n}节" in reply for n in "一二三四五"), reply
+    assert asked["overview_chips"] and all("第七章" in c for c in asked["overview_chips"]), asked["overview_chips"]
 
 
 # ---------------------------------------------------------------- page mechanics (fixed answers)

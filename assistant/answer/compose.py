@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..models import Chunk
+from ..models import Chunk, box_label, cn_numeral
 from ..query import QueryInfo, stated_years
 from ..text import clean, normalise
 from .grounding import NUMBER_RE
@@ -62,9 +62,37 @@ def clauses(text: str, info: QueryInfo, weights: dict[str, float]) -> str:
     return finish(body)
 
 
+# How plans number the items of a 专栏 or list: "1.", "2、", "（三）", "①", "01 ".
+ITEM_MARK = r"(?:\d{1,2}\s*[.、．]|（[一二三四五六七八九十]+）|[①-⑳]|0\d(?!\d))"
+ITEM_MARK_RE = re.compile(rf"^{ITEM_MARK}")
+MARK_BEFORE_RE = re.compile(rf"{ITEM_MARK}\s*$")
+
+
+def item_start(source: str, chunk: Chunk) -> int:
+    """Where a 专栏 item starts as the plan prints it: at the number the parser set apart from its text."""
+    mark = MARK_BEFORE_RE.search(source, max(0, chunk.start - 6), chunk.start)
+    return mark.start() if mark else chunk.start
+
+
+def item_text(source: str, chunk: Chunk) -> str:
+    return clean(source[item_start(source, chunk):chunk.end]).rstrip("。；;")
+
+
 def item_name(chunk: Chunk) -> str:
-    return (chunk.lead or clean(re.split(r"[。:：;；]", chunk.text)[0]))[:24]
+    """An item's name: its lead, else its text up to the first stop or colon."""
+    return chunk.lead or clean(re.split(r"[。:：;；]", chunk.text)[0])
 
 
-def box_list(box: str, members: list[Chunk]) -> str:
-    return f"专栏「{box}」列出：" + "；".join(item_name(c) for c in members) + "。"
+def box_list(box: str, items: list[str], names: list[str], limit: int) -> str:
+    """Every item of a 专栏, numbered, in full; only their names when the full items would pass `limit`.
+
+    An item the plan did not number gets "（N）": a Chinese numeral, so that the reply states no figure
+    its quote lacks."""
+    if len("；".join(items)) > limit:
+        items = [n.rstrip("。；;") for n in names]
+    # A 专栏 numbered 01, 02, … goes on to 10, 11 (the width, not a leading zero, marks those).
+    padded = bool(items) and re.match(r"0\d(?!\d)", items[0]) is not None
+    items = [t if ITEM_MARK_RE.match(t) or (padded and re.match(r"\d\d(?!\d)", t))
+             else f"（{cn_numeral(i)}）{t}" for i, t in enumerate(items, 1)]
+    body = f"{box_label(box)}共{cn_numeral(len(items))}项：" + "；".join(items)
+    return body if len(body) <= limit else body[: limit - 1].rstrip("；、") + "…"

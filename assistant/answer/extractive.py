@@ -15,7 +15,7 @@ from ..query import QueryInfo, analyse, asked_units
 from ..text import clean, normalise
 from . import params as P
 from .base import Draft
-from .compose import box_list, clauses, finish
+from .compose import box_list, clauses, finish, item_name, item_start, item_text
 from .constraints import missing_from_plans, named_problem, unit_problem, year_problem
 from .grounding import citation, numbers_supported, refusal_text
 from .labels import english_location, label
@@ -71,11 +71,17 @@ class ExtractiveAnswerer:
         if found is not None:
             trace["decision"] = "overview from the table of contents"
             return self._overview_reply(info, found, related)
-        if info.ordinal is not None:
-            item = self._box_item(info, hits)
-            if item is not None:
+        named_box = self._named_box(info, hits) if info.ordinal is not None or (
+            info.wants_list and "专栏" in info.text) else None
+        if named_box and info.ordinal is not None:
+            if 0 < info.ordinal <= len(named_box):
                 trace["decision"] = "the N-th item of a 专栏"
-                return self._item_reply(info, item, related)
+                return self._item_reply(info, named_box[info.ordinal - 1], related)
+        elif named_box:
+            # "某某专栏有哪些项目?": the question says it asks for a 专栏, so its items are the answer even
+            # when retrieval ranked other sentences first.
+            trace["decision"] = "the items of the 专栏 the question names"
+            return self._box_reply(info, named_box, related)
         weights_by_doc: dict[str, dict[str, float]] = {}
 
         def weights_for(doc: str) -> dict[str, float]:
@@ -115,19 +121,20 @@ class ExtractiveAnswerer:
     def _list_reply(self, info: QueryInfo, best: Candidate, ok: list[Candidate], related: list[Citation],
                     trace: dict) -> Draft | None:
         # "生态修复工程要修哪几个地方?": the question names one 专栏 item; its text is the list.
-        named = [c.chunk for c in ok if c.chunk.box and c.chunk.lead and len(normalise(c.chunk.lead)) >= 4
-                 and normalise(c.chunk.lead) in normalise(info.text)]
-        if named:
-            trace["decision"] = "the 专栏 item the question names"
-            return self._item_reply(info, max(named, key=lambda c: len(c.lead or "")), related)
         # "专栏里列了哪些项目?": when a 专栏's own title carries the question, its items are the answer.
         boxed = [c for c in ok if c.chunk.box]
         top_box = max(boxed, key=lambda c: (self._box_match(info, c.chunk), -c.rank), default=None)
-        if top_box and self._box_match(info, top_box.chunk) >= max(P.BOX_MATCH, best.lex):
+        box_named = top_box is not None and self._box_match(info, top_box.chunk) >= max(P.BOX_MATCH, best.lex)
+        # An item's lead said inside the named 专栏's title ("重大工程" in "某某重大工程专栏") names the box.
+        title = normalise(top_box.chunk.box or "") if box_named else ""
+        named = [c.chunk for c in ok if c.chunk.box and c.chunk.lead and len(normalise(c.chunk.lead)) >= 4
+                 and normalise(c.chunk.lead) in normalise(info.text) and normalise(c.chunk.lead) not in title]
+        if named:
+            trace["decision"] = "the 专栏 item the question names"
+            return self._item_reply(info, max(named, key=lambda c: len(c.lead or "")), related)
+        if box_named:
             trace["decision"] = "the items of the 专栏 the question names"
-            members = self._box_of(top_box.chunk)
-            quotes = [self._cite(c, c.start, c.end) for c in members]
-            return self._reply(info, box_list(top_box.chunk.box or "", members), quotes, top_box.chunk, related)
+            return self._box_reply(info, self._box_of(top_box.chunk), related)
         if best.chunk.image and best.chunk.image.table:
             rows = self._table_rows(info, best.chunk)
             if len(rows) >= 2:
@@ -236,17 +243,23 @@ class ExtractiveAnswerer:
     def _box_of(self, chunk: Chunk) -> list[Chunk]:
         return self.stats.boxes.get((*section_key(chunk), chunk.box), [chunk])
 
-    def _box_item(self, info: QueryInfo, hits: Sequence[Hit]) -> Chunk | None:
-        """"重大基础设施项目专栏第一项是什么?": the N-th item of the 专栏 the question names (looked up
-        among all 专栏 titles of the plans in play, since retrieval ranks items, not boxes)."""
+    def _named_box(self, info: QueryInfo, hits: Sequence[Hit]) -> list[Chunk] | None:
+        """The items of the 专栏 whose title the question names ("重大基础设施项目专栏…"), looked up among
+        all 专栏 titles of the plans in play, since retrieval ranks items, not boxes."""
         docs = {h.chunk.doc_id for h in hits} or {d.id for d in self.documents}
         boxes = [ms for key, ms in self.stats.boxes.items() if key[0] in docs]
         if not boxes:
             return None
         members = max(boxes, key=lambda ms: self._box_match(info, ms[0]))
-        if self._box_match(info, members[0]) < P.BOX_ITEM_MATCH:
-            return None
-        return members[info.ordinal - 1] if info.ordinal and 0 < info.ordinal <= len(members) else None
+        return members if self._box_match(info, members[0]) >= P.BOX_ITEM_MATCH else None
+
+    def _box_reply(self, info: QueryInfo, members: list[Chunk], related: list[Citation]) -> Draft:
+        """Every item of a 专栏, under one quote of the whole 专栏 (one chip, not one per item)."""
+        source = self.sources[members[0].doc_id]
+        whole = self._cite(members[0], item_start(source, members[0]), members[-1].end)
+        body = box_list(members[0].box or "", [item_text(source, c) for c in members],
+                        [item_name(c) for c in members], P.MAX_LIST_BODY)
+        return self._reply(info, body, [whole], members[0], related)
 
     def _table_rows(self, info: QueryInfo, row: Chunk) -> list[Chunk]:
         """"人民生活类的约束性指标有哪些?": the rows of the best row's table that carry every word of the
@@ -308,7 +321,7 @@ class ExtractiveAnswerer:
         reply = f"{found.body}（{where}）"
         if info.english:
             reply = f"According to the plan ({english_location(quotes[0]) if quotes else 'contents'}): " + reply
-        if not numbers_supported(reply, [q.quote for q in quotes] + [where]):
+        if not numbers_supported(reply, [q.quote for q in quotes] + [where] + found.boxes):
             return self._refuse(info, related, "答案中的数字无法在原文中核实")
         return Draft(answer=reply, found=True, citations=quotes)
 

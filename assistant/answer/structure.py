@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..models import Chapter, Chunk, Document, Section, _cn, section_label
+from ..models import Chapter, Chunk, Document, Section, box_label, cn_numeral, section_label
 from ..query import QueryInfo
 from ..text import clean, normalise
 from .labels import label
@@ -22,8 +22,10 @@ WHICH_CHAPTER_RE = re.compile(r"哪一?章|哪个章节|哪一?篇|which chapter
 class Overview:
     """A found overview: the reply body, and the heading or paragraph spans it cites (doc, start, end, chunk-like)."""
 
-    def __init__(self, body: str, doc: Document, chapter: Chapter, spans: list[tuple[int, int, Section | None]]):
+    def __init__(self, body: str, doc: Document, chapter: Chapter, spans: list[tuple[int, int, Section | None]],
+                 boxes: list[str] | None = None):
         self.body, self.doc, self.chapter, self.spans = body, doc, chapter, spans
+        self.boxes = boxes or []  # the 专栏 named, as labelled: the plan's own headings, like the chapter's
 
 
 def _chapter(doc: Document, number: int) -> Chapter | None:
@@ -35,7 +37,7 @@ def _sections(ch: Chapter) -> list[Section]:
 
 
 def _boxes(sec: Section) -> list[str]:
-    return [b.title for b in sec.blocks if b.kind == "box"]
+    return [box_label(b.title) for b in sec.blocks if b.kind == "box"]
 
 
 def _leads(stats: PlanStats, doc: Document, ch: Chapter, sec: Section | None) -> list[Chunk]:
@@ -55,10 +57,10 @@ def _chapter_overview(stats: PlanStats, doc: Document, ch: Chapter) -> Overview 
         items = []
         for s in secs:
             boxes = _boxes(s)
-            items.append(f"{section_label(s.number)} {s.title}" + (f"（专栏：{'、'.join(boxes)}）" if boxes else ""))
-        body = f"{head}共{_cn(len(secs))}节：" + "；".join(items) + "。"
+            items.append(f"{section_label(s.number)} {s.title}" + (f"（{'、'.join(boxes)}）" if boxes else ""))
+        body = f"{head}共{cn_numeral(len(secs))}节：" + "；".join(items) + "。"
         spans = [(s.span.start, s.span.end, s) for s in secs if s.span]
-        return Overview(_fit(body), doc, ch, spans)
+        return Overview(_fit(body), doc, ch, spans, [b for s in secs for b in _boxes(s)])
     led = _leads(stats, doc, ch, None)
     if led:
         body = f"{head}包括：" + "；".join(clean(c.lead or "") for c in led) + "。"
@@ -76,11 +78,11 @@ def _section_overview(stats: PlanStats, doc: Document, ch: Chapter, sec: Section
     if led:
         body += "包括：" + "；".join(clean(c.lead or "") for c in led)
     if boxes:
-        body += ("；" if led else "") + "专栏：" + "、".join(boxes)
+        body += ("；" if led else "") + "、".join(boxes)
     spans = [(c.sentences[0].start, c.sentences[0].end, sec) for c in led]
     if sec.span:
         spans.insert(0, (sec.span.start, sec.span.end, sec))
-    return Overview(_fit(body + "。"), doc, ch, spans)
+    return Overview(_fit(body + "。"), doc, ch, spans, boxes)
 
 
 def _name(ch: Chapter) -> str:
