@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import socket
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported late below: support is imported by every test module
+    from pathlib import Path
+
+    from playwright.sync_api import Browser
 
 
 def free_port() -> int:
@@ -68,24 +74,62 @@ def picture_corpus(folder):
     return corpus
 
 
-def print_pdf(html_text: str, out, **pdf_options) -> None:
-    """Print an HTML page to a PDF file with Debian's Chromium (skips the test when it is not installed)."""
+def print_pdf(html_text: str, out: Path | str, browser: Browser | None = None, **pdf_options: object) -> None:
+    """Print an HTML page to a PDF file with Debian's Chromium (skips the test when it is not installed).
+
+    `browser`: one already running in this thread, e.g. a browser test's; Playwright's sync API cannot
+    start a second one beside it.
+    """
     from pathlib import Path
 
     import pytest
 
+    if browser is not None:
+        page = browser.new_page()
+        try:
+            page.set_content(html_text)
+            page.pdf(path=str(out), **({"format": "A4"} | pdf_options))
+        finally:
+            page.close()
+        return
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM}: run `make browser-deps`")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = launch_chromium(p)
+        own = launch_chromium(p)
         try:
-            page = browser.new_page()
-            page.set_content(html_text)
-            page.pdf(path=str(out), **({"format": "A4"} | pdf_options))
+            print_pdf(html_text, out, own, **pdf_options)
         finally:
-            browser.close()
+            own.close()
+
+
+# Running header and "- N -" page-number footers, as printed plans have: the PDF repair must drop them.
+PRINTED_PLAN = dict(
+    display_header_footer=True,
+    header_template="<div style='font-size:9px;width:100%;text-align:center'>发展规划文本</div>",
+    footer_template="<div style='font-size:9px;width:100%;text-align:center'>- <span class='pageNumber'></span> -</div>",
+    margin={"top": "60px", "bottom": "60px", "left": "60px", "right": "60px"},
+)
+
+
+def plan_html(lines: list[str]) -> str:
+    """A plan's text lines (a corpus .txt) as a page to print: 篇/章/节 as h2/h3/h4, the title as h1."""
+    import html
+
+    from assistant.parsing import CHAPTER_RE, PART_RE, SECTION_RE
+
+    def tag(line: str) -> str:
+        t = "h2" if PART_RE.match(line) else "h3" if CHAPTER_RE.match(line) else "h4" if SECTION_RE.match(line) else "p"
+        return f"<{t}>{html.escape(line)}</{t}>"
+    body = f"<h1>{html.escape(lines[0])}</h1>" + "".join(tag(l) for l in lines[1:] if l.strip() and l != "---")
+    return ("<html><head><meta charset='utf-8'><style>body{font-family:'Noto Sans CJK SC','Noto Serif CJK SC';"
+            f"font-size:14px;line-height:1.6}}p{{text-indent:2em}}</style></head><body>{body}</body></html>")
+
+
+def print_plan_pdf(lines: list[str], out: Path | str, browser: Browser | None = None) -> None:
+    """A plan's text lines printed by Chromium as a plan is printed (headings, running header, page numbers)."""
+    print_pdf(plan_html(lines), out, browser, **PRINTED_PLAN)
 
 
 def cli_corpus(tmp_path, monkeypatch, base_plan: str):

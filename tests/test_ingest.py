@@ -5,7 +5,6 @@ index on a tiny plan. Every corpus here is a temporary folder, never the repo's 
 
 from __future__ import annotations
 
-import html
 import os
 import signal
 import subprocess
@@ -26,12 +25,9 @@ from assistant.ingest.repair import (drop_page_furniture, fold_lookalikes, join_
 from assistant.models import Document
 from assistant.parsing import CHAPTER_RE, PART_RE, SECTION_RE
 from assistant.text import normalise
-from support import cli_corpus
+from support import cli_corpus, print_plan_pdf
 
 SHARED_PLAN = ROOT.parent / "shared" / "plans" / "national-13th-five-year-plan.txt"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 runner = CliRunner()
 
 
@@ -107,32 +103,10 @@ def reference(plan_lines: list[str], tmp_path_factory: pytest.TempPathFactory) -
     return doc
 
 
-def _html(lines: list[str]) -> str:
-    def tag(line: str) -> str:
-        t = "h2" if PART_RE.match(line) else "h3" if CHAPTER_RE.match(line) else "h4" if SECTION_RE.match(line) else "p"
-        return f"<{t}>{html.escape(line)}</{t}>"
-    body = f"<h1>{html.escape(lines[0])}</h1>" + "".join(tag(l) for l in lines[1:] if l.strip() and l != "---")
-    return ("<html><head><meta charset='utf-8'><style>body{font-family:'Noto Sans CJK SC','Noto Serif CJK SC';"
-            f"font-size:14px;line-height:1.6}}p{{text-indent:2em}}</style></head><body>{body}</body></html>")
-
-
 @pytest.fixture(scope="module")
 def chromium_pdf(plan_lines: list[str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium: run `make browser-deps`")
-    from playwright.sync_api import sync_playwright
-
     out = tmp_path_factory.mktemp("pdf") / "plan.pdf"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_content(_html(plan_lines))
-        # A running header and "- N -" footers, as printed plans have: the repair must drop them.
-        page.pdf(path=str(out), format="A4", display_header_footer=True,
-                 header_template="<div style='font-size:9px;width:100%;text-align:center'>发展规划文本</div>",
-                 footer_template="<div style='font-size:9px;width:100%;text-align:center'>- <span class='pageNumber'></span> -</div>",
-                 margin={"top": "60px", "bottom": "60px", "left": "60px", "right": "60px"})
-        browser.close()
+    print_plan_pdf(plan_lines, out)
     return out
 
 
