@@ -16,7 +16,7 @@ from .config import Settings
 from .followup import rewrite
 from .indexing import PlanIndex
 from .models import Answer, Document, Hit, Retrieved
-from .query import named_plans
+from .query import named_plans, plan_word_test
 from .retrieval import HybridRetriever, sentence_scorer
 
 RETRIEVED_DEPTH = 24  # chunks looked at for the `retrieved` list (hit@5 needs 5 distinct sections)
@@ -60,10 +60,12 @@ class AnswerChain:
             """Each plan in play gets its own share of the retrieved list (one plan: as before)."""
             return max(1, min(len(scope) or len(documents), MAX_PLANS_DEEP))
 
+        in_plans = plan_word_test(sources.values())
         self.answerer: Answerer = make_answerer(settings, index.chunks, sources, documents, sentence_scorer(index))
         # Input {"question": str, "history": [str]} → the same dict with rq, scope and hits.
         self.prepare: Runnable = (
-            RunnablePassthrough.assign(rq=RunnableLambda(lambda x: rewrite(x["question"], x.get("history", []))))
+            RunnablePassthrough.assign(rq=RunnableLambda(
+                lambda x: rewrite(x["question"], x.get("history", []), in_plans)))
             | RunnablePassthrough.assign(scope=RunnableLambda(lambda x: named_plans(x["rq"].query, profiles)))
             | RunnablePassthrough.assign(hits=RunnableLambda(
                 lambda x: retriever.search(x["rq"].query, k=RETRIEVED_DEPTH * depth(x["scope"]), docs=x["scope"])))

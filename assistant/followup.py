@@ -7,11 +7,12 @@ short ellipses (a new year, a new metric or entity) that the previous question c
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import jieba.posseg as pseg
 from pydantic import BaseModel, Field
 
-from .query import (CN_YEAR_RE, NUMBER_CUES, UNIT_Q_RE, YEAR_RE, asked_units, content_terms, expand_abbreviations,
+from .query import (CN_YEAR_RE, NUMBER_CUES, SCOPE_RE, UNIT_Q_RE, YEAR_RE, asked_units, content_terms, expand_abbreviations,
                     years_in)
 
 _LEAD = re.compile(r"^\s*(那么|那|还有|另外|再问一下|再问|and then|and|what about|how about|what of)[\s,，、]*", re.I)
@@ -34,6 +35,8 @@ def is_followup(question: str, history: list[str]) -> bool:
     q = question.strip()
     if _LEAD.match(q) or re.search(r"呢\s*[?？]?\s*$", q):
         return True
+    if SCOPE_RE.search(q):
+        return False  # "第七章讲什么": a question naming its own chapter or section stands alone
     # A message without a content word of its own ("2025年要到多少家?"), or a very short one with a
     # single word, only makes sense with the previous turn.
     terms = content_terms(_YEAR_WORD.sub(" ", q))
@@ -49,15 +52,16 @@ def _core(question: str) -> str:
     return _TAIL.sub("", _LEAD.sub("", question)).strip()
 
 
-def rewrite(question: str, history: list[str]) -> RewrittenQuery:
-    rq = _rewrite(question, history)
-    return rq.model_copy(update={"query": expand_abbreviations(rq.query)})
+def rewrite(question: str, history: list[str], in_plans: Callable[[str], bool] | None = None) -> RewrittenQuery:
+    """The question as searched: a follow-up made whole, glossary words mapped (see expand_abbreviations)."""
+    rq = _rewrite(question, history, in_plans)
+    return rq.model_copy(update={"query": expand_abbreviations(rq.query, in_plans)})
 
 
-def _rewrite(question: str, history: list[str]) -> RewrittenQuery:
+def _rewrite(question: str, history: list[str], in_plans: Callable[[str], bool] | None) -> RewrittenQuery:
     if not is_followup(question, history):
         return RewrittenQuery(query=question)
-    previous = rewrite(history[-1], history[:-1]).query
+    previous = rewrite(history[-1], history[:-1], in_plans).query
     core = _core(question)
     new_years = years_in(core)
     rest = _YEAR_WORD.sub(" ", core).strip()
@@ -78,7 +82,7 @@ def _rewrite(question: str, history: list[str]) -> RewrittenQuery:
     # "那澳门呢?" after a question about 香港: a new place takes the old place's role, so the old one goes.
     if _places_only(core):
         previous = "".join(w.word for w in pseg.cut(previous) if w.flag != "ns")
-    core = expand_abbreviations(core)  # before the Chinese frame is added: an English core keeps its glossary terms
+    core = expand_abbreviations(core, in_plans)  # before the Chinese frame is added: an English core keeps its glossary terms
     # A follow-up that says what kind of figure it wants ("the number of …") replaces the old
     # question's kind ("what share …"); one that only names a new thing ("乡镇那边的呢?") keeps it.
     asked = core if NUMBER_CUES.search(core.lower()) or asked_units(core.lower()) else None

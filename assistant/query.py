@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from pathlib import Path
@@ -20,7 +21,7 @@ from pydantic import BaseModel, Field
 if TYPE_CHECKING:
     from .models import Profile
 
-from .text import clean
+from .text import clean, normalise
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -64,6 +65,7 @@ METRIC_RE = re.compile(r"(率|额|量|数|值|比重|指数)$")
 # "建设多少个5G基站?": the thing counted follows the question word and its measure word.
 COUNTED_RE = re.compile(r"(?:多少|(?<!哪)几)[个家所条座项处名张套台辆栋幢亩]([\u4e00-\u9fffA-Za-z\d]{2,12})\s*(?:[?？。,，!！]|$)")
 ORDINAL_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*[项条个]")
+ITEM_COUNT_RE = re.compile(r"(?:多少|几)\s*项")  # "专栏一共列了多少项?": how many items a 专栏 lists
 QUESTION_WORD_RE = re.compile(r"哪|什么|多少|几|啥|怎")
 STOPWORDS = frozenset(
     """的 了 是 在 和 与 及 或 有 要 将 把 被 对 为 等 中 里 上 下 呢 吗 吧 啊 呀 嘛 么 那 那么 这 这个 那个 哪 哪些 哪个 哪几 几 多少
@@ -141,6 +143,7 @@ class QueryInfo(BaseModel):
     period: str | None = None  # "future" (五年后) or "past" (前五年): a year relative to the plan
     periods: list[int] = Field(default_factory=list)  # five-year periods named as a time: "十三五时期" → 13
     ordinal: int | None = None  # "专栏第一项是什么?": the N-th item of a 专栏
+    item_count: bool = False  # "…一共列了多少项?": how many items
 
 
 def _scope(text: str) -> tuple[int | None, int | None]:
@@ -185,8 +188,19 @@ def glossary() -> Glossary:
     return Glossary(replace=replace, replace_re=re.compile("|".join(map(re.escape, keys)), re.I), english=english)
 
 
-def expand_abbreviations(text: str) -> str:
-    """"GDP" → "地区生产总值", "写字楼" → "楼宇": the plan's own word, so BM25 and the term checks can match it."""
+def plan_word_test(sources: Iterable[str]) -> Callable[[str], bool]:
+    """`in_plans(word)`: does any of these plan texts use the word?"""
+    texts = list(sources)
+    return lambda word: any(word in t for t in texts)
+
+
+def expand_abbreviations(text: str, in_plans: Callable[[str], bool] | None = None) -> str:
+    """"GDP" → "地区生产总值", "写字楼" → "楼宇": the plan's own word, so BM25 and the term checks can match it.
+
+    `in_plans` says which words the loaded plans use. The glossary maps the words of one level of
+    government to another's (a district says 地区生产总值 where the national outline says 国内生产总值,
+    大学生 where a district says 高校毕业生): a key that a loaded plan itself uses is that plan's word, so it
+    stays, followed by the mapped word when a loaded plan uses that too."""
     g = glossary()
     if not CJK_RE.search(text):
         # An English question keeps its words (the multilingual embedding reads them); the plan's
@@ -194,7 +208,24 @@ def expand_abbreviations(text: str) -> str:
         extra = [g.replace[m.group().lower()] for m in g.replace_re.finditer(text)]
         extra += [v for pattern, v in g.english if pattern.search(text)]
         return " ".join([text, *dict.fromkeys(extra)])
-    return g.replace_re.sub(lambda m: g.replace[m.group().lower()], text)
+    def mapped(m: re.Match[str]) -> str:
+        key, word = m.group(), g.replace[m.group().lower()]
+        if in_plans is None or not in_plans(key):
+            return word
+        return f"{key}{SYNONYM_JOIN}{word}" if in_plans(word) else key
+
+    return g.replace_re.sub(mapped, text)
+
+
+SYNONYM_JOIN = "、"
+
+
+def synonym_pairs(query: str) -> list[tuple[str, str]]:
+    """The (key, mapped word) pairs expand_abbreviations kept side by side: two words for one thing."""
+    g = glossary()
+    return [(normalise(m.group()), normalise(g.replace[m.group().lower()]))
+            for m in g.replace_re.finditer(query)
+            if query[m.end():].startswith(SYNONYM_JOIN + g.replace[m.group().lower()])]
 
 
 def stated_years(text: str) -> list[int]:
@@ -329,4 +360,5 @@ def analyse(question: str) -> QueryInfo:
         period="future" if FUTURE_RE.search(lower) else "past" if PAST_RE.search(lower) else None,
         periods=named_periods(text, as_time=True),
         ordinal=_number(m.group(1)) if (m := ORDINAL_RE.search(text)) else None,
+        item_count=bool(ITEM_COUNT_RE.search(text)),
     )

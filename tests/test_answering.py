@@ -10,7 +10,8 @@ import pytest
 from assistant.answer.grounding import numbers_supported
 from assistant.config import ROOT
 from assistant.followup import is_followup, rewrite
-from assistant.query import analyse, expand_abbreviations
+from assistant.answer.compose import item_count
+from assistant.query import analyse, expand_abbreviations, plan_word_test
 from assistant.text import normalise
 
 
@@ -121,6 +122,24 @@ def test_query_vocabulary_maps_everyday_and_english_words() -> None:
     english = expand_abbreviations("What life expectancy is targeted?")
     assert english.startswith("What life expectancy") and "预期寿命" in english
     assert "park" not in expand_abbreviations("停车场") and "公园" not in expand_abbreviations("parking lots")
+
+
+def test_a_glossary_key_a_loaded_plan_uses_is_kept() -> None:
+    """大学生 is a national outline's own word and 高校毕业生 a district's: with a plan that uses the key loaded,
+    the key stays (with the mapped word when a plan uses that too); with none, it is replaced."""
+    question = "要实施多少名大学生服务计划?"
+    assert "大学生" not in expand_abbreviations(question, plan_word_test(["高校毕业生就业"]))
+    both = expand_abbreviations(question, plan_word_test(["50万大学生服务", "高校毕业生就业"]))
+    assert "大学生" in both and "高校毕业生" in both
+    alone = expand_abbreviations(question, plan_word_test(["50万大学生服务"]))
+    assert "大学生" in alone and "高校毕业生" not in alone
+
+
+def test_item_count_reads_the_plans_numbers() -> None:
+    """One picture line may hold several numbered items: the count is the plan's numbering, not the lines."""
+    assert item_count(["(1)甲计划；(2)乙计划；(3)丙工程", "（4)丁计划；(5戊工程"]) == 5
+    assert item_count(["01甲工程：建设", "02乙工程：实施2000万亩"]) == 2
+    assert item_count(["甲", "乙", "丙"]) == 3  # unnumbered: one item per line
 
 
 def test_colloquial_keys_are_not_the_plans_own_words() -> None:

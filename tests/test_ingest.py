@@ -36,6 +36,7 @@ runner = CliRunner()
 
 def test_fold_lookalikes_maps_radicals_to_ideographs_only() -> None:
     assert fold_lookalikes("第⼀章 ⽤地⻓期，⼈⺠（２０２５）") == "第一章 用地长期，人民（２０２５）"
+    assert fold_lookalikes("粮⻝安全") == "粮食安全"  # a radical of the supplement NFKC leaves alone
     assert fold_lookalikes("\u2e3a坚持创新") == "——坚持创新"
 
 

@@ -64,3 +64,9 @@ def test_when_answer_keeps_its_year(plan_assistant) -> None:
 def test_follow_up_keeps_the_condition_of_its_figure(plan_assistant) -> None:
     a = plan_assistant.ask("那空气质量优良天数比率呢", ["老小区啥时候弄完"])
     assert a.found and "到2025年" in a.answer.replace(" ", "") and "80%" in a.answer.replace(" ", ""), a.answer
+
+
+def test_chapter_question_inside_a_chat_stands_alone(plan_assistant) -> None:
+    """"第七章讲什么" names its own chapter: asked after another question, it is not that question's follow-up."""
+    a = plan_assistant.ask("第七章讲什么", ["重大基础设施项目专栏有哪些项目?"])
+    assert a.found and a.rewritten_query == "第七章讲什么" and {c.chapter for c in a.citations} == {7}, a.answer

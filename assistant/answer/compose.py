@@ -63,7 +63,10 @@ def clauses(text: str, info: QueryInfo, weights: dict[str, float]) -> str:
 
 
 # How plans number the items of a 专栏 or list: "1.", "2、", "（三）", "①", "01 ".
-ITEM_MARK = r"(?:\d{1,2}\s*[.、．]|（[一二三四五六七八九十]+）|[①-⑳]|0\d(?!\d))"
+ITEM_MARK = r"(?:\d{1,2}\s*[.、．]|[（(]\d{1,2}[)）]|（[一二三四五六七八九十]+）|[①-⑳]|0\d(?!\d))"
+# A numbered mark where an item starts (the text's start, or after a stop): "(3)", "3.", "03"; a
+# bracket OCR lost ("(6全民…") still marks the item.
+MARK_NUMBER_RE = re.compile(r"(?:^|(?<=[；;。:：\s]))(?:[（(](\d{1,2})(?!\d)[)）]?|(\d{1,2})[.、．](?!\d)|0(\d)(?!\d))")
 ITEM_MARK_RE = re.compile(rf"^{ITEM_MARK}")
 MARK_BEFORE_RE = re.compile(rf"{ITEM_MARK}\s*$")
 
@@ -83,6 +86,16 @@ def item_name(chunk: Chunk) -> str:
     return chunk.lead or clean(re.split(r"[。:：;；]", chunk.text)[0])
 
 
+def item_count(items: list[str]) -> int:
+    """How many items a 专栏 lists: its chunks, or more when one chunk holds several numbered items (a
+    picture's line "(1)…；(2)…"): then the longest run 1, 2, … N of the plan's own numbers."""
+    numbers = {int(next(g for g in m.groups() if g)) for t in items for m in MARK_NUMBER_RE.finditer(t)}
+    run = 0
+    while run + 1 in numbers:
+        run += 1
+    return max(run, len(items))
+
+
 def box_list(box: str, items: list[str], names: list[str], limit: int) -> str:
     """Every item of a 专栏, numbered, in full; only their names when the full items would pass `limit`.
 
@@ -94,5 +107,5 @@ def box_list(box: str, items: list[str], names: list[str], limit: int) -> str:
     padded = bool(items) and re.match(r"0\d(?!\d)", items[0]) is not None
     items = [t if ITEM_MARK_RE.match(t) or (padded and re.match(r"\d\d(?!\d)", t))
              else f"（{cn_numeral(i)}）{t}" for i, t in enumerate(items, 1)]
-    body = f"{box_label(box)}共{cn_numeral(len(items))}项：" + "；".join(items)
+    body = f"{box_label(box)}共{item_count(items)}项：" + "；".join(items)
     return body if len(body) <= limit else body[: limit - 1].rstrip("；、") + "…"

@@ -15,7 +15,7 @@ from ..query import QueryInfo, analyse, asked_units
 from ..text import clean, normalise
 from . import params as P
 from .base import Draft
-from .compose import box_list, clauses, finish, item_name, item_start, item_text
+from .compose import box_list, clauses, finish, item_count, item_name, item_start, item_text
 from .constraints import missing_from_plans, named_problem, unit_problem, year_problem
 from .grounding import citation, numbers_supported, refusal_text
 from .labels import english_location, label
@@ -71,15 +71,15 @@ class ExtractiveAnswerer:
         if found is not None:
             trace["decision"] = "overview from the table of contents"
             return self._overview_reply(info, found, related)
-        named_box = self._named_box(info, hits) if info.ordinal is not None or (
+        named_box = self._named_box(info, hits) if info.ordinal is not None or info.item_count or (
             info.wants_list and "专栏" in info.text) else None
         if named_box and info.ordinal is not None:
             if 0 < info.ordinal <= len(named_box):
                 trace["decision"] = "the N-th item of a 专栏"
                 return self._item_reply(info, named_box[info.ordinal - 1], related)
         elif named_box:
-            # "某某专栏有哪些项目?": the question says it asks for a 专栏, so its items are the answer even
-            # when retrieval ranked other sentences first.
+            # "某某专栏有哪些项目?" / "…一共列了多少项?": the question asks about a 专栏, so its items (and
+            # their count) are the answer even when retrieval ranked other sentences first.
             trace["decision"] = "the items of the 专栏 the question names"
             return self._box_reply(info, named_box, related)
         weights_by_doc: dict[str, dict[str, float]] = {}
@@ -259,7 +259,9 @@ class ExtractiveAnswerer:
         whole = self._cite(members[0], item_start(source, members[0]), members[-1].end)
         body = box_list(members[0].box or "", [item_text(source, c) for c in members],
                         [item_name(c) for c in members], P.MAX_LIST_BODY)
-        return self._reply(info, body, [whole], members[0], related)
+        # The count is read off the plan's tree, not quoted: it may be stated.
+        count = item_count([item_text(source, c) for c in members])
+        return self._reply(info, body, [whole], members[0], related, given=[str(count)])
 
     def _table_rows(self, info: QueryInfo, row: Chunk) -> list[Chunk]:
         """"人民生活类的约束性指标有哪些?": the rows of the best row's table that carry every word of the
@@ -285,7 +287,10 @@ class ExtractiveAnswerer:
 
     def _box_match(self, info: QueryInfo, chunk: Chunk) -> float:
         box = normalise(chunk.box or "")
-        weights = {normalise(t): self.stats.idf(normalise(t), chunk.doc_id) for t in info.terms}
+        # The plan's own period or place names the plan, not one of its 专栏 ("“十二五”规划的…工程").
+        terms = [normalise(t) for t in info.terms]
+        weights = {t: self.stats.idf(t, chunk.doc_id) for t in terms
+                   if t not in self.stats.periods and not self.stats.any_home(t)}
         total = sum(weights.values()) or 1.0
         return sum(w for t, w in weights.items() if t in box) / total
 
@@ -325,7 +330,8 @@ class ExtractiveAnswerer:
             return self._refuse(info, related, "答案中的数字无法在原文中核实")
         return Draft(answer=reply, found=True, citations=quotes)
 
-    def _reply(self, info: QueryInfo, body: str, quotes: list[Citation], chunk: Chunk, related: list[Citation]) -> Draft:
+    def _reply(self, info: QueryInfo, body: str, quotes: list[Citation], chunk: Chunk, related: list[Citation],
+               given: Sequence[str] = ()) -> Draft:
         reply = f"{finish(body)}（{self._label(chunk)}）"
         if any(q.ocr_conf is not None and q.ocr_conf < LOW_CONFIDENCE for q in quotes):
             # Not stated as fact: what the picture seems to say, and where to look.
@@ -334,7 +340,8 @@ class ExtractiveAnswerer:
         if info.english:
             reply = f"According to the plan ({english_location(quotes[0])}): " + reply
         # The whole reply, label included; the label is the plan's own heading ("专栏2 …" has a digit).
-        if not numbers_supported(reply, [q.quote for q in quotes] + [self._label(chunk)] + [q.label for q in quotes]):
+        if not numbers_supported(reply, [q.quote for q in quotes] + [self._label(chunk)] + [q.label for q in quotes]
+                                 + list(given)):
             return self._refuse(info, related, "答案中的数字无法在原文中核实")
         return Draft(answer=reply, found=True, citations=quotes)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..followup import RewrittenQuery
 from ..models import Chunk, Hit
 from ..pictures import LOW_CONFIDENCE
-from ..query import CJK_RE, QUOTED_RE, QueryInfo
+from ..query import CJK_RE, QUOTED_RE, QueryInfo, synonym_pairs
 from ..text import clean, normalise
 from . import params as P
 from .grounding import NUMBER_RE
@@ -78,8 +78,14 @@ def term_weights(info: QueryInfo, rq: RewrittenQuery, stats: PlanStats, doc: str
     terms = [t for t in info.terms if CJK_RE.search(t)] if info.english else info.terms
     # A plan's own place ("某区") is what the whole plan is about: in a question it locates nothing.
     terms = [t for t in terms if not stats.any_home(t) and t not in stats.periods]
-    return {normalise(t): stats.idf(normalise(t), doc) * (P.FOLLOWUP_FOCUS if normalise(t) in focus else other)
-            for t in terms}
+    weights = {normalise(t): stats.idf(normalise(t), doc) * (P.FOLLOWUP_FOCUS if normalise(t) in focus else other)
+               for t in terms}
+    # Two words for one thing ("国内生产总值、地区生产总值"): a plan is asked in the one it uses more, so
+    # the other's words (地区 of 地区生产总值, for a plan that says 国内生产总值) weigh nothing.
+    for a, b in synonym_pairs(rq.query):
+        kept, dropped = (a, b) if stats.idf(a, doc) <= stats.idf(b, doc) else (b, a)
+        weights = {t: w for t, w in weights.items() if t in kept or t not in dropped}
+    return weights
 
 
 def name_weights(info: QueryInfo, stats: PlanStats) -> dict[str, float]:

@@ -22,7 +22,7 @@ _RADICALS = re.compile(r"[\u2e80-\u2eff\u2f00-\u2fdf]")
 # NFKC maps every Kangxi radical but only two of the supplement: these simplified radicals are whole
 # characters of their own (a component-only form such as ⻈ for 讠 is left as it is).
 # ⻣⻤⻪ added: Chromium's PDF of the 13th plan names 骨 (in 骨干) as ⻣, so "骨干工程" was not found.
-_SUPPLEMENT = str.maketrans("⺠⻄⻅⻆⻉⻋⻓⻔⻘⻙⻚⻛⻜⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳", "民西见角贝车长门青韦页风飞马骨鬼鱼鸟卤麦黄黾齐齿龙龟")
+_SUPPLEMENT = str.maketrans("⺠⻄⻅⻆⻉⻋⻓⻔⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳", "民西见角贝车长门青韦页风飞食马骨鬼鱼鸟卤麦黄黾齐齿龙龟")
 
 
 def fold_lookalikes(text: str) -> str:
