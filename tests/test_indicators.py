@@ -160,3 +160,40 @@ def test_rows_of_a_table_read_from_a_picture_come_from_its_grid(tmp_path) -> Non
     assert by_year[2015].kind == "achieved" and all(r.attribute == "预期性" for r in rows)
     pace = next(r for r in rows if r.comparator == "increase")
     assert pace.value == "[5.7]" and pace.number == 5.7 and pace.box == "2 主要指标"
+
+
+# ---------------------------------------------------------------- the web tabs' handlers
+
+
+class Plans:
+    """What the reader and the tabs read of a PlanAssistant: the real plans, nothing else."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        from assistant.corpus import document_text, load_document
+
+        self.documents = [load_document(p) for p in paths]
+        self.sources = {d.id: document_text(d) for d in self.documents}
+
+
+def test_a_clicked_row_opens_its_quote_marked_in_its_section() -> None:
+    import gradio as gr
+
+    from assistant.indicators import indicators_for
+    from assistant.web.indicators_tab import frame, open_quote, picked_row
+
+    pa = Plans([ROOT / "corpus" / "haizhou-14th-five-year-plan.txt"])
+    rows = indicators_for(pa.documents, pa.sources)
+    shown = [i for i, r in enumerate(rows) if "护理型床位" in r.indicator]
+    table = frame([rows[i] for i in shown], {})
+    click = gr.SelectData(None, {"index": [0, 4], "value": table.iat[0, 4], "row_value": list(table.iloc[0])})
+    row = picked_row(rows, shown, click)
+    assert row is rows[shown[0]]
+    page, tab = open_quote(pa, row)
+    mark = page.split("<mark>")[1].split("</mark>")[0]
+    assert "护理型床位" in mark and row.value.replace(" ", "") in mark.replace(" ", "")
+    assert "第三节 着力提升民生保障水平" in page and tab.selected == "reader"  # type: ignore[attr-defined]
+    # A click the state no longer matches (another filter in between) finds the clicked row by its cells.
+    assert picked_row(rows, list(range(len(rows))), click) is row
+    assert picked_row(rows, shown, gr.SelectData(None, {"index": [99999, 0], "value": ""})) is None
+    nothing = open_quote(pa, None)
+    assert all(u == gr.update() for u in nothing)
