@@ -162,6 +162,59 @@ def test_rows_of_a_table_read_from_a_picture_come_from_its_grid(tmp_path) -> Non
     assert pace.value == "[5.7]" and pace.number == 5.7 and pace.box == "2 主要指标"
 
 
+# ---------------------------------------------------------------- one indicator across plans (indicators/compare.py)
+
+
+def test_names_are_matched_whatever_the_list_number_unit_column_or_table_group() -> None:
+    from assistant.indicators.compare import display_name, name_key
+
+    assert display_name("（3）城镇化率 常住人口城镇化率（%）") == "常住人口城镇化率"
+    assert display_name("城镇化率（年均增长(%)）") == "城镇化率"  # a pace column's bracket inside a bracket
+    assert name_key("（22）森林发展 森林覆盖率") == name_key("森林增长 森林覆盖率（%）") == "森林覆盖率"
+    assert name_key("单位GDP能源消耗降低（规划目标 年均增速[累计]）") == name_key("单位国内生产总值能源消耗降低")
+    assert name_key("人均地区生产总值") == name_key("人均国内生产总值") != name_key("地区生产总值")
+    assert name_key("常住人口城镇化率") != name_key("户籍人口城镇化率")
+
+
+def national_rows() -> tuple[list[Indicator], dict[str, int]]:
+    from assistant.corpus import document_text, load_document
+    from assistant.indicators import indicators_for
+
+    paths = [Path(f"/work/shared/plans/national-{n}-five-year-plan.txt") for n in ("13th", "12th")]
+    if not all(p.exists() for p in paths):
+        pytest.skip("the national plans are not in /work/shared/plans")
+    docs = [load_document(p) for p in paths]
+    order = {d.id: d.profile.start_year for d in docs}  # type: ignore[union-attr]
+    return indicators_for(docs, {d.id: document_text(d) for d in docs}), order
+
+
+def test_an_indicator_in_two_plans_is_shown_side_by_side_in_period_order() -> None:
+    from assistant.indicators.compare import rows_named, shared_names
+
+    rows, order = national_rows()
+    shared = {s.label: s.plans for s in shared_names(rows)}
+    assert shared.get("全国总人口") == 2 and shared.get("高中阶段教育毛入学率") == 2, shared
+    assert all(len(label) >= 3 for label in shared)
+    life = rows_named(rows, "全国总人口", order)
+    assert [r.doc for r in life] == sorted((r.doc for r in life), key=order.__getitem__)  # the 12th plan first
+    assert {r.doc for r in life} == set(order)
+    # 城镇化率 stands as itself in one plan only: the other plan's 常住人口城镇化率 joins it.
+    urban = rows_named(rows, "城镇化率", order)
+    assert {r.doc for r in urban} == set(order) and any(r.indicator == "常住人口城镇化率" for r in urban)
+    assert rows_named(rows, "火星基地", order) == [] and rows_named(rows, "", order) == []
+
+
+def test_the_chart_draws_levels_of_one_unit_only() -> None:
+    from assistant.indicators.compare import level_points
+
+    rows, order = national_rows()
+    urban = [r for r in rows if "城镇化率" in r.indicator]
+    points = level_points(urban)
+    assert points and all(r.comparator in ("reach", "at_least", "at_most", "about") for r in points)
+    assert {r.unit for r in points} == {"%"}
+    assert not any(r.value == "4个百分点" for r in points)  # a change over the period is not a level
+
+
 # ---------------------------------------------------------------- the web tabs' handlers
 
 

@@ -3,6 +3,8 @@ A click on a row opens its quote, marked, in the reader (原文)."""
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,7 +74,8 @@ def _choice(value: Any) -> str | None:
 
 def indicators_tab(pa: PlanAssistant, reader: gr.HTML | None = None, tabs: gr.Tabs | None = None) -> gr.Tab:
     """Builds the tab inside the caller's gr.Blocks / gr.Tabs. Rows are computed once, here, in memory.
-    Given the reader and the tabs around it, a click on a row opens the row's quote there."""
+    Given the reader and the tabs around it, a click on a row opens the row's quote there; with several
+    plans a 指标对比 tab follows (web/compare_tab.py)."""
     rows = indicators_for(pa.documents, pa.sources)
     names = plan_names(pa)
     ids = {v: k for k, v in names.items()}
@@ -91,12 +94,18 @@ def indicators_tab(pa: PlanAssistant, reader: gr.HTML | None = None, tabs: gr.Ta
 
     def files(shown: list[int]) -> tuple[str, str]:
         # Written after the table is shown: Excel alone takes ~0.3 s for 1,000 rows, longer than the filter.
-        df = frame([rows[i] for i in shown or []], names)
-        folder = Path(tempfile.mkdtemp(dir=out_dir))  # one folder per filter: two users never share a file
-        csv_path, xlsx_path = folder / "indicators.csv", folder / "indicators.xlsx"
-        df.to_csv(csv_path, index=False, encoding="utf-8-sig")  # the BOM makes Excel read the CSV as UTF-8
-        df.to_excel(xlsx_path, index=False, sheet_name="指标一览")
-        return str(csv_path), str(xlsx_path)
+        # One folder per set of rows: two users' filters never share a file, and a set asked again is reused.
+        folder = out_dir / hashlib.sha1(",".join(map(str, shown or [])).encode()).hexdigest()[:16]
+        if not folder.exists():
+            draft = Path(tempfile.mkdtemp(dir=out_dir))
+            df = frame([rows[i] for i in shown or []], names)
+            df.to_csv(draft / "indicators.csv", index=False, encoding="utf-8-sig")  # the BOM: Excel reads UTF-8
+            df.to_excel(draft / "indicators.xlsx", index=False, sheet_name="指标一览")
+            try:
+                draft.rename(folder)  # whole or not at all: another user asking the same rows never sees half
+            except OSError:  # that user was first
+                shutil.rmtree(draft, ignore_errors=True)
+        return str(folder / "indicators.csv"), str(folder / "indicators.xlsx")
 
     years = sorted({r.year for r in rows if r.year is not None})
     chapters = sorted({r.chapter for r in rows if r.chapter})
@@ -127,4 +136,8 @@ def indicators_tab(pa: PlanAssistant, reader: gr.HTML | None = None, tabs: gr.Ta
             return open_quote(pa, picked_row(rows, picked, event))
 
         table.select(open_row, [shown], [reader, tabs], api_visibility="private", queue=False)
+        if len(pa.documents) > 1:
+            from .compare_tab import compare_tab
+
+            compare_tab(pa, rows, names, reader, tabs)
     return tab
