@@ -232,13 +232,13 @@ def test_a_clicked_row_opens_its_quote_marked_in_its_section() -> None:
     import gradio as gr
 
     from assistant.indicators import indicators_for
-    from assistant.web.indicators_tab import frame, open_quote, picked_row
+    from assistant.web.indicators_tab import open_quote, picked_row, view
 
     pa = Plans([ROOT / "corpus" / "haizhou-14th-five-year-plan.txt"])
     rows = indicators_for(pa.documents, pa.sources)
     shown = [i for i, r in enumerate(rows) if "护理型床位" in r.indicator]
-    table = frame([rows[i] for i in shown], {})
-    click = gr.SelectData(None, {"index": [0, 4], "value": table.iat[0, 4], "row_value": list(table.iloc[0])})
+    table = view([rows[i] for i in shown], {})
+    click = gr.SelectData(None, {"index": [0, 2], "value": table.iat[0, 2], "row_value": list(table.iloc[0])})
     row = picked_row(rows, shown, click)
     assert row is rows[shown[0]]
     page, tab = open_quote(pa, row)

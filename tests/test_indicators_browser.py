@@ -72,17 +72,17 @@ def test_tab_shows_every_row_and_a_keyword_narrows_them(page: Page, plans: Known
     rows = indicators_for(plans.documents, plans.sources)
     wanted = filter_rows(rows, grep=KEYWORD)
     open_tab(page, "indicators")
-    page.wait_for_selector(cell("#ind-table", 0, 4), timeout=TIMEOUT_MS)
+    page.wait_for_selector(cell("#ind-table", 0, 2), timeout=TIMEOUT_MS)
     assert count(page) == len(rows) > 300
     page.fill("#ind-keyword textarea, #ind-keyword input", KEYWORD)
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => document.querySelector('#ind-count').innerText.includes('共 {len(wanted)} 条')",
                            timeout=TIMEOUT_MS)
     assert 0 < len(wanted) < 10
-    shown = [page.inner_text(cell("#ind-table", i, 4)) + page.inner_text(cell("#ind-table", i, 10))
+    shown = [page.inner_text(cell("#ind-table", i, 2)) + page.inner_text(cell("#ind-table", i, 7))
              for i in range(len(wanted))]
     assert all(KEYWORD in text for text in shown), shown
-    assert page.locator(cell("#ind-table", len(wanted), 4)).count() == 0
+    assert page.locator(cell("#ind-table", len(wanted), 2)).count() == 0
     # The download follows the filter; it is written just after the table is shown, so it may take a moment.
     for _ in range(10):
         with page.expect_download(timeout=TIMEOUT_MS) as download:
@@ -101,7 +101,7 @@ def test_row_click_opens_the_reader_with_the_quote_marked(page: Page, plans: Kno
     page.keyboard.press("Enter")
     page.wait_for_function("() => /共 [0-9] 条/.test(document.querySelector('#ind-count').innerText)",
                            timeout=TIMEOUT_MS)
-    page.click(cell("#ind-table", 0, 4))
+    page.click(cell("#ind-table", 0, 2))
     page.wait_for_selector("#reader mark", timeout=TIMEOUT_MS)
     assert page.get_attribute("#side-tabs [role=tab][aria-selected=true]", "data-tab-id") == "reader"
     mark = page.inner_text("#reader mark").replace(" ", "")
