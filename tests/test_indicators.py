@@ -84,6 +84,13 @@ def test_a_figure_inside_the_subject_is_not_a_row() -> None:
     assert row.indicator == "残疾儿童接受15年免费教育比例" and row.comparator == "at_least"
 
 
+def test_a_ratio_is_one_value_with_its_subject() -> None:
+    rows = extract("三次产业比重由“十三五”末的 6.1:28.6:65.3 调整为 2025 年的3.3：22.3：74.4 。")
+    assert [r.value for r in rows] == ["6.1:28.6:65.3", "3.3：22.3：74.4"]  # not six figures
+    assert all(r.indicator == "三次产业比重" and r.unit == "比" for r in rows), [r.indicator for r in rows]
+    assert rows[0].number == 6.1 and rows[1].year == 2025
+
+
 def test_comparators() -> None:
     rows = by_value(extract("一般公共预算收入突破100亿元,每年新增高标准农田3万亩左右,养老机构护理型床位占比不低于60%,"
                             "单位能耗降低16%。"))
