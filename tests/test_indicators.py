@@ -84,6 +84,13 @@ def test_a_figure_inside_the_subject_is_not_a_row() -> None:
     assert row.indicator == "残疾儿童接受15年免费教育比例" and row.comparator == "at_least"
 
 
+def test_a_ratio_is_one_value_with_its_subject() -> None:
+    rows = extract("三次产业比重由“十三五”末的 6.1:28.6:65.3 调整为 2025 年的3.3：22.3：74.4 。")
+    assert [r.value for r in rows] == ["6.1:28.6:65.3", "3.3：22.3：74.4"]  # not six figures
+    assert all(r.indicator == "三次产业比重" and r.unit == "比" for r in rows), [r.indicator for r in rows]
+    assert rows[0].number == 6.1 and rows[1].year == 2025
+
+
 def test_comparators() -> None:
     rows = by_value(extract("一般公共预算收入突破100亿元,每年新增高标准农田3万亩左右,养老机构护理型床位占比不低于60%,"
                             "单位能耗降低16%。"))
@@ -160,3 +167,93 @@ def test_rows_of_a_table_read_from_a_picture_come_from_its_grid(tmp_path) -> Non
     assert by_year[2015].kind == "achieved" and all(r.attribute == "预期性" for r in rows)
     pace = next(r for r in rows if r.comparator == "increase")
     assert pace.value == "[5.7]" and pace.number == 5.7 and pace.box == "2 主要指标"
+
+
+# ---------------------------------------------------------------- one indicator across plans (indicators/compare.py)
+
+
+def test_names_are_matched_whatever_the_list_number_unit_column_or_table_group() -> None:
+    from assistant.indicators.compare import display_name, name_key
+
+    assert display_name("（3）城镇化率 常住人口城镇化率（%）") == "常住人口城镇化率"
+    assert display_name("城镇化率（年均增长(%)）") == "城镇化率"  # a pace column's bracket inside a bracket
+    assert name_key("（22）森林发展 森林覆盖率") == name_key("森林增长 森林覆盖率（%）") == "森林覆盖率"
+    assert name_key("单位GDP能源消耗降低（规划目标 年均增速[累计]）") == name_key("单位国内生产总值能源消耗降低")
+    assert name_key("人均地区生产总值") == name_key("人均国内生产总值") != name_key("地区生产总值")
+    assert name_key("常住人口城镇化率") != name_key("户籍人口城镇化率")
+
+
+def national_rows() -> tuple[list[Indicator], dict[str, int]]:
+    from assistant.corpus import document_text, load_document
+    from assistant.indicators import indicators_for
+
+    paths = [Path(f"/work/shared/plans/national-{n}-five-year-plan.txt") for n in ("13th", "12th")]
+    if not all(p.exists() for p in paths):
+        pytest.skip("the national plans are not in /work/shared/plans")
+    docs = [load_document(p) for p in paths]
+    order = {d.id: d.profile.start_year for d in docs}  # type: ignore[union-attr]
+    return indicators_for(docs, {d.id: document_text(d) for d in docs}), order
+
+
+def test_an_indicator_in_two_plans_is_shown_side_by_side_in_period_order() -> None:
+    from assistant.indicators.compare import rows_named, shared_names
+
+    rows, order = national_rows()
+    shared = {s.label: s.plans for s in shared_names(rows)}
+    assert shared.get("全国总人口") == 2 and shared.get("高中阶段教育毛入学率") == 2, shared
+    assert all(len(label) >= 3 for label in shared)
+    life = rows_named(rows, "全国总人口", order)
+    assert [r.doc for r in life] == sorted((r.doc for r in life), key=order.__getitem__)  # the 12th plan first
+    assert {r.doc for r in life} == set(order)
+    # 城镇化率 stands as itself in one plan only: the other plan's 常住人口城镇化率 joins it.
+    urban = rows_named(rows, "城镇化率", order)
+    assert {r.doc for r in urban} == set(order) and any(r.indicator == "常住人口城镇化率" for r in urban)
+    assert rows_named(rows, "火星基地", order) == [] and rows_named(rows, "", order) == []
+
+
+def test_the_chart_draws_levels_of_one_unit_only() -> None:
+    from assistant.indicators.compare import level_points
+
+    rows, order = national_rows()
+    urban = [r for r in rows if "城镇化率" in r.indicator]
+    points = level_points(urban)
+    assert points and all(r.comparator in ("reach", "at_least", "at_most", "about") for r in points)
+    assert {r.unit for r in points} == {"%"}
+    assert not any(r.value == "4个百分点" for r in points)  # a change over the period is not a level
+
+
+# ---------------------------------------------------------------- the web tabs' handlers
+
+
+class Plans:
+    """What the reader and the tabs read of a PlanAssistant: the real plans, nothing else."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        from assistant.corpus import document_text, load_document
+
+        self.documents = [load_document(p) for p in paths]
+        self.sources = {d.id: document_text(d) for d in self.documents}
+
+
+def test_a_clicked_row_opens_its_quote_marked_in_its_section() -> None:
+    import gradio as gr
+
+    from assistant.indicators import indicators_for
+    from assistant.web.indicators_tab import open_quote, picked_row, view
+
+    pa = Plans([ROOT / "corpus" / "haizhou-14th-five-year-plan.txt"])
+    rows = indicators_for(pa.documents, pa.sources)
+    shown = [i for i, r in enumerate(rows) if "护理型床位" in r.indicator]
+    table = view([rows[i] for i in shown], {})
+    click = gr.SelectData(None, {"index": [0, 2], "value": table.iat[0, 2], "row_value": list(table.iloc[0])})
+    row = picked_row(rows, shown, click)
+    assert row is rows[shown[0]]
+    page, tab = open_quote(pa, row)
+    mark = page.split("<mark>")[1].split("</mark>")[0]
+    assert "护理型床位" in mark and row.value.replace(" ", "") in mark.replace(" ", "")
+    assert "第三节 着力提升民生保障水平" in page and tab.selected == "reader"  # type: ignore[attr-defined]
+    # A click the state no longer matches (another filter in between) finds the clicked row by its cells.
+    assert picked_row(rows, list(range(len(rows))), click) is row
+    assert picked_row(rows, shown, gr.SelectData(None, {"index": [99999, 0], "value": ""})) is None
+    nothing = open_quote(pa, None)
+    assert all(u == gr.update() for u in nothing)

@@ -4,8 +4,9 @@ Hand-written rules, because they state general facts of Chinese plan language (n
 - a figure is a number with a unit (%, 个百分点, 亿元, 家, 万亩 …), a multiple (N倍, 翻番, 翻一番), 一半, or a
   bare number right after a level verb ("利用系数提高到0.53");
 - not figures: years (2025年, “十三五”), list numbers (1. / （1）), ordinals (第N), ranks (前20强), streaks
-  (连续6年), ratios (6.1:28.6:65.3, not extracted), names (5G, PM2.5, S1线, 3A景区: a number touching a Latin
-  letter) and anything inside “…” or 《…》 (“四个一流”, 《…2018-2022年》 are names);
+  (连续6年), names (5G, PM2.5, S1线, 3A景区: a number touching a Latin letter) and anything inside “…” or
+  《…》 (“四个一流”, 《…2018-2022年》 are names);
+- a ratio (三次产业比重 6.1:28.6:65.3) is one figure, its value as written, its number the first term;
 - a clause (split at ，；) states one subject and its figures: the subject is the noun phrase before the figure
   (after the previous figure), inherited by "分别达A、B"; "建成…等3家孵化器" names it after the figure;
 - a figure followed, in its clause, by a level verb and another figure is part of the subject
@@ -41,6 +42,7 @@ _MAG = r"(?:万亿|千亿|百亿|亿|千万|百万|万|千)"
 _MAGNITUDE = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 _DASH = r"\s*[—–\-－~～至到]+\s*"
 FIGURE_RE = re.compile(
+    rf"(?P<ratio>{_NUM}(?:\s*[:：]\s*{_NUM})+)|"  # a ratio is one figure: 三次产业比重 6.1:28.6:65.3
     rf"(?P<per>{_NUM}\s*/\s*(?:10|100|1000)?\s*{_MAG})(?=[^\d]|$)|"  # a rate per population: 58/10万
     rf"(?P<lo>{_NUM})\s*(?P<lomag>{_MAG})?\s*(?P<lounit>{_UNIT})?{_DASH}(?P<hi>{_NUM})\s*(?P<mag>{_MAG})?\s*(?P<unit>{_UNIT})"
     rf"|(?P<num>{_NUM})\s*(?P<mag2>{_MAG})?\s*(?P<unit2>{_UNIT})?"
@@ -61,7 +63,6 @@ ABOUT_BEFORE = re.compile(r"(?:约|大约|近|接近)\s*$")
 INCREASE_BEFORE = re.compile(r"(?:增长|提高|提升|增加|上升|增速|增幅|扩大|新增|增)\s*$")
 DECREASE_BEFORE = re.compile(r"(?:降低|下降|减少|压减|缩小|削减|减)\s*$")
 NOT_FIGURE_BEFORE = re.compile(r"(?:第|前|连续|近|每|年度|[A-Za-z]|[A-Za-z]\s)\s*$")
-RATIO_RE = re.compile(rf"{_NUM}\s*[:：]\s*{_NUM}")
 QUOTED_SPAN_RE = re.compile(r"“[^”]*”|《[^》]*》|\"[^\"]*\"")
 CLAUSE_RE = re.compile(r"[，；;]|,(?!\d)")
 # A review section tells what the previous period achieved.
@@ -93,7 +94,7 @@ def _cn_value(s: str) -> int:
 
 
 class _Figure:
-    __slots__ = ("start", "end", "value", "number", "number_max", "unit", "multiple")
+    __slots__ = ("start", "end", "value", "number", "number_max", "unit", "multiple", "ratio")
 
     def __init__(self, m: re.Match[str], offset: int) -> None:
         self.start, self.end = m.start() + offset, m.end() + offset
@@ -101,7 +102,10 @@ class _Figure:
         self.number_max: float | None = None
         self.multiple = False
         g = m.groupdict()
-        if g["per"]:
+        self.ratio = bool(g["ratio"])
+        if g["ratio"]:
+            self.number, self.unit = float(re.split(r"\s*[:：]\s*", self.value)[0]), "比"  # its first term
+        elif g["per"]:
             num, _, per = self.value.partition("/")
             self.number, self.unit = float(num), "/" + per
         elif g["double"]:
@@ -140,14 +144,16 @@ def _is_year(m: re.Match[str]) -> bool:
 
 def _figures(clause: str, offset: int, quoted: list[tuple[int, int]]) -> list[_Figure]:
     """The figures of one clause; `offset` is the clause's position in the file."""
-    ratios = [(r.start() + offset, r.end() + offset) for r in RATIO_RE.finditer(clause)]
     out: list[_Figure] = []
     for m in FIGURE_RE.finditer(clause):
         if _is_year(m):
             continue
         fig = _Figure(m, offset)
         before, after = clause[: m.start()], clause[m.end():]
-        if any(s <= fig.start < e for s, e in quoted + ratios):
+        if any(s <= fig.start < e for s, e in quoted):
+            continue
+        if m.group("ratio"):
+            out.append(fig)
             continue
         if NOT_FIGURE_BEFORE.search(before) or re.match(r"\s*[A-Za-z]", after):
             continue  # 第3, 前20强, 连续6年, 每5年; 5G, S1线, PM2.5
@@ -272,6 +278,8 @@ def chunk_indicators(chunk: Chunk, source: str, profile: Profile | None, review:
                     own = tail
                 elif own.endswith("等"):
                     own = own[:-1]
+                if fig.ratio:  # "比重由…的 A 调整为 … B": both terms belong to what stands before 由/从
+                    own = re.split(r"[由从]", own)[0] if re.search(r"比|结构", own) else subject or own
                 if subject and RATE_ONLY_RE.fullmatch(own):
                     own = subject + own  # "收入50.6亿元,年均增速10.8%": the growth rate of the clause before
                 subject = own or subject

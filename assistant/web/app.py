@@ -128,7 +128,7 @@ def build_app(pa: PlanAssistant, *, feedback_path: Path | None = None) -> gr.Blo
                         reader = gr.HTML(READER_WELCOME, js_on_load=static_text("reader.js"), elem_id="reader")
                     with gr.Tab("目录", id="toc"):
                         toc = gr.HTML(render_toc(pa.documents), elem_id="toc")
-                    indicators_tab(pa)  # 指标一览: web/indicators_tab.py
+                    indicators_tab(pa, reader, tabs)  # 指标一览 (and 指标对比): web/indicators_tab.py
                     # 规划管理 (web/plans_tab.py): after a plan is added or removed, the header and 目录 follow.
                     plans_tab(pa, pa.settings, refresh=[(header, header_html), (toc, render_toc)])
 
