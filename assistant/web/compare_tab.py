@@ -19,7 +19,7 @@ PLOT_COLUMNS = ["年份", "数值", "系列", "类型"]
 
 
 def period_label(doc: Document | None) -> str:
-    """"十三五（2016—2020）", or what of it the plan's profile knows."""
+    """The period with its years ("十N五（start—end）"), or what of it the plan's profile knows."""
     p = doc.profile if doc else None
     if p is None:
         return ""
@@ -52,7 +52,7 @@ def plot_frame(rows: list[Indicator], names: dict[str, str]) -> tuple[pd.DataFra
         plan = names.get(r.doc, r.doc)
         return f"{plan} · {display_name(r.indicator)}" if several else plan
 
-    # Years as names, not numbers: a numeric axis over a few years ticks half years ("2020, 2020, 2021").
+    # Years as names, not numbers: a numeric axis over a few years ticks half years (a year printed twice, "N, N, N+1").
     df = pd.DataFrame([[str(r.year), r.number, series(r), KIND_LABELS[r.kind]] for r in points], columns=PLOT_COLUMNS)
     return df, points[0].unit if points else ""
 
