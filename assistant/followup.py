@@ -12,8 +12,8 @@ from collections.abc import Callable
 import jieba.posseg as pseg
 from pydantic import BaseModel, Field
 
-from .query import (CN_YEAR_RE, NUMBER_CUES, SCOPE_RE, UNIT_Q_RE, YEAR_RE, asked_units, content_terms, expand_abbreviations,
-                    years_in)
+from .query import (CN_YEAR_RE, NUMBER_CUES, SCOPE_RE, UNIT_Q_RE, YEAR_RE, asked_units, content_terms,
+                    expand_abbreviations, years_in)
 
 _LEAD = re.compile(r"^\s*(那么|那|还有|另外|再问一下|再问|and then|and|what about|how about|what of)[\s,，、]*", re.I)
 _TAIL = re.compile(r"[\s,，]*(呢|的呢|又如何|怎么样|如何|情况|多少|是多少)?\s*[?？。!！]*\s*$")
