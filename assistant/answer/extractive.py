@@ -287,7 +287,7 @@ class ExtractiveAnswerer:
 
     def _box_match(self, info: QueryInfo, chunk: Chunk) -> float:
         box = normalise(chunk.box or "")
-        # The plan's own period or place names the plan, not one of its 专栏 ("“十二五”规划的…工程").
+        # The plan's own period or place names the plan, not one of its 专栏 ("“十N五”规划的…工程").
         terms = [normalise(t) for t in info.terms]
         weights = {t: self.stats.idf(t, chunk.doc_id) for t in terms
                    if t not in self.stats.periods and not self.stats.any_home(t)}
