@@ -54,5 +54,5 @@ MAX_LIST_BODY = 880  # a whole 专栏 or enumeration; the contract allows 1,000 
 BOX_MATCH = 0.4  # a 专栏 title carrying this share of the question's words makes its items the answer
 BOX_ITEM_MATCH = 0.5  # a question that says 专栏 ("…专栏第一项", "…专栏有哪些") must name its title this well
 SCOPE_LEADS_SHARE = 0.6  # a chapter is "led" (its leads are its list) when this share of paragraphs has a lead
-NAME_DF_SHARE = 0.1  # a romanised name in more paragraphs than this share tells nothing ("Haizhou")
+NAME_DF_SHARE = 0.1  # a romanised name in more paragraphs than this share tells nothing (the plan's own place, in pinyin)
 NAMED_EXTRA = 6  # paragraphs an English question's romanised name adds to the retrieved ones
