@@ -96,8 +96,9 @@ def item_count(items: list[str]) -> int:
     return max(run, len(items))
 
 
-def box_list(box: str, items: list[str], names: list[str], limit: int) -> str:
+def box_list(box: str, items: list[str], names: list[str], count: int, limit: int) -> str:
     """Every item of a 专栏, numbered, in full; only their names when the full items would pass `limit`.
+    `count` is item_count of the full items (names may have lost the numbers inside a line).
 
     An item the plan did not number gets "（N）": a Chinese numeral, so that the reply states no figure
     its quote lacks."""
@@ -107,5 +108,5 @@ def box_list(box: str, items: list[str], names: list[str], limit: int) -> str:
     padded = bool(items) and re.match(r"0\d(?!\d)", items[0]) is not None
     items = [t if ITEM_MARK_RE.match(t) or (padded and re.match(r"\d\d(?!\d)", t))
              else f"（{cn_numeral(i)}）{t}" for i, t in enumerate(items, 1)]
-    body = f"{box_label(box)}共{item_count(items)}项：" + "；".join(items)
+    body = f"{box_label(box)}共{count}项：" + "；".join(items)
     return body if len(body) <= limit else body[: limit - 1].rstrip("；、") + "…"

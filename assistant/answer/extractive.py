@@ -257,10 +257,10 @@ class ExtractiveAnswerer:
         """Every item of a 专栏, under one quote of the whole 专栏 (one chip, not one per item)."""
         source = self.sources[members[0].doc_id]
         whole = self._cite(members[0], item_start(source, members[0]), members[-1].end)
-        body = box_list(members[0].box or "", [item_text(source, c) for c in members],
-                        [item_name(c) for c in members], P.MAX_LIST_BODY)
+        items = [item_text(source, c) for c in members]
+        count = item_count(items)
+        body = box_list(members[0].box or "", items, [item_name(c) for c in members], count, P.MAX_LIST_BODY)
         # The count is read off the plan's tree, not quoted: it may be stated.
-        count = item_count([item_text(source, c) for c in members])
         return self._reply(info, body, [whole], members[0], related, given=[str(count)])
 
     def _table_rows(self, info: QueryInfo, row: Chunk) -> list[Chunk]:
