@@ -323,11 +323,13 @@ def test_the_chat_shows_the_model_text_as_it_arrives(server, plan_assistant, ext
 
 def test_the_extractive_chat_looks_as_before(plan_assistant, extractive_answer, tmp_path) -> None:
     from assistant.web.render import bot_message, render_pending, render_reply, stream_steps
-    from assistant.web.suggest import Suggester
+    from assistant.indicators import loaded_indicators
+    from assistant.web.suggest import suggestions
 
     bubbles = chat_bubbles(plan_assistant, QUESTION, tmp_path)
     doc = plan_assistant.documents[0].id
     expected = [render_pending()] + [render_reply(extractive_answer, doc, s) for s in stream_steps(extractive_answer.answer)]
-    more = Suggester().suggest(extractive_answer, plan_assistant.documents, plan_assistant.sources)
+    more = suggestions(extractive_answer, plan_assistant.documents,
+                       loaded_indicators(plan_assistant.documents, plan_assistant.sources))
     expected.append(render_reply(extractive_answer, doc, suggestions=more))
     assert bubbles == [bot_message(b)["content"] for b in expected]

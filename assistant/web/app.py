@@ -56,9 +56,9 @@ def page_title(docs: list[Document]) -> str:
 def examples_for(docs: list[Document], sources: dict[str, str], n: int = 3) -> list[str]:
     """Example questions drawn from the loaded plans' own targets (assistant/indicators), one plan after the
     other, plus a chapter overview, so that every example is answerable in whatever plans are loaded."""
-    from ..indicators import indicators_for
+    from ..indicators import loaded_indicators
 
-    rows = [r for r in indicators_for(docs, sources)
+    rows = [r for r in loaded_indicators(docs, sources)
             if r.kind == "target" and r.year and 4 <= len(r.indicator) <= 14 and r.unit]
     picked: list[str] = []
     for doc in docs:

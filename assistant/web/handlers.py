@@ -15,6 +15,7 @@ import anyio
 import gradio as gr
 
 from ..answer.grounding import strip_marks
+from ..indicators import loaded_indicators
 from ..models import Answer
 from ..service import PlanAssistant
 from .export import conversation_markdown
@@ -23,7 +24,7 @@ from .pictures import Pictures
 from .reader import READER_WELCOME, render_deep_link, render_reader, render_search
 from .render import bot_message, render_notice, render_partial, render_pending, render_reply, render_too_long, \
     stream_steps, user_message
-from .suggest import Suggester
+from .suggest import suggestions
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,6 @@ class ChatHandlers:
         self.feedback = feedback
         self.title = title
         self.max_chars = pa.settings.max_question_chars
-        self.suggester = Suggester()
         self.pictures = Pictures(lambda: self.pa.documents)  # read at each use: a reload swaps the plans
         self.exports = Path(tempfile.mkdtemp(prefix="planqa-export-"))
         self._limiter: anyio.CapacityLimiter | None = None
@@ -140,7 +140,7 @@ class ChatHandlers:
             chat[-1] = bot_message(render_reply(answer, self.default_doc, shown, pictures=self.pictures))
             yield "", chat, turns
             await anyio.sleep(STREAM_DELAY_S)
-        more = self.suggester.suggest(answer, self.pa.documents, self.pa.sources)
+        more = suggestions(answer, self.pa.documents, loaded_indicators(self.pa.documents, self.pa.sources))
         chat[-1] = bot_message(render_reply(answer, self.default_doc, suggestions=more, pictures=self.pictures))
         turns.append({"id": uuid.uuid4().hex[:16], "msg_index": len(chat) - 1, "question": question,
                       "answer": answer.model_dump(mode="json", exclude={"trace"})})  # the trace is for the CLI

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 import pandas as pd
 
-from ..indicators import Indicator, indicators_for
+from ..indicators import Indicator, loaded_indicators
 from ..indicators.table import filter_rows
 from ..models import box_label, chapter_label, section_label
 from .links import Target
@@ -94,7 +94,7 @@ def indicators_tab(pa: PlanAssistant, reader: gr.HTML | None = None, tabs: gr.Ta
     """Builds the tab inside the caller's gr.Blocks / gr.Tabs. Rows are computed once, here, in memory.
     Given the reader and the tabs around it, a click on a row opens the row's quote there; with several
     plans a 指标对比 tab follows (web/compare_tab.py)."""
-    rows = indicators_for(pa.documents, pa.sources)
+    rows = loaded_indicators(pa.documents, pa.sources)
     names = plan_names(pa)
     ids = {v: k for k, v in names.items()}
     out_dir = Path(tempfile.mkdtemp(prefix="planqa-indicators-"))

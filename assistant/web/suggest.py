@@ -3,27 +3,11 @@
 
 from __future__ import annotations
 
-from ..indicators import Indicator, indicators_for
+from ..indicators import Indicator
 from ..models import Answer, Document
 from ..text import normalise
 
 MAX_SUGGESTIONS = 3
-
-
-class Suggester:
-    """Holds the indicator rows of the loaded plans; rebuilt when a reload swaps the documents."""
-
-    def __init__(self) -> None:
-        self._docs: list[Document] | None = None
-        self._rows: list[Indicator] = []
-
-    def rows(self, documents: list[Document], sources: dict[str, str]) -> list[Indicator]:
-        if documents is not self._docs:  # identity: PlanAssistant.reload() assigns a new list
-            self._rows, self._docs = indicators_for(documents, sources), documents
-        return self._rows
-
-    def suggest(self, answer: Answer, documents: list[Document], sources: dict[str, str]) -> list[str]:
-        return suggestions(answer, documents, self.rows(documents, sources))
 
 
 def suggestions(answer: Answer, documents: list[Document], rows: list[Indicator],
