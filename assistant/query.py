@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 if TYPE_CHECKING:
     from .models import Profile
 
-from .text import clean, normalise
+from .text import clean, normalise, pinyin
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -141,6 +141,8 @@ class QueryInfo(BaseModel):
     section: int | None = None
     intro: bool = False  # "第四章开篇…": the chapter's own text before its first 节
     period: str | None = None  # "future" (五年后) or "past" (前五年): a year relative to the plan
+    # `years` were read from `period` against one plan's horizon: each plan is held to its own
+    years_relative: bool = False
     periods: list[int] = Field(default_factory=list)  # five-year periods named as a time: "十三五时期" → 13
     ordinal: int | None = None  # "专栏第一项是什么?": the N-th item of a 专栏
     item_count: bool = False  # "…一共列了多少项?": how many items
@@ -251,8 +253,10 @@ def named_plans(text: str, profiles: dict[str, "Profile"]) -> list[str]:
     13th outline. With one plan loaded nothing is named: it answers everything."""
     if len(profiles) < 2:
         return []
+    lower = text.lower()
     by_place = [d for d, p in profiles.items()
-                if p.place and p.level != "国家" and any(v in text for v in place_variants(p.place))]
+                if p.place and p.level != "国家" and (any(v in text for v in place_variants(p.place))
+                                                     or _romanised_in(p.place, lower))]
     if not by_place:
         levels = {level for level, words in LEVEL_WORDS.items() if words.search(text)}
         by_place = [d for d, p in profiles.items() if p.level in levels]
@@ -264,6 +268,12 @@ def named_plans(text: str, profiles: dict[str, "Profile"]) -> list[str]:
     if by_place:
         return [d for d in by_place if d in by_period] or by_place
     return by_period
+
+
+def _romanised_in(place: str, lower: str) -> bool:
+    """An English question spells a place in pinyin without its suffix ("某某区" → "mouqu district")."""
+    base = place_variants(place)[-1]
+    return bool(re.search(rf"\b{pinyin(base)}\b", lower)) if len(base) >= 2 else False
 
 
 def place_variants(place: str) -> list[str]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
 
 _WS = re.compile(r"\s+")
 # A space the PDF put next to a CJK character or full-width punctuation is never meaningful.
@@ -15,6 +18,12 @@ SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」）)]*")
 def normalise(text: str) -> str:
     """The eval contract's normalisation: NFKC, no whitespace, ASCII lower-case."""
     return _WS.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+@lru_cache(maxsize=4096)
+def pinyin(text: str) -> str:
+    """Toneless pinyin, run together: how an English question spells a Chinese name ("haizhou")."""
+    return "".join(lazy_pinyin(text)).lower()
 
 
 def clean(text: str) -> str:

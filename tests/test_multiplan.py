@@ -67,3 +67,9 @@ def test_trace_says_how_it_was_decided(two_plans: PlanAssistant) -> None:
     assert a.trace["scope"] == [OTHER] and a.trace["candidates"][0]["score"] > 0
     refused = two_plans.ask("海州区2025年常住人口城镇化率目标是多少?")
     assert not refused.found and "城镇化率" in refused.trace["refusal"]
+
+
+def test_english_question_names_the_plan_by_its_place_in_pinyin(two_plans: PlanAssistant) -> None:
+    a = two_plans.ask("What is the 2025 target for the share of nursing beds in elderly care institutions in Ganyu?")
+    assert a.trace["scope"] == [OTHER]
+    assert a.found and "55%" in a.answer and "60%" not in a.answer

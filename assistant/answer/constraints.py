@@ -26,12 +26,18 @@ def missing_from_plans(info: QueryInfo, stats: PlanStats) -> str | None:
     return missing[0] if missing else None
 
 
+def relative_years(period: str, horizon: int) -> list[int]:
+    """"五年后" is the plan's horizon year; "前五年" the year before it starts."""
+    return [horizon if period == "future" else horizon - 5]
+
+
 def year_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | None:
     """A year the question names must be the year the evidence speaks of."""
     if not info.years:
         return None
     doc = cand.chunk.doc_id
     horizon = stats.horizon(doc)
+    years = relative_years(info.period, horizon) if info.years_relative and info.period and horizon else info.years
     sent_years = stats.years_of(clean(cand.sentence.text), doc)
     if not sent_years:
         # A sentence without a year inherits the last year named earlier in its paragraph, else its section's.
@@ -41,7 +47,7 @@ def year_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | No
         sent_years = earlier[-1:] if earlier else [section_year] if section_year else []
     # A 专栏's title dates its items ("科技创新2030—重大项目", "…（2030年）").
     sent_years = sent_years + stats.years_of(clean(cand.chunk.box), doc) if cand.chunk.box else sent_years
-    for year in info.years:
+    for year in years:
         if year in sent_years:
             continue
         if year == horizon and (not sent_years or sent_years == [horizon]):

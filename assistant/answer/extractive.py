@@ -16,7 +16,7 @@ from ..text import clean, normalise
 from . import params as P
 from .base import Draft
 from .compose import box_list, clauses, finish, item_count, item_name, item_start, item_text
-from .constraints import missing_from_plans, named_problem, unit_problem, year_problem
+from .constraints import missing_from_plans, named_problem, relative_years, unit_problem, year_problem
 from .grounding import citation, numbers_supported, refusal_text
 from .labels import english_location, label
 from .scoring import Candidate, SentenceScorer, confident, name_weights, score_candidates, term_weights
@@ -59,7 +59,7 @@ class ExtractiveAnswerer:
                 # The first period named is the one asked about ("十三五末…比十二五末提高了多少": 十三五).
                 info.years = [period_years(info.periods[0])[1]] if info.periods[0] >= 3 else []
             elif info.period and horizon:
-                info.years = [horizon if info.period == "future" else horizon - 5]
+                info.years, info.years_relative = relative_years(info.period, horizon), True
         return info
 
     def _decide(self, info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit], scope: Sequence[str],
@@ -99,7 +99,9 @@ class ExtractiveAnswerer:
                                  dense, checks)
         trace["candidates"] = [c.trace() for c in cands[:6]]
         ok = [c for c in cands if not c.problems]
-        blocked = [c for c in cands if c.problems]
+        # Only the best allowed sentence's own plan can say "not for what was asked": another plan's
+        # sentence for another year says nothing about what this plan gives.
+        blocked = [c for c in cands if c.problems and (not ok or c.chunk.doc_id == ok[0].chunk.doc_id)]
         dominated = (not info.english and blocked and ok[0].lex < P.DOMINATED_LEX
                      and max(c.lex for c in blocked) - ok[0].lex >= P.DOMINATED_MARGIN) if ok else True
         if dominated:

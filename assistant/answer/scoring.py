@@ -15,10 +15,10 @@ from ..followup import RewrittenQuery
 from ..models import Chunk, Hit
 from ..pictures import LOW_CONFIDENCE
 from ..query import CJK_RE, QUOTED_RE, QueryInfo, synonym_pairs
-from ..text import clean, normalise
+from ..text import clean, normalise, pinyin
 from . import params as P
 from .grounding import NUMBER_RE
-from .stats import PlanStats, pinyin
+from .stats import PlanStats
 
 # A stated quantity: a number that is not a year, a name ("5G", "S1") or a list marker, or a Chinese one
 # ("三个", "八纵八横", "第八轮"); a period's name ("十二五") is not a quantity.

@@ -8,24 +8,17 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
-
 from ..models import Chunk, Document, Profile
 from .params import SECTION_YEAR_MENTIONS
 from ..profile import SHORT_PERIOD_RE, period_number, period_years
 from ..query import BASE_YEAR_RE, stated_years, years_in
-from ..text import clean, normalise
+from ..text import clean, normalise, pinyin
 
 SectionKey = tuple[str, int | None, int | None, int | None]  # doc, part, chapter, section
 
 
 def section_key(c: Chunk) -> SectionKey:
     return (c.doc_id, c.part, c.chapter, c.section)
-
-
-@lru_cache(maxsize=4096)
-def pinyin(text: str) -> str:
-    return "".join(lazy_pinyin(text)).lower()
 
 
 def _context(chunk: Chunk) -> str:
