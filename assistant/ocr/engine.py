@@ -18,10 +18,14 @@ from .models import OcrBox, OcrResult
 # plans are printed upright, so it is off. Pages scanned sideways are not handled.
 USE_CLS = False
 THREADS = 2  # the machine's cores; more threads only queue
+# Lines recognised one at a time, not six to a batch padded to the widest: ~20% faster on CPU (padding is
+# computed too), and no padding for the model to read as trailing spaces. Text is the same in 171 of 174
+# lines of the four tallest 专栏 pictures (two misreads mended, one made).
+REC_BATCH = 1
 # Over this many pixels a file is refused before decoding: a 200-megapixel "image" is a decompression
 # bomb, and no plan picture or A4 page at 300 dpi (8.7 MP) comes near it.
 MAX_PIXELS = 40_000_000
-ENGINE_ID = f"rapidocr-onnxruntime-1.4.4/PP-OCRv4/cls={int(USE_CLS)}"
+ENGINE_ID = f"rapidocr-onnxruntime-1.4.4/PP-OCRv4/cls={int(USE_CLS)}/rec-batch={REC_BATCH}"
 
 _engine = None
 _lock = threading.Lock()  # onnxruntime sessions are not meant to be entered twice at once
@@ -40,7 +44,7 @@ def _get_engine():
     if _engine is None:
         from rapidocr_onnxruntime import RapidOCR
 
-        _engine = RapidOCR(intra_op_num_threads=THREADS, inter_op_num_threads=1)
+        _engine = RapidOCR(intra_op_num_threads=THREADS, inter_op_num_threads=1, rec_batch_num=REC_BATCH)
     return _engine
 
 
