@@ -26,10 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.config import Settings  # noqa: E402
-from assistant.evaluation import gold_matches  # noqa: E402
+from assistant.evaluation import assemble_corpus, gold_matches  # noqa: E402
 from assistant.indexing import PlanIndex, open_index  # noqa: E402
 from assistant.retrieval import HybridRetriever, distinct_sections  # noqa: E402
-from eval_runs import corpus  # noqa: E402  (bench/ is on sys.path when this file runs)
 
 # Used only when eval/questions.jsonl does not exist yet: a mix of figures, paraphrase and English.
 BUILTIN_QUESTIONS = [
@@ -173,7 +172,8 @@ def main() -> None:
     questions, source = load_questions(args.questions)
     results: dict[str, Any] = {"machine": machine(), "questions": source}
     with tempfile.TemporaryDirectory(prefix="planqa-bench-") as tmp:
-        where = {"corpus_dir": corpus(Path(tmp), tuple(args.plans))} if args.plans else {}
+        spec = json.loads((ROOT / "eval" / "runs.json").read_text(encoding="utf-8"))
+        where = {"corpus_dir": assemble_corpus(Path(tmp) / "corpus", tuple(args.plans), spec, ROOT)} if args.plans else {}
         results["plans"] = args.plans or "corpus/"
         ctx = Context(settings=Settings(vectorstore_dir=Path(tmp) / "vectorstore", chroma_url=None, **where),
                       questions=questions)
