@@ -643,6 +643,8 @@ def text_appears_js(selector: str) -> str:
 def test_pdf_added_in_the_plans_tab_answers_in_the_chat(national_pdf: Path, upload_page: Visit) -> None:
     page = upload_page.page
     assert "国家十三五" not in page.inner_text("#app-header")
+    page.click("#side-tabs [role=tab][data-tab-id=indicators]")
+    rows_before = page.inner_text("#ind-count")
     page.click("#side-tabs [role=tab][data-tab-id=plans]")
     page.set_input_files("#plan-upload input[type=file]", str(national_pdf))
     # The file goes to the server first (then the component links it): a click before that adds nothing.
@@ -658,6 +660,13 @@ def test_pdf_added_in_the_plans_tab_answers_in_the_chat(national_pdf: Path, uplo
     assert "海州区十四五" in page.inner_text("#app-header")
     page.click("#side-tabs [role=tab][data-tab-id=toc]")
     assert "第十三个五年规划纲要" in page.inner_text("#toc")
+    # The 指标一览 tab shows the new plan's targets when it is opened again, without a restart.
+    page.click("#side-tabs [role=tab][data-tab-id=indicators]")
+    page.wait_for_function(f"() => !document.querySelector('#ind-count').innerText.includes({json.dumps(rows_before)})",
+                           timeout=TIMEOUT_MS)
+    page.fill("#ind-keyword textarea, #ind-keyword input", UPLOAD_FIGURE)
+    page.keyboard.press("Enter")
+    page.wait_for_function(text_appears_js("#ind-table"), arg="国家十三五", timeout=TIMEOUT_MS)
 
     bubble = ask(page, UPLOAD_QUESTION)
     assert UPLOAD_FIGURE in bubble.inner_text().replace(" ", ""), bubble.inner_text()

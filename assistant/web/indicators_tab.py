@@ -90,16 +90,29 @@ def _choice(value: Any) -> str | None:
     return None if value in (None, "", ALL) else str(value)
 
 
+def _choices(rows: list[Indicator], names: dict[str, str]) -> tuple[list[str], list[str], list[str]]:
+    """The plan, chapter and year filters' choices for these rows."""
+    chapters = sorted({r.chapter for r in rows if r.chapter})
+    years = sorted({r.year for r in rows if r.year is not None})
+    return [ALL, *names.values()], [ALL, *map(str, chapters)], [ALL, *map(str, years)]
+
+
 def indicators_tab(pa: PlanAssistant, reader: gr.HTML | None = None, tabs: gr.Tabs | None = None) -> gr.Tab:
-    """Builds the tab inside the caller's gr.Blocks / gr.Tabs. Rows are computed once, here, in memory.
+    """Builds the tab inside the caller's gr.Blocks / gr.Tabs. Rows are computed once per corpus, in memory.
     Given the reader and the tabs around it, a click on a row opens the row's quote there; with several
     plans a 指标对比 tab follows (web/compare_tab.py)."""
-    rows = loaded_indicators(pa.documents, pa.sources)
-    names = plan_names(pa)
-    ids = {v: k for k, v in names.items()}
     out_dir = Path(tempfile.mkdtemp(prefix="planqa-indicators-"))
 
+    def now() -> tuple[list[Indicator], dict[str, str]]:
+        """The rows of the plans loaded now: 规划管理 adds and removes plans under a running page."""
+        return loaded_indicators(pa.documents, pa.sources), plan_names(pa)
+
+    def corpus_key() -> str:
+        return ",".join(f"{d.id}:{len(pa.sources.get(d.id, ''))}" for d in pa.documents)
+
     def select(plan: str, chapter: str, year: str, keyword: str) -> list[int]:
+        rows, names = now()
+        ids = {v: k for k, v in names.items()}
         ch, yr = _choice(chapter), _choice(year)
         chosen = filter_rows(rows, ids.get(_choice(plan) or ""), int(ch) if ch else None, int(yr) if yr else None,
                              keyword)
@@ -107,13 +120,17 @@ def indicators_tab(pa: PlanAssistant, reader: gr.HTML | None = None, tabs: gr.Ta
         return [i for i, r in enumerate(rows) if id(r) in keep]
 
     def update(plan: str, chapter: str, year: str, keyword: str) -> tuple[pd.DataFrame, str, list[int]]:
+        rows, names = now()
         shown = select(plan, chapter, year, keyword)
         return view([rows[i] for i in shown], names), f"共 {len(shown)} 条", shown
 
     def files(shown: list[int]) -> tuple[str, str]:
         # Written after the table is shown: Excel alone takes ~0.3 s for 1,000 rows, longer than the filter.
-        # One folder per set of rows: two users' filters never share a file, and a set asked again is reused.
-        folder = out_dir / hashlib.sha1(",".join(map(str, shown or [])).encode()).hexdigest()[:16]
+        # One folder per corpus and set of rows: two users' filters never share a file, a set asked again is
+        # reused, and rows of a corpus since changed are never served.
+        rows, names = now()
+        key = corpus_key() + "|" + ",".join(map(str, shown or []))
+        folder = out_dir / hashlib.sha1(key.encode()).hexdigest()[:16]
         if not folder.exists():
             draft = Path(tempfile.mkdtemp(dir=out_dir))
             df = frame([rows[i] for i in shown or []], names)
@@ -125,18 +142,30 @@ def indicators_tab(pa: PlanAssistant, reader: gr.HTML | None = None, tabs: gr.Ta
                 shutil.rmtree(draft, ignore_errors=True)
         return str(folder / "indicators.csv"), str(folder / "indicators.xlsx")
 
-    years = sorted({r.year for r in rows if r.year is not None})
-    chapters = sorted({r.chapter for r in rows if r.chapter})
+    def reopened(seen: str) -> tuple[Any, ...]:
+        """Opening the tab after a plan was added or removed shows the new corpus, filters cleared;
+        otherwise nothing is sent (the table stays as the user left it)."""
+        if seen == corpus_key():
+            return (gr.update(),) * 7 + (seen,)
+        rows, names = now()
+        plans, chapters, years = _choices(rows, names)
+        df, count, shown = update(ALL, ALL, ALL, "")
+        return (gr.Dropdown(choices=plans, value=ALL), gr.Dropdown(choices=chapters, value=ALL),
+                gr.Dropdown(choices=years, value=ALL), "", df, count, shown, corpus_key())
+
+    rows, names = now()
+    plans0, chapters0, years0 = _choices(rows, names)
     df0, count0, shown0 = update(ALL, ALL, ALL, "")  # the full table, shown before any filter is touched
     csv0, xlsx0 = files(shown0)
     with gr.Tab("指标一览", id="indicators") as tab:
         with gr.Row(equal_height=True):
-            plan = gr.Dropdown([ALL, *names.values()], value=ALL, label="规划", min_width=120, elem_id="ind-plan")
-            chapter = gr.Dropdown([ALL, *map(str, chapters)], value=ALL, label="章", min_width=80, elem_id="ind-chapter")
-            year = gr.Dropdown([ALL, *map(str, years)], value=ALL, label="年份", min_width=80, elem_id="ind-year")
+            plan = gr.Dropdown(plans0, value=ALL, label="规划", min_width=120, elem_id="ind-plan")
+            chapter = gr.Dropdown(chapters0, value=ALL, label="章", min_width=80, elem_id="ind-chapter")
+            year = gr.Dropdown(years0, value=ALL, label="年份", min_width=80, elem_id="ind-year")
             keyword = gr.Textbox(label="关键词", placeholder="如：养老", min_width=120, elem_id="ind-keyword")
         count = gr.Markdown(count0, elem_id="ind-count")
         shown = gr.State(shown0)
+        seen = gr.State(corpus_key())  # the corpus this page's table shows
         hint = "点击任一行，在「原文」中打开该句所在章节并高亮。" if reader is not None else ""
         table = gr.Dataframe(df0, headers=VIEW_HEADERS, interactive=False, wrap=True, max_height=560,
                              elem_id="ind-table", label=hint or None, show_label=bool(hint),
@@ -148,9 +177,12 @@ def indicators_tab(pa: PlanAssistant, reader: gr.HTML | None = None, tabs: gr.Ta
     for control in (plan.change, chapter.change, year.change, keyword.submit):
         control(update, inputs, [table, count, shown], api_visibility="private", queue=False).then(
             files, [shown], [csv_btn, xlsx_btn], api_visibility="private", queue=False)
+    tab.select(reopened, [seen], [plan, chapter, year, keyword, table, count, shown, seen],
+               api_visibility="private", queue=False).then(
+        files, [shown], [csv_btn, xlsx_btn], api_visibility="private", queue=False)
     if reader is not None and tabs is not None:
         def open_row(picked: list[int], event: gr.SelectData) -> tuple[Any, Any]:
-            return open_quote(pa, picked_row(rows, picked, event))
+            return open_quote(pa, picked_row(now()[0], picked, event))
 
         table.select(open_row, [shown], [reader, tabs], api_visibility="private", queue=False)
         if len(pa.documents) > 1:
