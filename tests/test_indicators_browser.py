@@ -19,6 +19,7 @@ from assistant.config import ROOT, Settings
 from assistant.indicators import indicators_for
 from assistant.indicators.compare import level_points, rows_named
 from assistant.indicators.table import filter_rows
+from assistant.web.indicators_tab import VIEW_HEADERS
 from test_app_browser import TIMEOUT_MS, KnownAnswers, RunningApp, Visit, browser, start, visiting  # noqa: F401
 
 pytestmark = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
@@ -79,7 +80,8 @@ def test_tab_shows_every_row_and_a_keyword_narrows_them(page: Page, plans: Known
     page.wait_for_function(f"() => document.querySelector('#ind-count').innerText.includes('共 {len(wanted)} 条')",
                            timeout=TIMEOUT_MS)
     assert 0 < len(wanted) < 10
-    shown = [page.inner_text(cell("#ind-table", i, 2)) + page.inner_text(cell("#ind-table", i, 7))
+    quote = VIEW_HEADERS.index("原文")
+    shown = [page.inner_text(cell("#ind-table", i, 2)) + page.inner_text(cell("#ind-table", i, quote))
              for i in range(len(wanted))]
     assert all(KEYWORD in text for text in shown), shown
     assert page.locator(cell("#ind-table", len(wanted), 2)).count() == 0
