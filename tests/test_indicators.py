@@ -169,6 +169,35 @@ def test_rows_of_a_table_read_from_a_picture_come_from_its_grid(tmp_path) -> Non
     assert pace.value == "[5.7]" and pace.number == 5.7 and pace.box == "2 主要指标"
 
 
+def test_a_review_table_keeps_the_previous_plans_targets_apart_from_what_was_achieved(tmp_path) -> None:
+    """"…规划主要指标实现情况": its 规划目标 columns are targets and its 实现情况 columns achieved figures,
+    whatever their year, and a pace runs to the table's last year (the end of the period reviewed)."""
+    from assistant.corpus import document_text, load_document
+    from assistant.indicators import indicators_for
+    from assistant.ocr.models import ImageLine, Table
+    from assistant.pictures import END_LINE, PictureRecord, start_line
+
+    header = ["指标", "规划目标 2015年", "实现情况 2015年", "实现情况 年均增速[累计]"]
+    cells = {"指标": "常住人口城镇化率（%）", "规划目标 2015年": "51.5", "实现情况 2015年": "56.1",
+             "实现情况 年均增速[累计]": "[6.2]"}
+    row = "常住人口城镇化率（%）：规划目标 2015年 51.5，实现情况 2015年 56.1，实现情况 年均增速[累计] [6.2]。"
+    file = "p.images/rev.png"
+    (tmp_path / "p.images").mkdir()
+    record = PictureRecord(file=file, source="images/r.png", width=600, height=300, kind="table",
+                           title="专栏1 上一规划主要指标实现情况",
+                           lines=[ImageLine(text=row, region=(0, 50, 600, 70), conf=0.99)],
+                           table=Table(header=header, rows=[cells]))
+    (tmp_path / "p.images" / "rev.json").write_text(record.model_dump_json(), encoding="utf-8")
+    (tmp_path / "p.txt").write_text("\n".join(["某市国民经济和社会发展第十三个五年规划纲要", "第一章 发展环境",
+                                                start_line(file), "专栏1 上一规划主要指标实现情况", row, END_LINE]),
+                                    encoding="utf-8")
+    doc = load_document(tmp_path / "p.txt")
+    rows = {r.value: r for r in indicators_for([doc], {doc.id: document_text(doc)}) if r.box}
+    assert (rows["51.5"].kind, rows["51.5"].year) == ("target", 2015)
+    assert (rows["56.1"].kind, rows["56.1"].year) == ("achieved", 2015)
+    assert (rows["[6.2]"].kind, rows["[6.2]"].year) == ("achieved", 2015)
+
+
 # ---------------------------------------------------------------- one indicator across plans (indicators/compare.py)
 
 
