@@ -306,3 +306,13 @@ def test_web_tab_adds_then_reloads_and_upload_needs_permission(cli_env: Path) ->
         with gr.Blocks() as demo, gr.Tabs():
             plans_tab(pa, Settings(corpus_dir=cli_env, allow_upload=allowed, auth=None))
         assert any(isinstance(b, gr.File) for b in demo.blocks.values()) is allowed
+
+
+def test_a_plan_without_pictures_reports_no_picture_progress(tmp_path) -> None:
+    from assistant.ingest.extracted import Extracted
+    from assistant.ingest.pictures import read_pictures
+
+    calls = []
+    out = read_pictures(Extracted(text="第一章 总体要求\n正文。"), "第一章 总体要求\n正文。", "p", tmp_path,
+                        progress=lambda *a: calls.append(a))
+    assert calls == [] and "正文" in out.text

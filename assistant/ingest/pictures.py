@@ -13,7 +13,8 @@ from ..ocr.layout import layout
 from ..pictures import END_LINE, PictureRecord, start_line
 from .extracted import PLACEHOLDER_RE, Extracted
 
-# `progress(done, total, name)`: called before each picture and once at the end.
+# `progress(done, total, name)`: called before each picture and once at the end; never for a plan without
+# pictures (the page showed "0/0 张 识别图片").
 Progress = Callable[[int, int, str], None]
 
 
@@ -56,7 +57,7 @@ def read_pictures(extracted: Extracted, text: str, doc_id: str, cache_dir: Path 
         out.files[f"{stem}.json"] = record.model_dump_json(indent=1).encode()
         blocks[i] = "\n".join([start_line(file), *(l.text for l in read.lines), END_LINE])
         out.read += 1
-    if progress:
+    if progress and total:
         progress(total, total, "")
     out.text = PLACEHOLDER_RE.sub(lambda m: f"\n{blocks.get(int(m.group(1)), '')}\n", text)
     return out
