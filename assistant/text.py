@@ -22,7 +22,7 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def pinyin(text: str) -> str:
-    """Toneless pinyin, run together: how an English question spells a Chinese name ("haizhou")."""
+    """Toneless pinyin, run together: how an English question spells a Chinese name ("某某" → "moumou")."""
     return "".join(lazy_pinyin(text)).lower()
 
 

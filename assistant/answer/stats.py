@@ -4,14 +4,13 @@ paragraphs of each section and 专栏, and each plan's profile (its own place, i
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 
 from ..models import Chunk, Document, Profile
 from .params import SECTION_YEAR_MENTIONS
 from ..profile import SHORT_PERIOD_RE, period_number, period_years
-from ..query import BASE_YEAR_RE, stated_years, years_in
+from ..query import BASE_YEAR_RE, stated_years
 from ..text import clean, normalise, pinyin
 
 SectionKey = tuple[str, int | None, int | None, int | None]  # doc, part, chapter, section

@@ -114,8 +114,8 @@ def indicators_tab(pa: PlanAssistant, reader: gr.HTML | None = None, tabs: gr.Ta
     def corpus_key() -> str:
         return ",".join(f"{d.id}:{len(pa.sources.get(d.id, ''))}" for d in pa.documents)
 
-    def select(plan: str, chapter: str, year: str, keyword: str) -> list[int]:
-        rows, names = now()
+    def select(rows: list[Indicator], names: dict[str, str], plan: str, chapter: str, year: str,
+               keyword: str) -> list[int]:
         ids = {v: k for k, v in names.items()}
         ch, yr = _choice(chapter), _choice(year)
         chosen = filter_rows(rows, ids.get(_choice(plan) or ""), int(ch) if ch else None, int(yr) if yr else None,
@@ -124,8 +124,8 @@ def indicators_tab(pa: PlanAssistant, reader: gr.HTML | None = None, tabs: gr.Ta
         return [i for i, r in enumerate(rows) if id(r) in keep]
 
     def update(plan: str, chapter: str, year: str, keyword: str) -> tuple[pd.DataFrame, str, list[int]]:
-        rows, names = now()
-        shown = select(plan, chapter, year, keyword)
+        rows, names = now()  # once: the shown places index these rows, even if a reload comes between
+        shown = select(rows, names, plan, chapter, year, keyword)
         return view([rows[i] for i in shown], names), f"共 {len(shown)} 条", shown
 
     def files(shown: list[int]) -> tuple[str, str]:
@@ -149,13 +149,14 @@ def indicators_tab(pa: PlanAssistant, reader: gr.HTML | None = None, tabs: gr.Ta
     def reopened(seen: str) -> tuple[Any, ...]:
         """Opening the tab after a plan was added or removed shows the new corpus, filters cleared;
         otherwise nothing is sent (the table stays as the user left it)."""
-        if seen == corpus_key():
+        key = corpus_key()
+        if seen == key:
             return (gr.update(),) * 7 + (seen,)
         rows, names = now()
         plans, chapters, years = _choices(rows, names)
         df, count, shown = update(ALL, ALL, ALL, "")
         return (gr.Dropdown(choices=plans, value=ALL), gr.Dropdown(choices=chapters, value=ALL),
-                gr.Dropdown(choices=years, value=ALL), "", df, count, shown, corpus_key())
+                gr.Dropdown(choices=years, value=ALL), "", df, count, shown, key)
 
     rows, names = now()
     plans0, chapters0, years0 = _choices(rows, names)
