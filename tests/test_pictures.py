@@ -456,6 +456,7 @@ def test_ocr_cache_reads_a_picture_once_and_rereads_a_damaged_entry(tmp_path: Pa
 
     first = add("甲县")
     assert len(calls) == 1 and first.pictures == 1 and first.ocr_seconds > 0 and first.warnings == []
+    assert engine._engine is None  # released after the plan's pictures: a chat process keeps no OCR kernels
     entries = list(cache.glob("*.json"))
     assert [e.stem for e in entries] == [engine.image_hash(picture)]
     box = next(b for _, _, b in _blocks(load_document(first.path)) if isinstance(b, Box))

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..ocr.engine import ImageError, image_hash, read_image
+from ..ocr.engine import ImageError, image_hash, read_image, release
 from ..ocr.layout import layout
 from ..pictures import END_LINE, PictureRecord, start_line
 from .extracted import PLACEHOLDER_RE, Extracted
@@ -57,6 +57,8 @@ def read_pictures(extracted: Extracted, text: str, doc_id: str, cache_dir: Path 
         out.files[f"{stem}.json"] = record.model_dump_json(indent=1).encode()
         blocks[i] = "\n".join([start_line(file), *(l.text for l in read.lines), END_LINE])
         out.read += 1
+    if out.seconds:
+        release()
     if progress and total:
         progress(total, total, "")
     out.text = PLACEHOLDER_RE.sub(lambda m: f"\n{blocks.get(int(m.group(1)), '')}\n", text)
