@@ -1,5 +1,6 @@
 """Reading plans' pictures: OCR seconds per picture (cold, no cache), `add` time for a published plan with
-its pictures (cold, then from the cache), and the process's peak RSS. Prints the figures.
+its pictures (cold, then from the cache), OCR seconds per scanned A4 page (text of a plan printed by
+Chromium, rendered at the 200 dpi `add` renders scans at), and the process's peak RSS. Prints the figures.
 
 Run: .venv/bin/python bench/ocr.py [PLAN.md ...]   (default: both published outlines in ../shared/plans)
 Measure on an idle machine: OCR uses both cores, and anything else running slows it in proportion.
@@ -7,6 +8,7 @@ Measure on an idle machine: OCR uses both cores, and anything else running slows
 
 from __future__ import annotations
 
+import io
 import statistics
 import sys
 import tempfile
@@ -21,6 +23,37 @@ from assistant.ocr import engine
 from assistant.ocr.engine import read_image
 
 PUBLISHED = ROOT.parent / "shared" / "plans" / "published"
+A4_TEXT = ROOT.parent / "shared" / "plans" / "national-13th-five-year-plan.txt"
+A4_PAGES = 6  # full pages of running text: the densest kind of page a scan brings
+
+
+def a4_pages() -> None:
+    """A scan's pages are the other unit of the ≤ 3 s target: dense text, 200 dpi, A4."""
+    import html
+
+    import pypdfium2 as pdfium
+
+    sys.path.insert(0, str(ROOT))
+    from tests.support import print_pdf
+
+    lines = A4_TEXT.read_text(encoding="utf-8").splitlines()[:400]
+    page = ("<html><head><meta charset='utf-8'><style>body{font-family:'Noto Sans CJK SC';font-size:16px;"
+            "line-height:1.7}p{text-indent:2em}</style></head><body>"
+            + "".join(f"<p>{html.escape(l)}</p>" for l in lines) + "</body></html>")
+    with tempfile.TemporaryDirectory() as tmp:
+        printed = Path(tmp) / "printed.pdf"
+        print_pdf(page, printed, margin={"top": "60px", "bottom": "60px", "left": "60px", "right": "60px"})
+        seconds, chars = [], 0
+        with pdfium.PdfDocument(str(printed)) as pdf:
+            for i in range(min(A4_PAGES, len(pdf))):
+                buf = io.BytesIO()
+                pdf[i].render(scale=200 / 72).to_pil().convert("RGB").save(buf, "PNG")
+                r = read_image(buf.getvalue(), f"page {i + 1}", None)
+                seconds.append(r.seconds)
+                chars += sum(len(b.text) for b in r.boxes)
+    print(f"A4 pages at 200 dpi: {len(seconds)} pages, OCR {statistics.median(seconds):.2f} s median, "
+          f"{max(seconds):.2f} s max, {chars / len(seconds):.0f} characters a page")
+    engine.release()
 
 
 def main(plans: list[Path]) -> None:
@@ -44,6 +77,7 @@ def main(plans: list[Path]) -> None:
                 res = add_plan(plan, corpus, doc_id="bench-published", ocr_cache=cache)
                 print(f"  add ({label}): {time.perf_counter() - t0:.1f} s, {res.pictures} pictures read into the text, "
                       f"{res.chars:,} chars, {len(res.warnings)} warnings")
+    a4_pages()
     print(f"peak RSS: {proc.memory_info().rss / 1e6:.0f} MB (current; ru_maxrss below)")
     import resource
 
