@@ -1,5 +1,5 @@
 """Reading plans' pictures: OCR seconds per picture (cold, no cache), `add` time for a published plan with
-its pictures (cold, then from the cache), OCR seconds per scanned A4 page (text of a plan printed by
+its pictures (cold, then from the cache), OCR seconds per scanned A4 page (a plan's text printed by
 Chromium, rendered at the 200 dpi `add` renders scans at), and the process's peak RSS. Prints the figures.
 
 Run: .venv/bin/python bench/ocr.py [PLAN.md ...]   (default: both published outlines in ../shared/plans)
@@ -28,21 +28,16 @@ A4_PAGES = 6  # full pages of running text: the densest kind of page a scan brin
 
 
 def a4_pages() -> None:
-    """A scan's pages are the other unit of the ≤ 3 s target: dense text, 200 dpi, A4."""
-    import html
-
+    """A scan's pages are the other unit of the ≤ 3 s target: a plan's running text printed as the
+    tests print plans (14 px type, headings, running header and page numbers), rendered at 200 dpi."""
     import pypdfium2 as pdfium
 
-    sys.path.insert(0, str(ROOT))
-    from tests.support import print_pdf
+    sys.path.insert(0, str(ROOT / "tests"))
+    from support import print_plan_pdf
 
-    lines = A4_TEXT.read_text(encoding="utf-8").splitlines()[:400]
-    page = ("<html><head><meta charset='utf-8'><style>body{font-family:'Noto Sans CJK SC';font-size:16px;"
-            "line-height:1.7}p{text-indent:2em}</style></head><body>"
-            + "".join(f"<p>{html.escape(l)}</p>" for l in lines) + "</body></html>")
     with tempfile.TemporaryDirectory() as tmp:
         printed = Path(tmp) / "printed.pdf"
-        print_pdf(page, printed, margin={"top": "60px", "bottom": "60px", "left": "60px", "right": "60px"})
+        print_plan_pdf(A4_TEXT.read_text(encoding="utf-8").splitlines()[:400], printed)
         seconds, chars = [], 0
         with pdfium.PdfDocument(str(printed)) as pdf:
             for i in range(min(A4_PAGES, len(pdf))):
