@@ -123,10 +123,14 @@ def indicators_tab(pa: PlanAssistant, reader: gr.HTML | None = None, tabs: gr.Ta
         keep = {id(r) for r in chosen}
         return [i for i, r in enumerate(rows) if id(r) in keep]
 
-    def update(plan: str, chapter: str, year: str, keyword: str) -> tuple[pd.DataFrame, str, list[int]]:
-        rows, names = now()  # once: the shown places index these rows, even if a reload comes between
+    def table_of(rows: list[Indicator], names: dict[str, str], plan: str, chapter: str, year: str,
+                 keyword: str) -> tuple[pd.DataFrame, str, list[int]]:
         shown = select(rows, names, plan, chapter, year, keyword)
         return view([rows[i] for i in shown], names), f"共 {len(shown)} 条", shown
+
+    def update(plan: str, chapter: str, year: str, keyword: str) -> tuple[pd.DataFrame, str, list[int]]:
+        # The rows are read once: the shown places index these rows, even if a reload comes between.
+        return table_of(*now(), plan, chapter, year, keyword)
 
     def files(shown: list[int]) -> tuple[str, str]:
         # Written after the table is shown: Excel alone takes ~0.3 s for 1,000 rows, longer than the filter.
@@ -152,15 +156,15 @@ def indicators_tab(pa: PlanAssistant, reader: gr.HTML | None = None, tabs: gr.Ta
         key = corpus_key()
         if seen == key:
             return (gr.update(),) * 7 + (seen,)
-        rows, names = now()
+        rows, names = now()  # once: the filters' choices and the table are of one corpus
         plans, chapters, years = _choices(rows, names)
-        df, count, shown = update(ALL, ALL, ALL, "")
+        df, count, shown = table_of(rows, names, ALL, ALL, ALL, "")
         return (gr.Dropdown(choices=plans, value=ALL), gr.Dropdown(choices=chapters, value=ALL),
                 gr.Dropdown(choices=years, value=ALL), "", df, count, shown, key)
 
     rows, names = now()
     plans0, chapters0, years0 = _choices(rows, names)
-    df0, count0, shown0 = update(ALL, ALL, ALL, "")  # the full table, shown before any filter is touched
+    df0, count0, shown0 = table_of(rows, names, ALL, ALL, ALL, "")  # the full table, before any filter
     csv0, xlsx0 = files(shown0)
     with gr.Tab("指标一览", id="indicators") as tab:
         with gr.Row(equal_height=True):
