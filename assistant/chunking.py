@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from .models import Chunk, Document, Paragraph, Sentence
 from .text import clean, sentence_spans
 
-CHUNKING_VERSION = "paragraph-v3"  # v2: 篇 and the untitled preface; v3: text read from pictures
+CHUNKING_VERSION = "paragraph-v4"  # v2: 篇 and the untitled preface; v3: text read from pictures; v4: 篇-numbered chapters
 
 
 def _chunk(doc: Document, index: int, para: Paragraph, chapter, section, box: str | None, source: str) -> Chunk:
@@ -32,6 +32,7 @@ def _chunk(doc: Document, index: int, para: Paragraph, chapter, section, box: st
         section_title=section.title or None,
         box=box,
         image=para.image,
+        in_part=chapter.in_part,
         block_index=index,
         lead=para.lead,
         sentences=sentences,

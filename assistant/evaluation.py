@@ -41,7 +41,11 @@ def load_items(path: Path) -> list[EvalItem]:
 
 
 def gold_matches(gold: str, chapter: int | None, section: int | None, part: int | None = None) -> bool:
-    """"C.S" = 第C章 第S节; "C" = chapter C, any section; "0" = text before 第一章; "Pn" = 第n篇's own text."""
+    """"C.S" = 第C章 第S节; "C" = chapter C, any section; "0" = text before 第一章; "Pn" = 第n篇's own text;
+    "Pn:C.S" / "Pn:C" = 第n篇 第C章 (第S节) in a plan that numbers its chapters afresh in every 篇."""
+    if gold.startswith("P") and ":" in gold:
+        n, _, rest = gold[1:].partition(":")
+        return part == int(n) and gold_matches(rest, chapter, section)
     if gold.startswith("P"):
         return chapter is None and part == int(gold[1:])
     c, _, s = gold.partition(".")
@@ -140,6 +144,60 @@ def format_summary(summary: dict) -> str:
     ]
     lines += [f"  {k:<13} n={v['n']:<4} accuracy {v['answer_accuracy']}" for k, v in summary["by_kind"].items()]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the regression guard, item by item
+
+# Each headline figure as a property of one item's outcome: None = the item is not in that figure's group.
+# An outcome is [correct, citation_correct, retrieval_rank] (citation_correct is None for unanswerable items).
+FIGURES: dict[str, Callable[[list, bool], bool | None]] = {
+    "answer_accuracy": lambda o, followup: o[0] if o[1] is not None else None,
+    "refusal_accuracy": lambda o, followup: o[0] if o[1] is None else None,
+    "citation_accuracy": lambda o, followup: o[1],
+    "followup_accuracy": lambda o, followup: o[0] if followup else None,
+    "hit_at_1": lambda o, followup: (o[2] is not None and o[2] <= 1) if o[1] is not None else None,
+    "hit_at_5": lambda o, followup: (o[2] is not None and o[2] <= 5) if o[1] is not None else None,
+}
+
+
+def _outcome(row: dict) -> list:
+    return [row["correct"], row["citation_correct"], row["retrieval_rank"]]
+
+
+def outcomes(report: dict) -> dict[str, list]:
+    """What the baseline keeps of each item, so that a failing guard can name the items that changed."""
+    return {r["id"]: _outcome(r) for r in report["items"]}
+
+
+def regressions(baseline: dict[str, list], report: dict, tolerance: float) -> dict[str, list[str]]:
+    """Per figure, the items that were right in the baseline and are wrong now, when there are more of
+    them than the figure's group allows: max(1, tolerance × group size) items. A lost item that another
+    gained item offsets still counts: a guard that nets them out would hide a changed answer."""
+    failed: dict[str, list[str]] = {}
+    for figure, holds in FIGURES.items():
+        lost, group = [], 0
+        for row in report["items"]:
+            now = holds(_outcome(row), bool(row["history"]))
+            if now is None:
+                continue
+            group += 1
+            before = holds(baseline[row["id"]], bool(row["history"])) if row["id"] in baseline else None
+            if before and not now:
+                lost.append(row["id"])
+        if len(lost) > max(1, int(tolerance * group)):
+            failed[figure] = lost
+    return failed
+
+
+def describe_changes(baseline: dict[str, list], report: dict) -> str:
+    """Every item whose outcome differs from the baseline: id, before → after, the question and the reply."""
+    lines = []
+    for row in report["items"]:
+        before, now = baseline.get(row["id"]), _outcome(row)
+        if before != now:
+            lines.append(f"  {row['id']}: [correct, citation, rank] {before} → {now}  {row['question']!r} → "
+                         f"{row['answer'][:80]!r}")
+    return "\n".join(lines) or "  (no item changed)"
 
 
 def run_key(path: Path, plans: tuple[str, ...]) -> str:

@@ -70,6 +70,8 @@ class Chapter(BaseModel):
     part: int | None = None  # the 篇 it stands in; None in a plan without 篇
     span: Span | None = None
     sections: list[Section] = Field(default_factory=list)
+    in_part: bool = False  # numbered afresh in its 篇 (第二篇 第一章): named and cited with the 篇
+    appendix: bool = False  # 附录 / 名词解释 after the chapters (number None, part None)
 
 
 class Part(BaseModel):
@@ -129,13 +131,15 @@ class Chunk(BaseModel):
     section_title: str | None
     box: str | None = None
     image: ImageRef | None = None  # text read from a picture
+    in_part: bool = False  # its chapter is numbered within its 篇
     block_index: int
     lead: str | None = None
     sentences: list[Sentence] = Field(default_factory=list)
 
     @property
     def path(self) -> str:
-        return section_path(self.chapter, self.chapter_title, self.section, self.section_title, self.part)
+        return section_path(self.chapter, self.chapter_title, self.section, self.section_title, self.part,
+                            self.in_part)
 
 
 def chapter_label(number: int) -> str:
@@ -156,10 +160,11 @@ def box_label(box: str) -> str:
 
 
 def section_path(chapter: int | None, chapter_title: str, section: int | None, section_title: str | None,
-                 part: int | None = None) -> str:
+                 part: int | None = None, in_part: bool = False) -> str:
     if chapter is None:  # a 篇's own text: chapter_title is the 篇's title
         return f"{part_label(part)} {chapter_title}" if part is not None else chapter_title
     head = "序言" if chapter == 0 else f"{chapter_label(chapter)} {chapter_title}"
+    head = f"{part_label(part)} {head}" if in_part and part is not None else head
     if section is None:
         return head
     return f"{head} › {section_label(section)} {section_title}"

@@ -26,6 +26,14 @@ ENUM_SECTION_RE = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]{1,
 # A line made of a rule only ("---", "＊＊＊") separates the title from the text.
 RULE_RE = re.compile(r"^\s*[-—=＊*_]{3,}\s*$")
 PREFACE_RE = re.compile(r"^\s*(序\s*言|前\s*言)\s*$")
+TOC_RE = re.compile(r"^\s*目\s*录\s*$")
+# A table-of-contents entry ends in its page number, after dot leaders or a gap: "第一章 发展基础 …… 1".
+PAGE_REF_RE = re.compile(r"(?:[.·…．]{2,}\s*|\s+)\d{1,3}\s*$")
+# What follows the plan's chapters: 附录, 附件, 附表, 名词解释 (an appendix, never another chapter).
+APPENDIX_RE = re.compile(r"^\s*(附\s*[录件表]\s*\d{0,2}|名\s*词\s*解\s*释|有关名词解释)(?:\s*[:：]?\s*([^。；;]{0,40}?))?\s*$")
+# A run of this many heading lines with no text between them is a table of contents, not the plan: in the
+# plan itself at most a 篇, its first 章 and that 章's first 节 stand back to back.
+TOC_RUN = 4
 BOX_RE = re.compile(r"专栏\s*[:：]\s*")
 # A 专栏 printed as a box (and read from its picture) is titled "专栏10 交通建设重点工程".
 NUMBERED_BOX_RE = re.compile(r"^\s*专栏\s*(\d{1,3})\s*([^。；;]{0,60}?)\s*$")
@@ -156,18 +164,88 @@ class _Builder:
         self.box.items.append(para)
         self.box.span = Span(start=self.box.span.start, end=para.span.end)
 
+    def start_appendix(self, title: str, span: Span) -> None:
+        """附录 / 名词解释: a chapter-less unit after the chapters (no number, no 篇)."""
+        self.box = None
+        self.doc.chapters.append(Chapter(number=None, title=title, part=None, span=span, appendix=True))
+
     def add_table(self, title: str, span: Span) -> None:
         self.box = None
         self.section.blocks.append(Table(title=title, span=span))
 
 
 def _heading_rules(text: str, lines: list[tuple[int, int]]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """第N章 / 第N节 where the plan has them; else 一、 / （一） when at least two such chapter lines exist."""
+    """第N章 / 第N节 where the plan has them (一、 as its sections when a 第N章 plan has no 第N节); else
+    一、 / （一） when at least two such chapter lines exist. `lines`: the plan's own lines, without its 目录."""
     if any(CHAPTER_RE.match(text[s:e]) for s, e in lines):
+        if not any(SECTION_RE.match(text[s:e]) for s, e in lines) and \
+                sum(1 for s, e in lines if ENUM_CHAPTER_RE.match(text[s:e])) >= 2:
+            return CHAPTER_RE, ENUM_CHAPTER_RE
         return CHAPTER_RE, SECTION_RE
     if sum(1 for s, e in lines if ENUM_CHAPTER_RE.match(text[s:e])) >= 2:
         return ENUM_CHAPTER_RE, ENUM_SECTION_RE
     return CHAPTER_RE, SECTION_RE
+
+
+_ANY_HEADING = (PART_RE, CHAPTER_RE, SECTION_RE, ENUM_CHAPTER_RE, ENUM_SECTION_RE)
+
+
+def contents_lines(text: str, lines: list[tuple[int, int]]) -> set[int]:
+    """Indices of the lines of a table of contents (目录), wherever it stands and whatever its form: a 目录
+    line, heading lines that end in a page number, and runs of TOC_RUN or more heading lines with no text
+    between them. They are not the plan: the headings come again, with their text, in the body.
+
+    A run ends where a 篇 or 章 it has already listed comes again (the body's first headings may follow
+    the contents directly), and a run with page numbers keeps only its numbered lines."""
+    toc: set[int] = set()
+    run: list[int] = []
+
+    def close() -> None:
+        paged = [i for i in run if PAGE_REF_RE.search(text[lines[i][0]:lines[i][1]])
+                 or TOC_RE.match(text[lines[i][0]:lines[i][1]])]
+        if len(run) >= TOC_RUN:
+            toc.update(paged if len(paged) >= TOC_RUN else run)
+
+    listed: set[tuple[str, str | None, str]] = set()
+    part: str | None = None
+    for i, (s, e) in enumerate(lines):
+        line = text[s:e]
+        if not line.strip():
+            continue
+        bare = PAGE_REF_RE.sub("", line)
+        heading = any(r.match(bare) for r in _ANY_HEADING)
+        if not (heading or TOC_RE.match(line)):
+            close()
+            run, listed, part = [], set(), None
+            continue
+        m = PART_RE.match(bare) or CHAPTER_RE.match(bare)
+        if m:
+            is_part = PART_RE.match(bare) is not None
+            part = m.group(1) if is_part else part
+            key = ("篇", None, m.group(1)) if is_part else ("章", part, m.group(1))
+            if key in listed:  # listed already: the body starts here
+                close()
+                run, listed, part = [], set(), m.group(1) if is_part else None
+                key = ("篇", None, m.group(1)) if is_part else ("章", None, m.group(1))
+            listed.add(key)
+        run.append(i)
+    close()
+    return toc
+
+
+def _continues_title(line: str, title: str) -> bool:
+    """A heading's title wrapped onto the next line ("第一篇 聚焦…推进中国式现代化南京" / "新实践实现良好开局"):
+    a short line without sentence punctuation or figures after a long title."""
+    stripped = line.strip()
+    return (len(title) >= 8 and 0 < len(stripped) <= 24 and not re.search(r"[。；;:：!！?？\d（(]", stripped)
+            and not any(r.match(stripped) for r in _ANY_HEADING) and not BOX_RE.search(stripped)
+            and not NUMBERED_BOX_RE.match(stripped) and not APPENDIX_RE.match(stripped))
+
+
+def _prose(line: str) -> bool:
+    """A paragraph of running text, not a row or cell of a 专栏's table: long and ending a sentence."""
+    stripped = line.strip()
+    return len(stripped) >= 40 and stripped.endswith(("。", "；", ";"))
 
 
 def _is_title_line(line: str) -> bool:
@@ -194,17 +272,29 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
     picture_lines: dict = {}
     picture_table = False
     lines = [(s, e) for s, e in _lines(text)]
-    chapter_re, section_re = _heading_rules(text, lines)
+    toc = contents_lines(text, lines)
+    body_lines = [ln for i, ln in enumerate(lines) if i not in toc]
+    chapter_re, section_re = _heading_rules(text, body_lines)
     has_headings = any(
-        PREFACE_RE.match(text[s:e]) or chapter_re.match(text[s:e]) or PART_RE.match(text[s:e]) for s, e in lines
+        PREFACE_RE.match(text[s:e]) or chapter_re.match(text[s:e]) or PART_RE.match(text[s:e]) for s, e in body_lines
     )
     in_title = has_headings  # the short lines above the text are the document's title lines
     title_lines: list[str] = []
+    headed: Chapter | Part | None = None  # the heading just read, whose title may wrap onto the next line
+    text_box = False  # a 专栏 that stands in the text as "专栏N title" and its lines
 
-    for s, e in lines:
+    for i, (s, e) in enumerate(lines):
         line = text[s:e]
-        if not line.strip():
+        if not line.strip() or i in toc:
             continue
+        if headed is not None:
+            last, headed = headed, None
+            if _continues_title(line, last.title):
+                last.title += line.strip()
+                last.span = Span(start=last.span.start, end=e) if last.span else None
+                if isinstance(last, Part):
+                    doc.chapters[-1].title, doc.chapters[-1].span = last.title, last.span
+                continue
         if m := PICTURE_START_RE.match(line):
             b.box, b.picture = None, m.group(1)
             picture_lines = line_index(pictures[b.picture]) if b.picture in pictures else {}
@@ -220,10 +310,16 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
         if m := PART_RE.match(line):
             in_title = False
             b.start_part(cn_to_int(m.group(1)), _title(m.group(2)), Span(start=s, end=e))
+            headed = doc.parts[-1]
             continue
-        if m := chapter_re.match(line):
+        appendix = doc.chapters and doc.chapters[-1].appendix
+        if (m := chapter_re.match(line)) and not (appendix and chapter_re is ENUM_CHAPTER_RE):
             in_title = False
             b.start_chapter(cn_to_int(m.group(1)), _title(m.group(2)), Span(start=s, end=e))
+            headed = doc.chapters[-1]
+            continue
+        if (m := APPENDIX_RE.match(line)) and any(c.number for c in doc.chapters) and b.picture is None:
+            b.start_appendix(_title(line), Span(start=s, end=e))
             continue
         if in_title:
             if RULE_RE.match(line):
@@ -234,7 +330,8 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
             # Text before the first 篇/章 without a 序言 heading: an untitled preface, chapter 0.
             in_title = False
             b.start_chapter(0, "序言", None)
-        if (m := section_re.match(line)) and doc.chapters and doc.chapters[-1].number:
+        sec_re = ENUM_CHAPTER_RE if appendix and chapter_re is ENUM_CHAPTER_RE else section_re
+        if (m := sec_re.match(line)) and doc.chapters and (doc.chapters[-1].number or appendix):
             b.start_section(cn_to_int(m.group(1)), _title(m.group(2)), Span(start=s, end=e))
             continue
         if b.picture is not None:
@@ -250,6 +347,17 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
             else:
                 b.add_paragraph(_from_picture(_paragraph(text, s, e), b.picture, picture_lines, picture_table))
             continue
+        if m := NUMBERED_BOX_RE.match(line):
+            # "专栏3 重大工程" on its own line: its rows follow, one per line, until the text resumes.
+            b.start_box(f"{m.group(1)} {_title(m.group(2))}".strip(), Span(start=s, end=e))
+            text_box = True
+            continue
+        if b.box is not None and text_box and not _prose(line):
+            para = _paragraph(text, s, e, item=True)
+            if para is not None:
+                b.add_item(para)
+            continue
+        text_box = False
         if b.box is not None and (m := ITEM_RE.match(line)) and int(m.group(1)) == len(b.box.items) + 1:
             para = _paragraph(text, s + m.end(), e, item=True)
             if para is not None:
@@ -269,9 +377,20 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
             continue
         b.add_paragraph(_paragraph(text, s, e))
 
+    _number_in_parts(doc)
     if title is None and title_lines:
         doc.title = max(title_lines, key=len)
     return doc
+
+
+def _number_in_parts(doc: Document) -> None:
+    """Chapters numbered afresh in every 篇 (第二篇 第一章 …): each is known by its 篇 and its number,
+    and is cited so ("第二篇 第一章 第三节")."""
+    numbered = [c for c in doc.chapters if c.number and not c.appendix]
+    restarts = any(c.number == 1 and c.part is not None and i > 0 for i, c in enumerate(numbered))
+    if restarts:
+        for c in numbered:
+            c.in_part = c.part is not None
 
 
 def parse_file(path: Path, doc_id: str | None = None, pictures: dict[str, PictureRecord] | None = None,

@@ -33,6 +33,7 @@ with warnings.catch_warnings():
 from .chunking import chunk_metadata, prepare_text
 from .indexing import PlanIndex, passages
 from .models import Chunk, Hit
+from .ranking import settled
 
 ID_KEY = "chunk_id"
 DOC_FILTER_DEPTH = 4  # how much deeper each retriever looks when a question is limited to some plans
@@ -143,11 +144,15 @@ class DenseRetriever(BaseRetriever):
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         found = self.vectorstore.similarity_search_with_score(query, k=self.k * self.fetch_factor)
+        # Chroma's float32 distances differ by ~1e-7 from one CPU to another: rounded, and equal ones put
+        # in plan order, so that the ranking (and every answer after it) is the same on any machine.
+        found = sorted(((doc, settled(1.0 - float(dist))) for doc, dist in found),
+                       key=lambda ds: (-ds[1], ds[0].metadata["doc_id"], ds[0].metadata.get("sentence_start", 0)))
         best: dict[str, Document] = {}
-        for doc, dist in found:  # nearest first, so the first sentence seen is the chunk's best
+        for doc, sim in found:  # nearest first, so the first sentence seen is the chunk's best
             key = doc.metadata[ID_KEY]
             if key not in best:
-                best[key] = _with(doc, dense_similarity=1.0 - float(dist))
+                best[key] = _with(doc, dense_similarity=sim)
         return list(best.values())[: self.k]
 
 
@@ -309,12 +314,13 @@ def sentence_scorer(index: PlanIndex) -> Callable[[str], dict[tuple[str, int], f
         n = int(vec_id.rsplit("#", 1)[1]) if "#" in vec_id else 0
         keys.append((chunk.id, _sentence_index(chunk, n)))
         rows.append(vec)
-    matrix = np.asarray(rows, dtype=np.float32)
+    matrix = np.asarray(rows, dtype=np.float64)
 
     def score(query: str) -> dict[tuple[str, int], float]:
         # The text the vector search embedded (prepare_text): the embedder computes it once for both.
-        sims = matrix @ np.asarray(index.embeddings.embed_query(prepare_text(query)), dtype=np.float32)
-        return dict(zip(keys, sims.tolist()))
+        # In float64 and rounded: a float32 product's last bits depend on the CPU's BLAS kernel.
+        sims = matrix @ np.asarray(index.embeddings.embed_query(prepare_text(query)), dtype=np.float64)
+        return dict(zip(keys, (settled(x) for x in sims.tolist())))
 
     return score
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -14,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.config import Settings  # noqa: E402
-from assistant.evaluation import (assemble_corpus, evaluate, format_summary, load_items, run_key,  # noqa: E402
-                                  write_report)
+from assistant.evaluation import (assemble_corpus, evaluate, format_summary, load_items, outcomes,  # noqa: E402
+                                  run_key, write_report)
 from assistant.service import PlanAssistant  # noqa: E402
 
 def main() -> None:
@@ -45,9 +46,12 @@ def main() -> None:
             print(f"\n== {key}\n{format_summary(report['summary'])}", flush=True)
             write_report(report, ROOT / "eval" / f"report-{key.replace('.jsonl', '').replace('+', '_')}.json")
             if args.baseline and run in spec["runs"]:
-                baseline[key] = {"summary": report["summary"]}
+                baseline[key] = {"summary": report["summary"], "items": outcomes(report)}
     if args.baseline:
-        baseline_path.write_text(json.dumps(baseline, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        text = json.dumps(baseline, ensure_ascii=False, indent=1)
+        # One line per item outcome ([correct, citation, rank]), not four.
+        text = re.sub(r"\[\s*(true|false|null),\s*(true|false|null),\s*(null|\d+)\s*\]", r"[\1, \2, \3]", text)
+        baseline_path.write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -300,7 +300,7 @@ class ExtractiveAnswerer:
 
     def _label(self, chunk: Chunk) -> str:
         return label(chunk.chapter, chunk.chapter_title, chunk.section, chunk.section_title, chunk.box, chunk.part,
-                     self.stats.plan_name(chunk.doc_id))
+                     self.stats.plan_name(chunk.doc_id), in_part=chunk.in_part)
 
     def _cite(self, chunk: Chunk, start: int, end: int) -> Citation:
         return citation(chunk, start, end, self.sources[chunk.doc_id], self.stats.plan_name(chunk.doc_id))
@@ -323,8 +323,8 @@ class ExtractiveAnswerer:
                 path=(f"{ch.title}" + (f" › {sec.title}" if sec else "")), quote=source[start:end],
                 start=start, end=end,
                 label=label(ch.number, ch.title, sec.number if sec else None, sec.title if sec else None, None,
-                            ch.part, plan), plan=plan))
-        where = label(ch.number, ch.title, None, None, None, ch.part, plan)
+                            ch.part, plan, in_part=ch.in_part), plan=plan))
+        where = label(ch.number, ch.title, None, None, None, ch.part, plan, in_part=ch.in_part)
         reply = f"{found.body}（{where}）"
         if info.english:
             reply = f"According to the plan ({english_location(quotes[0]) if quotes else 'contents'}): " + reply

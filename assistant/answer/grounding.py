@@ -27,7 +27,7 @@ def citation(chunk: Chunk, start: int, end: int, source: str, plan: str | None =
         start=start,
         end=end,
         label=label(chunk.chapter, chunk.chapter_title, chunk.section, chunk.section_title, chunk.box,
-                    chunk.part, plan, picture=chunk.image is not None),
+                    chunk.part, plan, picture=chunk.image is not None, in_part=chunk.in_part),
         plan=plan,
         image=chunk.image.file if chunk.image else None,
         region=chunk.image.region if chunk.image else None,

@@ -22,7 +22,8 @@ def english_number(n: int) -> str:
 
 
 def label(chapter: int | None, chapter_title: str, section: int | None, section_title: str | None,
-          box: str | None, part: int | None = None, plan: str | None = None, picture: bool = False) -> str:
+          box: str | None, part: int | None = None, plan: str | None = None, picture: bool = False,
+          in_part: bool = False) -> str:
     """"第七章 第三节 着力提升民生保障水平 · 专栏:民生保障重点项目" — the form staff cite; `plan` prefixes
     the plan's short name ("国家十三五 · …") when more than one plan is loaded."""
     if chapter is None:
@@ -33,6 +34,8 @@ def label(chapter: int | None, chapter_title: str, section: int | None, section_
         parts = f"{chapter_label(chapter)} {chapter_title}"
     else:
         parts = f"{chapter_label(chapter)} {section_label(section)} {section_title}"
+    if in_part and part is not None and chapter:
+        parts = f"{part_label(part)} {parts}"  # chapters numbered afresh in every 篇
     parts = parts.strip() + (f" · {box_label(box)}" if box else "") + (" · 图片识别" if picture else "")
     return f"{plan} · {parts}" if plan else parts
 

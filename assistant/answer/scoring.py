@@ -15,6 +15,7 @@ from ..followup import RewrittenQuery
 from ..models import Chunk, Hit
 from ..pictures import LOW_CONFIDENCE
 from ..query import CJK_RE, QUOTED_RE, QueryInfo, synonym_pairs
+from ..ranking import settled
 from ..text import clean, normalise, pinyin
 from . import params as P
 from .grounding import NUMBER_RE
@@ -184,7 +185,7 @@ def score_candidates(info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit],
                 c.lex = (_pinyin_lexical(names, c, stats) + _lexical(weights, c, stats)) / 2
             else:
                 c.lex = _pinyin_lexical(names, c, stats) if names else _lexical(weights, c, stats)
-            c.dense = dense.get((hit.chunk.id, i), 0.0)
+            c.dense = settled(dense.get((hit.chunk.id, i), 0.0))
             text = clean(sent.text)
             focus = focus_window(text, weights)
             fit = _fit(info, text, focus, weights, c)
@@ -196,9 +197,11 @@ def score_candidates(info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit],
             c.score = lex_weight * c.lex + P.DENSE_WEIGHT * dense_rel + c.prior + fit
             if doubtful(hit.chunk):
                 c.score -= P.LOW_OCR_PENALTY
+            c.lex, c.score = settled(c.lex), settled(c.score)
             c.problems += checks(c, focus)
             cands.append(c)
-    cands.sort(key=lambda c: c.score, reverse=True)
+    # A full key: equal scores are ordered by retrieval rank, then by place in the plan, never by chance.
+    cands.sort(key=lambda c: (-c.score, c.rank, c.chunk.doc_id, c.sentence.start))
     return cands
 
 

@@ -86,7 +86,7 @@ def _section_overview(stats: PlanStats, doc: Document, ch: Chapter, sec: Section
 
 
 def _name(ch: Chapter) -> str:
-    return label(ch.number, ch.title, None, None, None, ch.part)
+    return label(ch.number, ch.title, None, None, None, ch.part, in_part=ch.in_part)
 
 
 def _fit(body: str) -> str:
