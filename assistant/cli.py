@@ -216,6 +216,7 @@ def add(
     year: Annotated[Optional[str], typer.Option(help="default: the first 20xx near the top")] = None,
     doc_id: Annotated[Optional[str], typer.Option("--id", help="default: from the file name (pinyin for Chinese)")] = None,
     no_index: Annotated[bool, typer.Option("--no-index", help="only add the file; the index refreshes on next use")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="print what the file would become; add nothing")] = False,
 ) -> None:
     """Add a plan to the corpus (text repaired, metadata found), then refresh the index."""
     from .ingest import IngestError, add_plan
@@ -236,7 +237,7 @@ def add(
     try:
         r = add_plan(file, settings.corpus_dir, title=title, issuer=issuer, year=year, doc_id=doc_id,
                      max_bytes=int(settings.max_upload_mb * 1_000_000), ocr_cache=settings.ocr_cache,
-                     progress=on_picture)
+                     progress=on_picture, dry_run=dry_run)
     except IngestError as e:
         _fail(str(e))
         raise  # unreachable
@@ -246,6 +247,11 @@ def add(
     for w in r.warnings:
         typer.secho(f"warning: {w}", fg=typer.colors.YELLOW, err=True)
     seen = f", {r.pictures} pictures read ({r.ocr_seconds:.1f} s of OCR)" if r.pictures else ""
+    for line in r.report.lines() if r.report else []:
+        typer.echo(f"  {line}")
+    if dry_run:
+        typer.echo(f"dry run: {r.id} would be added ({r.chars} chars); nothing was changed")
+        return
     typer.echo(f"added {r.id}: 《{r.meta.title or r.id}》 {r.chars} chars, {r.chapters} 章{seen} → {r.path}")
     if not no_index:
         _refresh_index(f"indexing {r.id}")

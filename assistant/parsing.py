@@ -73,7 +73,7 @@ def read_text(path: Path) -> str:
     return text  # a BOM stays in the text (offsets must match the file) and _trim keeps it out of blocks
 
 
-def _lines(text: str) -> Iterator[tuple[int, int]]:
+def line_spans(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each line, without its newline."""
     pos = 0
     for line in text.splitlines(keepends=True):
@@ -234,8 +234,9 @@ def contents_lines(text: str, lines: list[tuple[int, int]]) -> set[int]:
 
 
 def _continues_title(line: str, title: str) -> bool:
-    """A heading's title wrapped onto the next line ("第一篇 聚焦…推进中国式现代化南京" / "新实践实现良好开局"):
-    a short line without sentence punctuation or figures after a long title."""
+    """A 篇's title wrapped onto the next line ("第一篇 聚焦…推进中国式现代化南京" / "新实践实现良好开局"):
+    a short line without sentence punctuation or figures after a long title. (A 篇 opens with a
+    paragraph of text; a short line after a 章 heading is as often a bold lead of its own.)"""
     stripped = line.strip()
     return (len(title) >= 8 and 0 < len(stripped) <= 24 and not re.search(r"[。；;:：!！?？\d（(]", stripped)
             and not any(r.match(stripped) for r in _ANY_HEADING) and not BOX_RE.search(stripped)
@@ -271,7 +272,7 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
     pictures = pictures or {}
     picture_lines: dict = {}
     picture_table = False
-    lines = [(s, e) for s, e in _lines(text)]
+    lines = [(s, e) for s, e in line_spans(text)]
     toc = contents_lines(text, lines)
     body_lines = [ln for i, ln in enumerate(lines) if i not in toc]
     chapter_re, section_re = _heading_rules(text, body_lines)
@@ -289,7 +290,7 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
             continue
         if headed is not None:
             last, headed = headed, None
-            if _continues_title(line, last.title):
+            if isinstance(last, Part) and _continues_title(line, last.title):
                 last.title += line.strip()
                 last.span = Span(start=last.span.start, end=e) if last.span else None
                 if isinstance(last, Part):

@@ -60,7 +60,9 @@ def period_number(name: str) -> int | None:
 def _place(title: str) -> tuple[str | None, str | None]:
     if title.startswith(_NATIONAL):
         return "全国", "国家"
-    head = re.split(r"国民经济|经济和社会|经济社会|[“\"（(]|第[一二三四五六七八九十]+个", title)[0]
+    # "中共某市委关于制定某市…的建议", "某市人民政府关于印发…": the plan's place follows the last 关于.
+    head = re.split(r"国民经济|经济和社会|经济社会|[“\"（(]|第[一二三四五六七八九十]+个", title)[0].rsplit("关于", 1)[-1]
+    head = re.sub(r"^(制定|印发|编制)", "", head)
     places = PLACE_RE.findall(head)
     if not places:
         return None, None

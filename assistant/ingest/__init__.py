@@ -28,7 +28,8 @@ from .html import extract_html
 from .pdf import extract_pdf
 from .pictures import Progress, read_pictures
 from .plaintext import extract_markdown, extract_plain
-from .repair import repair_pdf_text, repair_text
+from .repair import looks_wrapped, repair_pdf_text, repair_text
+from .report import AddReport, build_report
 
 __all__ = ["IngestError", "AddResult", "PlanInfo", "add_plan", "remove_plan", "list_plans", "plan_id",
            "detect_meta", "SUPPORTED"]
@@ -57,6 +58,8 @@ class AddResult:
     warnings: list[str] = field(default_factory=list)
     pictures: int = 0  # pictures read into the text
     ocr_seconds: float = 0.0
+    report: AddReport | None = None
+    dry_run: bool = False
 
 
 @dataclass
@@ -96,8 +99,14 @@ def _check_name(name: str) -> None:
         raise IngestError(f"invalid file name {name!r}: a name must not contain a path")
 
 
-_TITLE_WORDS = re.compile(r"规划|纲要")
+_TITLE_WORDS = re.compile(r"规划|纲要|规划的建议")
 _TITLE_CONT = re.compile(r"^(和|及|暨|与)")
+# "…国民经济和社会发展" / "第十五个五年规划纲要": a title broken before its ordinal period.
+_TITLE_PERIOD_CONT = re.compile(r"^第[一二三四五六七八九十]+个五年")
+# "某市人民政府关于印发某市…纲要的通知": the plan is what the notice issues, the notice's sender its issuer.
+_NOTICE = re.compile(r"^(.{2,30}?)关于印发(.+?)的通知$")
+# "【文字解读】《某市…纲要》政策解读 2026-05-29": a page title around the plan's name in 《》.
+_BOOK_TITLE = re.compile(r"《([^《》]{6,80}?(?:规划|纲要|建议))》")
 _ORDINAL_PLAN = re.compile(r"第[一二三四五六七八九十]+个五年")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _ISSUER = re.compile(r"(人民政府|人民代表大会|委员会|办公厅|办公室)$")
@@ -134,10 +143,14 @@ def detect_meta(text: str) -> DocumentMeta:
         # Or when the break falls inside "第十三个五年": a scan's title read line by line
         # ("…发展第十三个" / "五年规划纲要") was titled "五年规划纲要".
         across = across or any(m.start() < len(line) < m.end() for m in _ORDINAL_PLAN.finditer(line + nxt))
-        if across and not _ISSUER.search(line):
+        if (across or (_TITLE_PERIOD_CONT.match(nxt) and not re.search(r"\d", line))) and not _ISSUER.search(line):
             title = line + nxt
             break
     issuer = next((l for l in head if _is_title_line(l) and _ISSUER.search(l) and len(l) <= 30), None)
+    if title and (m := _NOTICE.match(title)):
+        issuer, title = issuer or m.group(1), m.group(2).strip("《》")
+    if title and (m := _BOOK_TITLE.search(title)):
+        title = m.group(1)
     year = _YEAR.search(text[:_YEAR_WINDOW])
     return DocumentMeta(title=title, issuer=issuer, year=year.group(1) if year else None)
 
@@ -154,6 +167,8 @@ def convert(source: Path, ext: str) -> tuple[Extracted, str]:
     converter, repair = SUPPORTED[ext]
     try:
         extracted = converter(source)
+        if ext == ".txt" and looks_wrapped(extracted.text):
+            repair = repair_pdf_text  # text copied out of a PDF: its page layout is to undo as well
         return extracted, repair(extracted.text)
     except IngestError:
         raise
@@ -182,12 +197,13 @@ def add_plan(
     source: Path, corpus_dir: Path, *, title: str | None = None, issuer: str | None = None,
     year: str | None = None, doc_id: str | None = None, name: str | None = None,
     max_bytes: int | None = None, ocr_cache: Path | None = None, progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> AddResult:
     """Convert `source` and add it to `corpus_dir` as <id>.txt + <id>.json (+ <id>.images/ when it has
     pictures, read by OCR: `ocr_cache` keeps what was read by picture hash; `progress` hears of each).
 
     `name`: the file's original name when `source` is a temp copy (an upload). Raises IngestError,
-    having changed nothing, for every bad input.
+    having changed nothing, for every bad input. `dry_run`: read and report, write nothing.
     """
     name = name if name is not None else source.name
     _check_name(name)
@@ -212,9 +228,12 @@ def add_plan(
         raise IngestError(f"{name}: the same plan is already in the corpus as {dup!r}")
 
     found = detect_meta(text)
+    if found.title is None and extracted.page_title:
+        found = found.model_copy(update={"title": detect_meta(extracted.page_title).title or extracted.page_title})
     meta = DocumentMeta(title=title or found.title, issuer=issuer or found.issuer, year=year or found.year)
     doc = parse_text(text, doc_id, title=meta.title, issuer=meta.issuer, year=meta.year)
-    chapters = sum(1 for c in doc.chapters if c.number)
+    chapters = sum(1 for c in doc.chapters if c.number and not c.appendix)
+    report = build_report(doc, text, pictures.read, extracted.dropped)
     warnings = list(pictures.warnings)
     if not chapters:
         # Accepted, not refused: a notice or an implementation opinion without 第N章 is still worth
@@ -222,6 +241,9 @@ def add_plan(
         # paragraphs, not 章/节. Refusing would only push staff to edit the file by hand.
         warnings.append(f"{name}: no 第N章 (or 一、) chapter headings found; added as flat paragraphs")
 
+    if dry_run:
+        return AddResult(doc_id, corpus_dir / f"{doc_id}.txt", meta, len(text), chapters, warnings,
+                         pictures=pictures.read, ocr_seconds=pictures.seconds, report=report, dry_run=True)
     corpus_dir.mkdir(parents=True, exist_ok=True)
     txt, meta_path = corpus_dir / f"{doc_id}.txt", corpus_dir / f"{doc_id}.json"
     atomic_write(meta_path, dump_meta(meta) + "\n")
@@ -238,7 +260,7 @@ def add_plan(
         raise IngestError(f"{name}: converted, but the result does not load ({e})") from None
     return AddResult(doc_id, txt, meta, len(text), chapters, warnings,
                      # Counted as read, not as files kept: the same picture twice is one file.
-                     pictures=pictures.read, ocr_seconds=pictures.seconds)
+                     pictures=pictures.read, ocr_seconds=pictures.seconds, report=report)
 
 
 def _unlink(txt: Path, meta_path: Path) -> None:

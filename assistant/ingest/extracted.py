@@ -25,6 +25,8 @@ class Picture:
 class Extracted:
     text: str
     pictures: list[Picture] = field(default_factory=list)
+    page_title: str | None = None  # a web page's <title>/<h1>: names the plan when the body's top does not
+    dropped: list[str] = field(default_factory=list)  # what was left out as not the plan (navigation, …)
 
     def add(self, picture: Picture) -> str:
         """Register a picture; returns the placeholder line to put where it stands."""

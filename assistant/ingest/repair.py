@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from ..parsing import BOX_RE, CHAPTER_RE, PART_RE, PREFACE_RE, SECTION_RE
+from ..parsing import BOX_RE, CHAPTER_RE, PAGE_REF_RE, PART_RE, PREFACE_RE, SECTION_RE
 
 # Kangxi radicals (U+2F00–U+2FDF) and the CJK radicals supplement (U+2E80–U+2EFF): fonts draw them
 # with the same glyph as the ideograph, so a PDF's ToUnicode map often names the radical (⼀ for 一),
@@ -116,7 +116,7 @@ def join_broken_lines(text: str) -> str:
         else:
             out.append(line)
         joinable = (_width(line) >= _FULL_LINE * full and not _SENTENCE_END.search(line)
-                    and not _is_heading(out[-1]))
+                    and not _is_heading(out[-1]) and not PAGE_REF_RE.search(line))  # a 目录 line ends so
     return "\n".join(out)
 
 
@@ -138,6 +138,55 @@ def split_glued_headings(text: str) -> str:
     return "\n".join(_GLUED.sub("\n", line) for line in text.splitlines())
 
 
+# A line longer than any paragraph of a plan (the longest we have is ~2,100 characters) is a page whose
+# body is one element: the 通知, 目录 and all chapters run together.
+LONG_LINE = 4000
+_RUN_ON_HEADING = re.compile(r"(?:(?<=\s)|(?<=[。！？；”]))(?=第\s*[零〇一二三四五六七八九十百]+\s*[篇章节](?!的))")
+_HEADING_THEN_TEXT = re.compile(r"^(第\s*[零〇一二三四五六七八九十百]+\s*[篇章节]\s*[^\s。；]{1,40}?)\s+(?=\S)")
+_SENTENCE = re.compile(r"(?<=[。！？；])")
+
+
+def split_run_on_lines(text: str) -> str:
+    """A one-line body becomes lines again: before each heading (after a space or a sentence end), the
+    heading's title apart from the text after it (at the first space), and what is still longer than
+    a paragraph at its gaps of spaces, then at sentence ends. Lines of ordinary length are untouched."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if len(line) <= LONG_LINE:
+            out.append(line)
+            continue
+        for piece in _RUN_ON_HEADING.split(line):
+            m = _HEADING_THEN_TEXT.match(piece.strip())
+            if m:
+                out.append(m.group(1))
+                piece = piece.strip()[m.end():]
+            for para in re.split(r"[ \t\u3000\xa0]{2,}", piece):
+                out.extend(_sentences(para) if len(para) > LONG_LINE // 4 else [para])
+    return "\n".join(out)
+
+
+def _sentences(para: str) -> list[str]:
+    """A long run of text cut at sentence ends into lines of about a paragraph's length."""
+    lines, current = [], ""
+    for sentence in _SENTENCE.split(para):
+        if current and len(current) + len(sentence) > LONG_LINE // 8:
+            lines.append(current)
+            current = ""
+        current += sentence
+    return lines + [current] if current else lines
+
+
+def looks_wrapped(text: str) -> bool:
+    """Text copied out of a PDF keeps the PDF's line breaks: most of its lines stop mid-sentence."""
+    lines = [l.strip() for l in text.splitlines() if len(l.strip()) >= 25]  # not headings, cells, page numbers
+    return len(lines) >= 20 and sum(not _SENTENCE_END.search(l) for l in lines) / len(lines) >= WRAPPED_SHARE
+
+
+# Share of lines ending mid-sentence above which a text file is read as PDF text. Plan text with one
+# paragraph per line has 1-28% (table rows, 目录 lines); wrapped PDF text ~94%.
+WRAPPED_SHARE = 0.6
+
+
 def tidy_lines(text: str) -> str:
     """One paragraph per line: trailing spaces, blank lines and stray form feeds go."""
     lines = (l.strip(" \t\f\r") for l in text.replace("\f", "\n").splitlines())
@@ -146,7 +195,7 @@ def tidy_lines(text: str) -> str:
 
 def repair_text(text: str) -> str:
     """The repairs every format needs (a Word or text file has no page layout to undo)."""
-    return tidy_lines(join_number_spaces(to_halfwidth(fold_lookalikes(text))))
+    return tidy_lines(join_number_spaces(split_run_on_lines(to_halfwidth(fold_lookalikes(text)))))
 
 
 def repair_pdf_text(text: str) -> str:
