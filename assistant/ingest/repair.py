@@ -144,23 +144,26 @@ LONG_LINE = 4000
 _RUN_ON_HEADING = re.compile(r"(?:(?<=\s)|(?<=[。！？；”]))(?=第\s*[零〇一二三四五六七八九十百]+\s*[篇章节](?!的))")
 _HEADING_THEN_TEXT = re.compile(r"^(第\s*[零〇一二三四五六七八九十百]+\s*[篇章节]\s*[^\s。；]{1,40}?)\s+(?=\S)")
 _SENTENCE = re.compile(r"(?<=[。！？；])")
+_TITLE_MAX = 60
 
 
 def split_run_on_lines(text: str) -> str:
-    """A one-line body becomes lines again: before each heading (after a space or a sentence end), the
-    heading's title apart from the text after it (at the first space), and what is still longer than
-    a paragraph at its gaps of spaces, then at sentence ends. Lines of ordinary length are untouched."""
+    """A one-line body becomes lines again: cut before each heading (after a space or a sentence end) and
+    at gaps of two or more spaces; a heading's title apart from the text run into it; what is still
+    longer than a paragraph at its sentence ends. Lines of ordinary length are untouched."""
     out: list[str] = []
     for line in text.splitlines():
         if len(line) <= LONG_LINE:
             out.append(line)
             continue
         for piece in _RUN_ON_HEADING.split(line):
-            m = _HEADING_THEN_TEXT.match(piece.strip())
-            if m:
-                out.append(m.group(1))
-                piece = piece.strip()[m.end():]
-            for para in re.split(r"[ \t\u3000\xa0]{2,}", piece):
+            for para in re.split(r"[ \t\u3000\xa0]{2,}", piece.strip()):
+                # A heading run into its text with one space between ("第三章 发展环境 当前…"): a title
+                # is short, so only a long piece is cut there.
+                m = _HEADING_THEN_TEXT.match(para) if len(para) > _TITLE_MAX else None
+                if m:
+                    out.append(m.group(1))
+                    para = para[m.end():]
                 out.extend(_sentences(para) if len(para) > LONG_LINE // 4 else [para])
     return "\n".join(out)
 

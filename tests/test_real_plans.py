@@ -1,0 +1,75 @@
+"""Plans as staff receive them: the four files of ../shared/plans/real/ exactly as found, read into the
+trees and identities counted by hand (tests/data/real_trees.json, written by reading the files, not the
+code), and pages we make the way gazettes and news sites serve them."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.config import ROOT
+from assistant.ingest import add_plan
+from assistant.parsing import parse_file
+from conftest import SHARED_PLANS
+
+REAL = SHARED_PLANS / "real"
+TRUTH = json.loads((ROOT / "tests" / "data" / "real_trees.json").read_text(encoding="utf-8"))
+
+
+def _bare(s: str) -> str:
+    return re.sub(r"[\s\d*]+", "", s)
+
+
+@pytest.mark.parametrize("name", sorted(TRUTH))
+def test_real_file_reads_into_its_true_tree(name: str, tmp_path: Path) -> None:
+    source = REAL / name
+    if not source.exists():
+        pytest.skip(f"{source} is missing")
+    truth = TRUTH[name]
+    r = add_plan(source, tmp_path / "corpus", dry_run=True)
+    rep = r.report
+    assert (rep.parts, rep.chapters, rep.sections, rep.boxes) == (
+        truth["parts"], truth["chapters"], truth["sections"], truth["boxes"])
+    assert (r.meta.title, rep.place, rep.period) == (truth["title"], truth["place"], truth["period"])
+    assert rep.chapters_numbered_in_parts == (truth["chapter_numbering"] == "per_part")
+    assert not (tmp_path / "corpus").exists()  # a dry run writes nothing
+
+    added = add_plan(source, tmp_path / "corpus")
+    doc = parse_file(added.path)
+    got = [(c.part if c.in_part else None, c.number, _bare(c.title)) for c in doc.chapters if c.number and not c.appendix]
+    want = [(c["part"] if truth["chapter_numbering"] == "per_part" else None, c["number"], _bare(c["title"]))
+            for c in truth["chapter_list"]]
+    assert [g[:2] for g in got] == [w[:2] for w in want]
+    titled = sum(g[2] == w[2] for g, w in zip(got, want))
+    assert titled >= len(want) - 2, [(g, w) for g, w in zip(got, want) if g[2] != w[2]]
+
+
+def _gazette_page(plan: Path, tail: str) -> str:
+    """The whole plan as one element on one line, after the 通知 and a 目录, as some gazettes serve it."""
+    lines = [l for l in plan.read_text(encoding="utf-8").splitlines() if l.strip()]
+    toc = [l for l in lines if re.match(r"^第[一二三四五六七八九十]+[篇章]", l)]
+    notice = "国务院关于印发国民经济和社会发展第十二个五年规划纲要的通知　　各省、自治区、直辖市人民政府：现将纲要印发给你们，请认真贯彻执行。"
+    body = "　　".join([notice, "目　录", *toc, *lines, tail])
+    return (f"<html><head><title>{html.escape(lines[0])}</title></head><body>"
+            "<div class='nav'>首页 | 政务公开 | 第一章 导航 | 第二章 导航</div>"
+            f"<div class='content'><p>{html.escape(body)}</p></div>"
+            "<div class='related'>相关稿件　　分享到　　第五章 新闻标题　　责任编辑：某某</div></body></html>")
+
+
+def test_one_line_gazette_page(tmp_path: Path) -> None:
+    plan = SHARED_PLANS / "national-12th-five-year-plan.txt"
+    if not plan.exists():
+        pytest.skip(f"{plan} is missing")
+    page = tmp_path / "gazette.html"
+    page.write_text(_gazette_page(plan, "附录　名词解释　　1.战略性新兴产业：以重大技术突破为基础的产业。"), encoding="utf-8")
+    want = parse_file(plan)
+    r = add_plan(page, tmp_path / "corpus", dry_run=True)
+    assert (r.report.parts, r.report.chapters, r.report.sections) == (
+        len(want.parts), sum(1 for c in want.chapters if c.number), sum(1 for c in want.chapters if c.number
+                                                                         for s in c.sections if s.number))
+    assert r.report.appendices and "十二个五年规划纲要" in r.meta.title
+    assert any("导航" in d for d in r.report.dropped) and any("责任编辑" in d for d in r.report.dropped)
