@@ -56,7 +56,8 @@ def _gazette_page(plan: Path, tail: str) -> str:
     body = "　　".join([notice, "目　录", *toc, *lines, tail])
     return (f"<html><head><title>{html.escape(lines[0])}</title></head><body>"
             "<div class='nav'>首页 | 政务公开 | 第一章 导航 | 第二章 导航</div>"
-            f"<div class='content'><p>{html.escape(body)}</p></div>"
+            f"<div class='content'><p>{html.escape(body)}</p><p>分享到：微信 微博</p><p>相关稿件</p>"
+            "<p>第六章 另一则新闻的标题</p><p>视频：某地举行活动</p></div>"
             "<div class='related'>相关稿件　　分享到　　第五章 新闻标题　　责任编辑：某某</div></body></html>")
 
 
@@ -73,3 +74,13 @@ def test_one_line_gazette_page(tmp_path: Path) -> None:
                                                                          for s in c.sections if s.number))
     assert r.report.appendices and "十二个五年规划纲要" in r.meta.title
     assert any("导航" in d for d in r.report.dropped) and any("责任编辑" in d for d in r.report.dropped)
+    assert any("另一则新闻" in d for d in r.report.dropped)  # news after the plan, inside the plan's element
+
+
+def test_news_after_the_plan_is_dropped() -> None:
+    from assistant.ingest.furniture import drop_trailing_furniture
+
+    plan = "\n".join(f"第{n}章 标题{n}\n正文{n}，分享到朋友圈的做法要推广。" for n in "一二三四五六七八九十")
+    kept, dropped = drop_trailing_furniture(plan + "\n责任编辑：某某\n第三章 另一则新闻\n视频：某地活动\n")
+    assert kept.rstrip().endswith("分享到朋友圈的做法要推广。") and dropped[0] == "责任编辑：某某" and len(dropped) == 3
+    assert drop_trailing_furniture(plan) == (plan, [])

@@ -24,6 +24,7 @@ from ..pictures import END_RE as PICTURE_END_RE, START_RE as PICTURE_START_RE, i
 from .docx import extract_docx
 from .errors import IngestError
 from .extracted import Extracted
+from .furniture import drop_trailing_furniture
 from .html import extract_html
 from .pdf import extract_pdf
 from .pictures import Progress, read_pictures
@@ -221,7 +222,7 @@ def add_plan(
 
     extracted, text = convert(source, ext)
     pictures = read_pictures(extracted, text, doc_id, ocr_cache, progress)
-    text = pictures.text
+    text, after_plan = drop_trailing_furniture(pictures.text)
     if len(normalise(text)) < _MIN_TEXT:
         raise IngestError(f"{name}: the file holds no text to add")
     if (dup := _duplicate_of(text, corpus_dir)) is not None:
@@ -233,7 +234,7 @@ def add_plan(
     meta = DocumentMeta(title=title or found.title, issuer=issuer or found.issuer, year=year or found.year)
     doc = parse_text(text, doc_id, title=meta.title, issuer=meta.issuer, year=meta.year)
     chapters = sum(1 for c in doc.chapters if c.number and not c.appendix)
-    report = build_report(doc, text, pictures.read, extracted.dropped)
+    report = build_report(doc, text, pictures.read, extracted.dropped + after_plan)
     warnings = list(pictures.warnings)
     if not chapters:
         # Accepted, not refused: a notice or an implementation opinion without 第N章 is still worth
