@@ -84,3 +84,29 @@ def test_news_after_the_plan_is_dropped() -> None:
     kept, dropped = drop_trailing_furniture(plan + "\n责任编辑：某某\n第三章 另一则新闻\n视频：某地活动\n")
     assert kept.rstrip().endswith("分享到朋友圈的做法要推广。") and dropped[0] == "责任编辑：某某" and len(dropped) == 3
     assert drop_trailing_furniture(plan) == (plan, [])
+
+
+def _cells_found(text: str, table: dict) -> tuple[int, int]:
+    """Hand-checked cells (each year's value and 属性) that stand in the row sentence of their indicator."""
+    rows = [l for l in text.splitlines() if "：" in l and l.endswith("。")]
+    found = total = 0
+    for r in table["rows"]:
+        name = _bare(r["indicator"])
+        line = next((l for l in rows if name in _bare(l.split("：")[0])), "")
+        cells = [*r["values"].values(), r["attribute"]]
+        total += len(cells)
+        found += sum(bool(line) and _bare(c) in _bare(line) for c in cells)
+    return found, total
+
+
+@pytest.mark.parametrize("name", ["nanjing-15th.txt", "guangzhou-15th.html"])
+def test_text_indicator_table_reads_as_rows(name: str, tmp_path: Path) -> None:
+    """Their 主要指标 tables (text cells split by gaps; an HTML table with merged cells) become one
+    sentence per row, with units after the figures; cell accuracy against the hand-checked rows."""
+    source = REAL / name
+    if not source.exists():
+        pytest.skip(f"{source} is missing")
+    text = add_plan(source, tmp_path / "corpus").path.read_text(encoding="utf-8")
+    found, total = _cells_found(text, TRUTH[name]["indicator_table"])
+    print(f"{name}: {found}/{total} cells")
+    assert found >= 0.9 * total

@@ -30,6 +30,17 @@ class _PlanPage(HTMLParser):
         self.folder, self.out = folder, out
         self.lines: list[str] = [""]
         self.hidden = 0
+        self.cell = 0  # inside a table cell: its blocks stay on the row's line (cells split by tabs)
+        self.row_cells = 0
+        self.spans: dict[int, int] = {}  # column → rows a cell above still covers (rowspan)
+
+    def _covered(self) -> None:
+        """Columns a rowspan cell above covers get an empty cell here, so every row keeps its columns and
+        tables.py carries the merged value down."""
+        while self.spans.get(self.row_cells, 0) > 0:
+            self.spans[self.row_cells] -= 1
+            self.lines[-1] += "\t" if self.row_cells else ""
+            self.row_cells += 1
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in _HIDDEN:
@@ -39,14 +50,30 @@ class _PlanPage(HTMLParser):
             if src:
                 self.lines += [self.out.add(local_picture(self.folder, src)), ""]
         elif tag in ("td", "th"):
-            self.lines[-1] += " "
-        elif tag in _BLOCKS:
+            # A row is one line, its cells split by tabs (tables.py reads it as a row); an empty cell
+            # keeps its tab, so the columns stay in place.
+            self._covered()
+            self.lines[-1] += "\t" if self.row_cells else ""
+            span = dict(attrs).get("rowspan") or "1"
+            if span.isdigit() and int(span) > 1:
+                self.spans[self.row_cells] = int(span) - 1
+            self.row_cells += 1
+            self.cell += 1
+        elif tag == "tr":
+            self.lines.append("")
+            self.row_cells = 0
+        elif tag in _BLOCKS and not self.cell:
             self.lines.append("")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
             self.hidden = max(0, self.hidden - 1)
-        elif tag in _BLOCKS:
+        elif tag in ("td", "th"):
+            self.cell = max(0, self.cell - 1)
+        elif tag == "tr":
+            self._covered()
+            self.lines.append("")
+        elif tag in _BLOCKS and not self.cell:
             self.lines.append("")
 
     def handle_data(self, data: str) -> None:
@@ -89,7 +116,8 @@ def _lines_of(html: str, folder: Path, out: Extracted) -> list[str]:
     page = _PlanPage(folder, out)
     page.feed(html)
     page.close()
-    return [line.strip() for line in page.lines if line.strip()]
+    # Leading tabs are a row's empty first cells, kept; spaces around a line are not text.
+    return [line.rstrip().lstrip(" \u3000\xa0") for line in page.lines if line.strip()]
 
 
 def extract_html(path: Path) -> Extracted:

@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 
 from ..parsing import BOX_RE, CHAPTER_RE, PAGE_REF_RE, PART_RE, PREFACE_RE, SECTION_RE
+from ..tables import rewrite_tables
 
 # Kangxi radicals (U+2F00–U+2FDF) and the CJK radicals supplement (U+2E80–U+2EFF): fonts draw them
 # with the same glyph as the ideograph, so a PDF's ToUnicode map often names the radical (⼀ for 一),
@@ -198,11 +199,12 @@ def tidy_lines(text: str) -> str:
 
 def repair_text(text: str) -> str:
     """The repairs every format needs (a Word or text file has no page layout to undo)."""
-    return tidy_lines(join_number_spaces(split_run_on_lines(to_halfwidth(fold_lookalikes(text)))))
+    text = rewrite_tables(split_run_on_lines(to_halfwidth(fold_lookalikes(text))))[0]
+    return tidy_lines(join_number_spaces(text))
 
 
 def repair_pdf_text(text: str) -> str:
     """All repairs, in order: characters first (so headings match), then page furniture, then lines."""
-    text = to_halfwidth(fold_lookalikes(text))
-    text = split_glued_headings(join_broken_lines(drop_page_furniture(text)))
+    text = rewrite_tables(drop_page_furniture(to_halfwidth(fold_lookalikes(text))))[0]
+    text = split_glued_headings(join_broken_lines(text))
     return tidy_lines(join_number_spaces(text))

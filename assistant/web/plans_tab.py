@@ -62,7 +62,9 @@ class PlanManager:
         except IngestError as e:
             return f"未添加：{e}", plans_table(self.pa.documents), gr.Dropdown()
         warned = "".join(f"\n\n注意：{w}" for w in result.warnings)
-        return self._after_change(f"已添加 {result.id}：《{result.meta.title or result.id}》{warned}", progress)
+        # The add report (ingest/report.py): what the file became, what was left out, what looks wrong.
+        report = "".join(f"\n\n{line}" for line in result.report.lines()) if result.report else ""
+        return self._after_change(f"已添加 {result.id}：《{result.meta.title or result.id}》{report}{warned}", progress)
 
     def remove(self, doc_id: str | None, progress: gr.Progress = gr.Progress()) -> tuple[str, str, Any]:
         if not doc_id:

@@ -1,0 +1,178 @@
+"""Indicator tables that stand in a plan's text, read into the same table model as a table read from a
+picture (ocr.models.Table), and written back as one sentence per row, in the form the picture layout
+writes ("类别 · 指标（单位）：2030年目标值 73%，属性 预期性。"), so that answers, the indicator table and
+规划衔接 read a row as a row whatever the plan's file was.
+
+Rules of plan tables used here, none of one plan:
+- a row is one line whose cells are split by tabs or runs of two or more spaces (an HTML row is written
+  so by ingest/html.py; text copied out of Word or a PDF keeps its tabs as such runs);
+- an indicator table's header names a year column ("2030年目标值") or the 属性 column;
+- cells merged over several rows (类别, a parent indicator) stand only in the first of them, so a row
+  with fewer cells than the header lacks its leftmost ones: they are carried down from the row above;
+- a line of one cell inside the table continues the cell above it (a cell wrapped over two lines);
+- a unit stands in the indicator's brackets ("（%）", "（万元/人）") or a 单位 column, and belongs after
+  each figure of the row; 〔 〕 or [ ] around a figure mark a five-year total (the note under the table
+  says so); "注：" starts the notes.
+Hand-written because no library reads tables out of plain text lines; tabulate and pandas read
+delimited files, not a table whose merged cells were dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .ocr.models import Table
+
+CELL_SPLIT = re.compile(r"\t+|[ \u3000\xa0]{2,}")
+YEAR_HEADER = re.compile(r"20\d\d\s*年")
+HEADER_WORDS = ("属性", "指标")
+NOTE_RE = re.compile(r"^\s*注\s*[:：]")
+UNIT_IN_LABEL = re.compile(r"[（(]\s*([^（()）]{1,8})\s*[)）]\s*\*?\s*$")
+FIGURE = re.compile(r"^([<>≤≥＜＞]?\s*约?\s*[-+]?\d[\d.,]*)(以上|以下|左右|以内|上下|\*)?$")
+UNIT_WORDS = ("单位",)
+TABLE_MIN_ROWS = 3  # fewer rows are a list with a gap, not a table
+MIN_CELLS = 3
+
+
+def cells(line: str, gap: int = 2) -> list[str]:
+    """A row's cells, "" for an empty one: a run of spaces `k` gaps long (the table's usual gap between
+    cells) or k tabs stands for k−1 empty cells between, and leading ones for cells merged above."""
+    out: list[str] = []
+    parts = re.split(r"(\t+|[ \u3000\xa0]{2,})", line.rstrip())
+    for k, part in enumerate(parts):
+        if k % 2 == 0:
+            if part.strip():
+                out.append(part.strip())
+            continue
+        n = part.count("\t") if "\t" in part else max(1, round(len(part) / gap))
+        empties = n if k == 1 and not parts[0].strip() else n - 1
+        out += [""] * empties
+    return out
+
+
+def _gap(lines: list[str]) -> int:
+    """The usual run of spaces between two cells of these lines (text copied from Word keeps a tab as 4)."""
+    runs = [len(r) for line in lines for r in re.findall(r"(?<=\S)[ \u3000\xa0]{2,}(?=\S)", line)]
+    return max(2, min(set(runs), key=lambda r: (-runs.count(r), r))) if runs else 2
+
+
+def _is_header(cs: list[str]) -> bool:
+    cs = [c for c in cs if c]
+    return len(cs) >= MIN_CELLS and (any(YEAR_HEADER.search(c) for c in cs) or any(c in HEADER_WORDS for c in cs)) \
+        and not any(FIGURE.match(c) and not YEAR_HEADER.search(c) for c in cs)
+
+
+def with_unit(value: str, unit: str | None) -> str:
+    """"73" + "%" → "73%"; "5以上" → "5%以上"; a total in 〔 〕, a word, or a figure with its unit stays."""
+    if not unit or unit in value:
+        return value
+    m = FIGURE.match(value)
+    return f"{m.group(1).strip()}{unit}{m.group(2) or ''}" if m else value
+
+
+def read_table(lines: list[str]) -> tuple[Table, list[str], list[str]] | None:
+    """`lines`: a header line, its rows, then notes. Returns the table, one sentence per row, and the
+    notes; None when the lines are not an indicator table."""
+    gap = _gap(lines)
+    header = [c for c in cells(lines[0], gap) if c] if lines else []
+    if not _is_header(header):
+        return None
+    width = len(header)
+    name_at = next((j for j, h in enumerate(header) if "指标" in h), None)
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    for line in lines[1:]:
+        if NOTE_RE.match(line) or notes:
+            notes.append(line.strip())
+            continue
+        cs = cells(line, gap)
+        if len([c for c in cs if c]) == 1 and rows and not cs[0] == "":
+            last = max(j for j, c in enumerate(rows[-1]) if c)
+            rows[-1][last] += cs[0]  # a cell wrapped onto the next line
+            continue
+        if len(cs) == width + 1 and name_at is not None:
+            # The 指标 column split in two (a parent indicator over its parts): one name.
+            cs[name_at:name_at + 2] = [" · ".join(c for c in cs[name_at:name_at + 2] if c)]
+        cs = cs[-width:] if len(cs) > width else cs
+        # Leading gaps said which cells are empty; without them (an HTML row under a rowspan) the row
+        # lacks its leftmost cells.
+        full = cs + [""] * (width - len(cs)) if cs and cs[0] == "" else [""] * (width - len(cs)) + cs
+        if rows:  # merged cells (类别, 属性): carried down from the row above
+            for j in range(width):
+                if not full[j] and (j < (name_at if name_at is not None else 1) or header[j] == "属性"):
+                    full[j] = rows[-1][j]
+        rows.append(full)
+    if len(rows) < TABLE_MIN_ROWS:
+        return None
+    unit_col = next((j for j, h in enumerate(header) if h in UNIT_WORDS), None)
+    label_cols = [j for j, h in enumerate(header) if j != unit_col and not YEAR_HEADER.search(h)
+                  and h not in ("属性",) and not any(w in h for w in ("年均", "累计"))]
+    # The indicator is the last label column; those before it (类别, 序号) say what it sits under.
+    name_col = label_cols[-1] if label_cols else 0
+    table = Table(header=header, rows=[])
+    sentences = []
+    value_cols = [j for j in range(width) if j not in label_cols and j != unit_col and header[j] != "属性"]
+    for row in rows:
+        if not any(row[j] for j in value_cols):
+            continue  # a label without figures: a group or a parent indicator wrapped over lines
+        name = re.sub(r"^\d{1,2}\s*[.．、]\s*", "", row[name_col])
+        m = UNIT_IN_LABEL.search(name)
+        unit = row[unit_col] if unit_col is not None and row[unit_col] else (m.group(1) if m else None)
+        group = " · ".join(c for j, c in enumerate(row) if j in label_cols and j != name_col
+                           and c and not c.isdigit())
+        record = {"": group} if group else {}
+        record[header[name_col]] = name
+        parts = []
+        for j, h in enumerate(header):
+            if j in label_cols or j == unit_col or not row[j]:
+                continue
+            record[h] = row[j]
+            value = row[j] if h == "属性" else with_unit(row[j], unit)
+            parts.append(f"{h} {value}")
+        table.rows.append(record)
+        sentences.append((f"{group} · " if group else "") + f"{name}：" + "，".join(parts) + "。")
+    if not _reads_cleanly(table):
+        return None
+    return table, sentences, notes
+
+
+# Share of rows that must read as rows (a name, and 约束性/预期性 under 属性) for the table to be rewritten;
+# below it the columns were misread (a header over two lines, cells lost by the copy) and the lines stay
+# as they were: an unread table is better than a garbled one.
+CLEAN_SHARE = 0.8
+ATTRIBUTES = ("约束性", "预期性")
+
+
+def _reads_cleanly(table: Table) -> bool:
+    attr = next((h for h in table.header if h == "属性"), None)
+    good = sum(1 for r in table.rows if any(v for k, v in r.items() if k and "指标" in k or k == table.header[0])
+               and (attr is None or r.get(attr) in ATTRIBUTES))
+    return bool(table.rows) and good >= CLEAN_SHARE * len(table.rows)
+
+
+def rewrite_tables(text: str) -> tuple[str, list[Table]]:
+    """Every indicator table of a plan's text, as rows written one sentence per line in its place (the
+    caption and notes kept); the rest of the text unchanged."""
+    lines = text.splitlines()
+    out: list[str] = []
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        if not _is_header(cells(lines[i].strip())):
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and lines[j].strip() and (len(cells(lines[j].strip())) >= 2
+                                                        or len(lines[j].strip()) <= 12 or NOTE_RE.match(lines[j])):
+            j += 1
+        read = read_table(lines[i:j])
+        if read is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        table, sentences, notes = read
+        tables.append(table)
+        out += sentences + notes
+        i = j
+    return "\n".join(out) + ("\n" if text.endswith("\n") else ""), tables
