@@ -118,6 +118,8 @@ def read_table(lines: list[str]) -> tuple[Table, list[str], list[str]] | None:
         name = re.sub(r"^\d{1,2}\s*[.．、]\s*", "", row[name_col])
         m = UNIT_IN_LABEL.search(name)
         unit = row[unit_col] if unit_col is not None and row[unit_col] else (m.group(1) if m else None)
+        if unit and unit not in name:
+            name = f"{name}（{unit}）"  # a 单位 column's unit, said once for figures that cannot take it
         group = " · ".join(c for j, c in enumerate(row) if j in label_cols and j != name_col
                            and c and not c.isdigit())
         record = {"": group} if group else {}
