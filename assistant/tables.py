@@ -131,6 +131,7 @@ def read_table(lines: list[str]) -> tuple[Table, list[str], list[str]] | None:
             record[h] = row[j]
             value = row[j] if h == "属性" else with_unit(row[j], unit)
             parts.append(f"{h} {value}")
+        parts.sort(key=lambda part: part.startswith("属性 "))  # the figures first, as the picture rows say them
         table.rows.append(record)
         sentences.append((f"{group} · " if group else "") + f"{name}：" + "，".join(parts) + "。")
     if not _reads_cleanly(table):

@@ -4,6 +4,7 @@ paragraphs of each section and 专栏, and each plan's profile (its own place, i
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -14,6 +15,10 @@ from ..query import BASE_YEAR_RE, stated_years
 from ..text import clean, normalise, pinyin
 
 SectionKey = tuple[str, int | None, int | None, int | None]  # doc, part, chapter, section
+
+
+def _place_base(place: str) -> str:
+    return re.sub(r"(自治区|自治州|地区|省|市|区|县|旗)$", "", place)
 
 
 def section_key(c: Chunk) -> SectionKey:
@@ -63,7 +68,9 @@ class PlanStats:
         return p.target_year if p else None
 
     def is_home(self, place: str, doc_id: str) -> bool:
-        return normalise(place) in self.homes.get(doc_id, set())
+        """"广州市", and "广州地区" / "广州" said of it: the same place with another suffix or none."""
+        base = _place_base(normalise(place))
+        return any(normalise(place) == h or base == _place_base(h) for h in self.homes.get(doc_id, set()))
 
     def any_home(self, word: str) -> bool:
         """The word is a loaded plan's own place or part of it ("某某" of "某某区")."""
