@@ -153,6 +153,14 @@ def _reads_cleanly(table: Table) -> bool:
     return bool(table.rows) and good >= CLEAN_SHARE * len(table.rows)
 
 
+# The sentence a row becomes (here, or in ocr/layout.py for a picture): "[类别 · ]指标：2030年目标值 73%，属性 预期性。"
+ROW_SENTENCE_RE = re.compile(r"^[^：。\n]{2,120}：[^。\n]*?(?:20\d\d\s*年[^，。\s]*|属性|年均增速|累计) \S[^。\n]*。")
+
+
+def is_row_sentence(text: str) -> bool:
+    return bool(ROW_SENTENCE_RE.match(text.strip()))
+
+
 def rewrite_tables(text: str) -> tuple[str, list[Table]]:
     """Every indicator table of a plan's text, as rows written one sentence per line in its place (the
     caption and notes kept); the rest of the text unchanged."""

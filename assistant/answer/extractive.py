@@ -6,12 +6,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from ..followup import RewrittenQuery
 from ..models import Chunk, Citation, Document, Hit, box_label
 from ..pictures import LOW_CONFIDENCE
 from ..query import QueryInfo, analyse, asked_units
+from ..tables import is_row_sentence
 from ..text import clean, normalise
 from . import params as P
 from .base import Draft
@@ -71,6 +73,11 @@ class ExtractiveAnswerer:
         if found is not None:
             trace["decision"] = "overview from the table of contents"
             return self._overview_reply(info, found, related)
+        if info.wants_list and (m := ATTRIBUTE_ASKED_RE.search(info.text)):
+            rows = self._rows_with_attribute(m.group(1), scope, hits)
+            if rows:
+                trace["decision"] = f"the table rows whose 属性 is {m.group(1)}"
+                return self._attribute_reply(info, m.group(1), rows, related)
         named_box = self._named_box(info, hits) if info.ordinal is not None or info.item_count or (
             info.wants_list and "专栏" in info.text) else None
         if named_box and info.ordinal is not None:
@@ -137,7 +144,7 @@ class ExtractiveAnswerer:
         if box_named:
             trace["decision"] = "the items of the 专栏 the question names"
             return self._box_reply(info, self._box_of(top_box.chunk), related)
-        if best.chunk.image and best.chunk.image.table:
+        if _is_table_row(best.chunk):
             rows = self._table_rows(info, best.chunk)
             if len(rows) >= 2:
                 trace["decision"] = "the rows of the table that match what the question asks"
@@ -265,11 +272,30 @@ class ExtractiveAnswerer:
         # The count is read off the plan's tree, not quoted: it may be stated.
         return self._reply(info, body, [whole], members[0], related, given=[str(count)])
 
+    def _rows_with_attribute(self, attribute: str, scope: Sequence[str], hits: Sequence[Hit]) -> list[Chunk]:
+        """"约束性指标有哪些": the rows of the 主要指标 tables whose 属性 is that, in the plan the question
+        names, else in the plan retrieval found first; in the table's order."""
+        plans = list(scope) or list(dict.fromkeys(h.chunk.doc_id for h in hits))
+        for doc in plans:
+            rows = [c for chunks in self.stats.by_section.values() for c in chunks
+                    if c.doc_id == doc and _is_table_row(c) and re.search(rf"属性\s*{attribute}", c.text)]
+            if rows:
+                return sorted(rows, key=lambda c: c.start)
+        return []
+
+    def _attribute_reply(self, info: QueryInfo, attribute: str, rows: list[Chunk], related: list[Citation]) -> Draft:
+        names = [clean(re.split(r"[：:]", c.text, 1)[0]).split("·")[-1].strip() for c in rows]
+        body = f"{attribute}指标共{len(rows)}项：" + "；".join(names)
+        quotes = [self._cite(c, c.start, c.end) for c in rows]
+        # The count is read off the table, not quoted.
+        return self._reply(info, body, quotes, rows[0], related, given=[str(len(rows))])
+
     def _table_rows(self, info: QueryInfo, row: Chunk) -> list[Chunk]:
         """"人民生活类的约束性指标有哪些?": the rows of the best row's table that carry every word of the
         question the best row carries and some other row lacks (人民生活, 约束性; not 属性, in every row)."""
         rows = [c for c in self.stats.by_section.get(section_key(row), [])
-                if c.image and c.image.table and c.image.file == row.image.file and not clean(c.text).startswith("注")]
+                if _is_table_row(c) and c.box == row.box and (c.image.file if c.image else None) == (
+                    row.image.file if row.image else None) and not clean(c.text).startswith("注")]
         texts = {c.id: normalise(c.text) for c in rows}
         words = {normalise(t) for t in info.terms if len(t) >= 2}
         asked = [w for w in words if w in texts[row.id] and not all(w in t for t in texts.values())]
@@ -361,3 +387,12 @@ def _near_tie(c: Candidate, best: Candidate) -> bool:
 
 def _same_section(a: Candidate, b: Candidate) -> bool:
     return section_key(a.chunk) == section_key(b.chunk)
+
+
+# "哪些是约束性指标", "预期性指标有哪些": the 属性 column of a 主要指标 table, named in the question.
+ATTRIBUTE_ASKED_RE = re.compile(r"(约束性|预期性)(?:的)?指标")
+
+
+def _is_table_row(chunk: Chunk) -> bool:
+    """A row of a table, read from a picture or from the plan's text (tables.py): one indicator's figures."""
+    return bool(chunk.image and chunk.image.table) or (chunk.image is None and is_row_sentence(chunk.text))
