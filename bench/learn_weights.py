@@ -3,12 +3,12 @@
 For every answerable item of the sets below, each candidate sentence the extractive answerer scored is
 labelled good (it holds every must_include and stands in a gold section) with its score parts (lexical,
 dense, retrieval-rank prior, fit bonuses). Logistic regression (pointwise, and pairwise within a question)
-is fitted on two plans and judged on the third: how often the best allowed candidate is a good one,
+is fitted on the other plans and judged on the left-out one: how often the best allowed candidate is a good one,
 learned score against the hand score of assistant/answer/params.py. Items with no good candidate at all
 are left out (no weight can fix retrieval). Prints the figures; the weights are kept only if every
 left-out plan improves.
 
-Run: .venv/bin/python bench/learn_weights.py   (builds three indexes: ~6 min on 2 cores)
+Run: .venv/bin/python bench/learn_weights.py   (builds six indexes: ~15 min on 2 cores)
 """
 
 from __future__ import annotations
@@ -32,7 +32,10 @@ from assistant.text import normalise  # noqa: E402
 # unseen.jsonl stays out: it is the one set nobody tunes on
 SETS = {"haizhou-14th-five-year-plan": ["questions.jsonl", "heldout.jsonl", "dev.jsonl"],
         "national-12th-five-year-plan": ["national-12th.jsonl"],
-        "national-13th-five-year-plan": ["national-13th.jsonl"]}
+        "national-13th-five-year-plan": ["national-13th.jsonl"],
+        "national-15th-five-year-plan": ["national-15th.jsonl"],
+        "nanjing-15th": ["nanjing-15th.jsonl"],
+        "guangzhou-15th": ["guangzhou-15th.jsonl"]}
 FEATURES = ["lex", "dense", "prior", "fit"]
 
 

@@ -148,3 +148,18 @@ def cli_corpus(tmp_path, monkeypatch, base_plan: str):
     get_settings.cache_clear()  # settings are read once per process: re-read them with these variables
     yield corpus
     get_settings.cache_clear()
+
+
+def gazette_page(plan: Path, tail: str) -> str:
+    """The whole plan as one element on one line, after the 通知 and a 目录, as some gazettes serve it."""
+    import html
+    import re
+    lines = [l for l in plan.read_text(encoding="utf-8").splitlines() if l.strip()]
+    toc = [l for l in lines if re.match(r"^第[一二三四五六七八九十]+[篇章]", l)]
+    notice = "国务院关于印发国民经济和社会发展第十二个五年规划纲要的通知　　各省、自治区、直辖市人民政府：现将纲要印发给你们，请认真贯彻执行。"
+    body = "　　".join([notice, "目　录", *toc, *lines, tail])
+    return (f"<html><head><title>{html.escape(lines[0])}</title></head><body>"
+            "<div class='nav'>首页 | 政务公开 | 第一章 导航 | 第二章 导航</div>"
+            f"<div class='content'><p>{html.escape(body)}</p><p>分享到：微信 微博</p><p>相关稿件</p>"
+            "<p>第六章 另一则新闻的标题</p><p>视频：某地举行活动</p></div>"
+            "<div class='related'>相关稿件　　分享到　　第五章 新闻标题　　责任编辑：某某</div></body></html>")

@@ -4,7 +4,6 @@ code), and pages we make the way gazettes and news sites serve them."""
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from pathlib import Path
@@ -15,6 +14,7 @@ from assistant.config import ROOT
 from assistant.ingest import add_plan
 from assistant.parsing import parse_file
 from conftest import SHARED_PLANS
+from support import gazette_page
 
 REAL = SHARED_PLANS / "real"
 TRUTH = json.loads((ROOT / "tests" / "data" / "real_trees.json").read_text(encoding="utf-8"))
@@ -48,25 +48,12 @@ def test_real_file_reads_into_its_true_tree(name: str, tmp_path: Path) -> None:
     assert titled >= len(want) - 2, [(g, w) for g, w in zip(got, want) if g[2] != w[2]]
 
 
-def _gazette_page(plan: Path, tail: str) -> str:
-    """The whole plan as one element on one line, after the 通知 and a 目录, as some gazettes serve it."""
-    lines = [l for l in plan.read_text(encoding="utf-8").splitlines() if l.strip()]
-    toc = [l for l in lines if re.match(r"^第[一二三四五六七八九十]+[篇章]", l)]
-    notice = "国务院关于印发国民经济和社会发展第十二个五年规划纲要的通知　　各省、自治区、直辖市人民政府：现将纲要印发给你们，请认真贯彻执行。"
-    body = "　　".join([notice, "目　录", *toc, *lines, tail])
-    return (f"<html><head><title>{html.escape(lines[0])}</title></head><body>"
-            "<div class='nav'>首页 | 政务公开 | 第一章 导航 | 第二章 导航</div>"
-            f"<div class='content'><p>{html.escape(body)}</p><p>分享到：微信 微博</p><p>相关稿件</p>"
-            "<p>第六章 另一则新闻的标题</p><p>视频：某地举行活动</p></div>"
-            "<div class='related'>相关稿件　　分享到　　第五章 新闻标题　　责任编辑：某某</div></body></html>")
-
-
 def test_one_line_gazette_page(tmp_path: Path) -> None:
     plan = SHARED_PLANS / "national-12th-five-year-plan.txt"
     if not plan.exists():
         pytest.skip(f"{plan} is missing")
     page = tmp_path / "gazette.html"
-    page.write_text(_gazette_page(plan, "附录　名词解释　　1.战略性新兴产业：以重大技术突破为基础的产业。"), encoding="utf-8")
+    page.write_text(gazette_page(plan, "附录　名词解释　　1.战略性新兴产业：以重大技术突破为基础的产业。"), encoding="utf-8")
     want = parse_file(plan)
     r = add_plan(page, tmp_path / "corpus", dry_run=True)
     assert (r.report.parts, r.report.chapters, r.report.sections) == (
