@@ -257,6 +257,44 @@ def add(
         _refresh_index(f"indexing {r.id}")
 
 
+@app.command()
+def align(
+    lower: Annotated[str, typer.Argument(help="the plan to check (an id of `plan-qa list`)")],
+    upper: Annotated[str, typer.Option("--upper", help="its superior plan (an id of `plan-qa list`)")],
+    json_out: Annotated[bool, typer.Option("--json", help="print the alignment as JSON")] = False,
+    csv_out: Annotated[Optional[Path], typer.Option("--csv", help="write the 衔接情况表 as CSV")] = None,
+    xlsx_out: Annotated[Optional[Path], typer.Option("--xlsx", help="write it as Excel")] = None,
+    docx_out: Annotated[Optional[Path], typer.Option("--docx", help="write it as a Word 衔接情况表")] = None,
+) -> None:
+    """规划衔接: each 主要指标 of the upper plan against the lower plan's, with a verdict and both quotes."""
+    from .align import align as run_align, problems_first
+    from .align_export import write_csv, write_docx, write_xlsx
+    from .corpus import document_text
+    from .embeddings import make_embeddings
+
+    docs = {d.id: d for d in _load_docs(None)}
+    for doc_id in (lower, upper):
+        if doc_id not in docs:
+            _fail(f"no plan with id {doc_id!r}; `plan-qa list` shows the ids: {', '.join(sorted(docs))}")
+    settings = get_settings()
+    sources = {d: document_text(docs[d]) for d in (lower, upper)}
+    result = run_align(docs[lower], docs[upper], sources, make_embeddings(settings))
+    if not result.rows:
+        _fail(f"{upper!r} has no 主要指标 table read as rows (a 专栏 whose lines are indicator rows)")
+    if json_out:
+        typer.echo(result.model_dump_json(indent=1))
+    else:
+        for r in problems_first(result.rows):
+            typer.echo(f"[{r.verdict}] {r.upper.indicator} {r.upper.value or ''} ↔ "
+                       f"{(r.lower.indicator + ' ' + (r.lower.value or '')) if r.lower else '—'}  ({r.reason})")
+        typer.echo(f"{len(result.lower_only)} 项本规划特色指标 (lower only)")
+    for path, write in ((csv_out, write_csv), (xlsx_out, write_xlsx)):
+        if path:
+            write(result, path)
+    if docx_out:
+        write_docx(result, docx_out, docs[lower].title, docs[upper].title)
+
+
 @app.command(name="list")
 def list_() -> None:
     """The plans in the corpus, their sizes and chapters, and whether the index is up to date."""

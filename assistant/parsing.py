@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from .tables import is_row_sentence
 from .text import clean
 from .models import Box, Chapter, Document, ImageRef, Paragraph, Part, Section, Span, Table
 from .pictures import END_RE as PICTURE_END_RE, START_RE as PICTURE_START_RE, PictureRecord, line_index
@@ -246,7 +247,7 @@ def _continues_title(line: str, title: str) -> bool:
 def _prose(line: str) -> bool:
     """A paragraph of running text, not a row or cell of a 专栏's table: long and ending a sentence."""
     stripped = line.strip()
-    return len(stripped) >= 40 and stripped.endswith(("。", "；", ";"))
+    return len(stripped) >= 40 and stripped.endswith(("。", "；", ";")) and not is_row_sentence(stripped)
 
 
 def _is_title_line(line: str) -> bool:
