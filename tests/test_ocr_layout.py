@@ -19,6 +19,7 @@ INDICATORS_13 = PLANS / "national-13th" / "images" / "W020220405088054244886.jpg
 BOX_13 = PLANS / "national-13th" / "images" / "W020220405088055027924.jpg"  # 专栏4 重大人才工程
 BOX_12 = PLANS / "national-12th" / "images" / "W020251017106712607359_ORIGIN.jpg"  # 专栏3 新农村建设
 MAP_12 = PLANS / "national-12th" / "images" / "W020251017084249149782_ORIGIN.jpg"  # 图1
+INDICATORS_15 = PLANS / "national-15th" / "images" / "W020260313827492973777.JPG"  # 专栏1 主要指标
 MIN_CELL_ACCURACY = 0.98
 
 
@@ -67,6 +68,29 @@ def test_indicator_table_of_the_13th_plan():
     assert 0 < line.conf <= 1 and line.region[0] < line.region[2]
     cut = next(ln for ln in page.lines if "居民人均可支配收入增长" in ln.text)
     assert "2015年" not in cut.text  # blank / "—" cells are left out
+
+
+def test_indicator_table_of_the_15th_plan_against_its_hand_read_rows():
+    """A table this code was not written on: a pace cell over three lines, a pace box OCR read into the
+    属性 column ("区间、各年预期性"), 类别 written over two lines, an indicator name wrapped. Every row of
+    tests/data/national-15th-indicators.json (read from the picture by a helper, not from our output):
+    each year's value, the pace and the 属性, cell by cell."""
+    import json
+
+    truth = json.loads((ROOT / "tests" / "data" / "national-15th-indicators.json").read_text(encoding="utf-8"))
+    table = layout(cached(INDICATORS_15)).table
+    bare = lambda t: clean(t or "").translate(str.maketrans("", "", "（）()%*.一—-"))  # noqa: E731
+    found = total = 0
+    for r in truth["rows"]:
+        name = bare(r.get("sub_indicator") or r["indicator"])
+        row = next((x for x in table.rows if any(name and name in bare(v) for k, v in x.items() if k)), {})
+        cells = [r["values"].get("2025"), r["values"].get("2030"), r["pace"], r["attribute"]]
+        got = {bare(v) for v in row.values()}
+        for c in cells:
+            total += 1
+            found += bare(c) in got or (not bare(c) and bool(row))  # "—": an empty cell, left out of the row
+    print(f"\n15th 主要指标 picture: cell accuracy {found / total:.3f} ({found}/{total})")
+    assert found >= 0.9 * total
 
 
 def test_box_items_one_line_each():

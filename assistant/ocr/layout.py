@@ -287,6 +287,39 @@ def _columns(boxes: list[OcrBox], width: int) -> list[tuple[float, float]]:
     return [(a, b) for a, b in cols]
 
 
+def _split_columns(cols: list[tuple[float, float]], header: list[OcrBox],
+                   data: list[OcrBox]) -> tuple[list[tuple[float, float]], list[float]]:
+    """A data column under two or more header boxes is two or more columns: cut at the middle of the gap
+    between those header boxes, where data boxes stand wholly on both sides and some box crosses (a
+    two-word header over one column, "年均增速 [累计]", has no data on either side of its own).
+    Returns the columns and the new cuts."""
+    out, cuts = [], []
+    for lo, hi in cols:
+        heads = sorted((b.box[0], b.box[2]) for b in header if lo <= (b.box[0] + b.box[2]) / 2 <= hi)
+        edges = [x for x in ((a[1] + b[0]) / 2 for a, b in zip(heads, heads[1:]))
+                 if any(b.box[2] <= x for b in data if lo <= b.box[0]) and any(b.box[0] >= x for b in data if b.box[2] <= hi)
+                 and any(b.box[0] < x < b.box[2] for b in data)]
+        bounds = [lo, *edges, hi]
+        out += [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+        cuts += edges
+    return out, cuts
+
+
+def _cut(b: OcrBox, cuts: list[float], h: float) -> list[OcrBox]:
+    """A box crossing a cut by more than a character, cut there; its text shared out by width."""
+    inner = sorted(x for x in cuts if b.box[0] + h < x < b.box[2] - h)
+    if not inner or len(b.text) < 2:
+        return [b]
+    per_char = (b.box[2] - b.box[0]) / len(b.text)
+    parts, start, x0 = [], 0, b.box[0]
+    for x in inner + [b.box[2]]:
+        end = len(b.text) if x == b.box[2] else min(len(b.text), max(start + 1, round((x - b.box[0]) / per_char)))
+        if end > start:
+            parts.append(b.model_copy(update={"text": b.text[start:end], "box": (x0, b.box[1], x, b.box[3])}))
+        start, x0 = end, x
+    return parts
+
+
 def _col_of(b: OcrBox, cols: list[tuple[float, float]]) -> int:
     cx = (b.box[0] + b.box[2]) / 2
     return min(range(len(cols)), key=lambda i: 0 if cols[i][0] <= cx <= cols[i][1]
@@ -354,6 +387,21 @@ def _table(lines: list[_VLine], h: float, width: int):
     head_lines = body_lines[:first_data]
     data_boxes = [b for ln in body_lines[first_data:] for b in ln.boxes]
     cols = _columns(data_boxes, width)
+    header_line = max(head_lines, key=lambda ln: len(ln.boxes), default=None)
+    if header_line is not None and len(header_line.boxes) > len(cols) >= TABLE_MIN_COLS - 1:
+        # The header names more columns than the data's gaps show: a box OCR read across two cells
+        # ("区间、各年预期性": a pace cell and its 属性) bridged a gap. The header's boxes split that
+        # column, and a box that crosses the cut is cut there.
+        at = head_lines.index(header_line)
+        top = min(b.box[1] for b in body_lines[first_data].boxes)
+        # A line below the header nearer the first row than the header is that row's cell, wrapped up.
+        stray = [ln for ln in head_lines[at + 1:]
+                 if top - max(b.box[3] for b in ln.boxes) < min(b.box[1] for b in ln.boxes)
+                 - max(b.box[3] for b in header_line.boxes)]
+        data_boxes = [b for ln in stray for b in ln.boxes] + data_boxes
+        head_lines = [ln for ln in head_lines if all(ln is not x for x in stray)]
+        cols, cuts = _split_columns(_columns(data_boxes, width), header_line.boxes, data_boxes)
+        data_boxes = [part for b in data_boxes for part in _cut(b, cuts, h)]
     if len(cols) < TABLE_MIN_COLS:
         return None
     # A lone box in the label column just above the data is a section row (经济发展), not header; the
@@ -380,6 +428,7 @@ def _table(lines: list[_VLine], h: float, width: int):
     nlab = 1
     while nlab < len(cols) - 1 and _word_column(cells, nlab):
         nlab += 1
+    cells, bands = _join_fragments(cells, bands, nlab, h)
     for j in range(nlab - 1):
         _carry_down(cells, bands, j)
     grid, out = [], []
@@ -447,6 +496,61 @@ def _carry_down(cells, bands: list[Region], j: int) -> None:
             if top - 1 <= (band[1] + band[3]) / 2 <= bottom and not cells[k][j]:
                 cells[k][j] = list(boxes)
         top = bottom
+
+
+NUMBERED_RE = re.compile(r"^\s*\d{1,2}\s*[.、．]")
+NUMBERED_SHARE = 0.6  # indicator cells that start "N." for a table to be read as numbered
+GROUP_GAP = 0.5  # line heights between two fragments of one merged 类别 cell ("经济" / "发展")
+
+
+def _join_fragments(cells, bands: list[Region], nlab: int, h: float):
+    """Pieces of one cell that OCR read as lines of their own, joined by the table's geometry:
+    - a 类别 cell written over two lines ("经济" / "发展"): fragments in a sparse label column with no gap
+      between them are one cell;
+    - a row with values but no indicator (a pace "保持在合理 / 区间、各年 / 度视情提出" wrapped above and
+      below its row's line) belongs to the nearest row that has one;
+    - in a table whose indicators are numbered ("16.…"), an indicator line without a number at the
+      numbered lines' indent continues the indicator above it ("…浓度（微" / "克/立方米）");
+    - two rows holding the very same indicator box are one row a wrapped cell spread over two bands.
+    """
+    last = nlab - 1
+    for j in range(last):
+        prev = None
+        for i, row in enumerate(cells):
+            if not row[j]:
+                continue
+            if prev is not None and min(b.box[1] for b in row[j]) - max(b.box[3] for b in cells[prev][j]) < GROUP_GAP * h:
+                cells[prev][j] = cells[prev][j] + [b for b in row[j] if all(b is not o for o in cells[prev][j])]
+                row[j] = []
+            else:
+                prev = i
+    named = [i for i, row in enumerate(cells) if row[last]]
+    texts = {i: "".join(b.text for b in sorted(cells[i][last], key=lambda b: (b.box[1], b.box[0]))) for i in named}
+    numbered = [i for i in named if NUMBERED_RE.match(texts[i])]
+    indent = min((min(b.box[0] for b in cells[i][last]) for i in numbered), default=None)
+    into: dict[int, int] = {}
+    for i, row in enumerate(cells):
+        mid = (bands[i][1] + bands[i][3]) / 2
+        same = [k for k in named if k < i and {id(b) for b in cells[k][last]} == {id(b) for b in row[last]}]
+        if row[last] and same:
+            into[i] = into.get(same[0], same[0])  # one row over two bands: a wrapped cell beside it
+        elif not row[last] and any(row[nlab:]) and named:
+            into[i] = min(named, key=lambda k: (abs((bands[k][1] + bands[k][3]) / 2 - mid), k))
+        elif (row[last] and len(numbered) >= NUMBERED_SHARE * len(named) and i not in numbered and indent is not None
+              and abs(min(b.box[0] for b in row[last]) - indent) <= INDENT * h):
+            above = [k for k in numbered if k < i]
+            if above:
+                into[i] = above[-1]
+    keep = []
+    for i in range(len(cells)):
+        if i in into:
+            k = into[i]
+            cells[k] = [a + [x for x in b if all(x is not o for o in a)] for a, b in zip(cells[k], cells[i])]
+            bands[k] = (min(bands[k][0], bands[i][0]), min(bands[k][1], bands[i][1]),
+                        max(bands[k][2], bands[i][2]), max(bands[k][3], bands[i][3]))
+        else:
+            keep.append(i)
+    return [cells[i] for i in keep], [bands[i] for i in keep]
 
 
 def _merge_wrapped(cells: list[list[list[OcrBox]]], h: float) -> list[list[list[OcrBox]]]:
