@@ -94,7 +94,7 @@ def _indicator_rows(doc: Document, source: str) -> list[AlignSide]:
     rows = []
     for item in box.items:
         text = source[item.span.start:item.span.end]
-        if is_row_sentence(text):
+        if is_row_sentence(text) and re.search(r"\d", text.partition("：")[2]):  # a parent row states no figure
             rows.append(_side(text, doc.id, f"{path} · 专栏{box.title}", text,
                               doc.profile.target_year if doc.profile else None))
     return rows
