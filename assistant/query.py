@@ -92,7 +92,8 @@ UNIT_Q_RE = re.compile(rf"(?:多少|(?<!哪)几)(?:[万亿](?=(?:{_Q_UNITS})))?(
 # "总投资是多少": an amount of money is asked for even without "多少钱".
 MONEY_Q_RE = re.compile(r"(投资|资金|金额|经费|收入|产值|总额|增加值|生产总值)[^,，。?？%]{0,4}(多少|几)")
 # "收入年均增长多少": a growth asked without a unit is a rate, not an amount.
-GROWTH_Q_RE = re.compile(r"(?:年均|平均)?(?:增长|增速|提高|下降|降低)[^,，。?？个件亿万元人]{0,2}(?:多少|几)(?![个件亿万元人])")
+# "提高到多少年/岁": a measure word after 多少 says what is asked, so it is no rate.
+GROWTH_Q_RE = re.compile(rf"(?:年均|平均)?(?:增长|增速|提高|下降|降低)[^,，。?？个件亿万元人]{{0,2}}(?:多少|几)(?!(?:{_Q_UNITS}|件|年))")
 PERCENT_Q_RE = re.compile(r"百分之|几成|比例|比重|占比|百分比|率[^,，。?？]{0,4}(?:多少|几)|percentage|share|proportion|percent")
 
 

@@ -39,6 +39,10 @@ def year_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | No
     horizon = stats.horizon(doc)
     years = relative_years(info.period, horizon) if info.years_relative and info.period and horizon else info.years
     sent_years = stats.years_of(clean(cand.sentence.text), doc)
+    # A target sentence without a year, in a section that speaks of the plan's own period too (a 主要目标
+    # chapter that looks on to 2035 as well), is a target for the plan's horizon.
+    undated = not sent_years and not stats.years_of(clean(stats.sources[doc][cand.chunk.start:cand.sentence.start]), doc)
+    horizon_named = horizon in stats.section_years.get(section_key(cand.chunk), set())
     if not sent_years:
         # A sentence without a year inherits the last year named earlier in its paragraph, else its section's.
         before = clean(stats.sources[doc][cand.chunk.start : cand.sentence.start])
@@ -50,7 +54,7 @@ def year_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | No
     for year in years:
         if year in sent_years:
             continue
-        if year == horizon and (not sent_years or sent_years == [horizon]):
+        if year == horizon and (not sent_years or sent_years == [horizon] or (undated and horizon_named)):
             continue  # the plan's targets default to its horizon year
         return f"{year}年"
     return None

@@ -152,10 +152,11 @@ class ExtractiveAnswerer:
                     clean(c.text).rstrip("。") for c in rows) + "。"
                 if len(body) <= P.MAX_LIST_BODY:
                     return self._reply(info, body, [self._cite(c, c.start, c.end) for c in rows], best.chunk, related)
-        if clean(best.sentence.text).endswith((":", "：")):
-            # "总体目标是:" introduces the paragraphs that follow; their lead phrases are the list.
+        if INTRODUCES_RE.search(clean(best.sentence.text)):
+            # "总体目标是:" or "要实现以下目标。" introduces the paragraphs that follow; their lead phrases
+            # (or, for "——…" items, their first sentences) are the list.
             following = self._following(best)
-            leads = [clean(c.lead or "").lstrip("—-") for c in following]
+            leads = [clean(_item_lead(c)).lstrip("—-") for c in following]
             if len(leads) >= 2:
                 trace["decision"] = "the led paragraphs a colon introduces"
                 body = clean(best.sentence.text) + "；".join(leads) + "。"
@@ -308,7 +309,7 @@ class ExtractiveAnswerer:
         for c in self.stats.by_section.get(section_key(cand.chunk), []):
             if c.block_index <= cand.chunk.block_index or c.box:
                 continue
-            if not c.lead:
+            if not (c.lead or DASH_ITEM_RE.match(c.text)):
                 break
             out.append(c)
         return out
@@ -387,6 +388,16 @@ def _near_tie(c: Candidate, best: Candidate) -> bool:
 
 def _same_section(a: Candidate, b: Candidate) -> bool:
     return section_key(a.chunk) == section_key(b.chunk)
+
+
+# A sentence that announces a list of the paragraphs after it: "…如下：", "要实现以下目标。".
+INTRODUCES_RE = re.compile(r"(?:[:：]|以下[^。，,]{0,12}。)$")
+# "——经济高质量发展取得显著成效。…": a paragraph set as an item of the list before it.
+DASH_ITEM_RE = re.compile(r"^\s*[—–-]{1,2}\s*\S")
+
+
+def _item_lead(chunk: Chunk) -> str:
+    return chunk.lead or re.split(r"[。；;]", chunk.text, 1)[0]
 
 
 # "哪些是约束性指标", "预期性指标有哪些": the 属性 column of a 主要指标 table, named in the question.

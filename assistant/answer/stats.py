@@ -51,7 +51,8 @@ class PlanStats:
         self.periods = {p.period for p in self.profiles.values() if p.period}
         self.multi = len(documents) > 1
         self.plan_names = {d.id: d.profile.short_name for d in documents if d.profile} if self.multi else {}
-        self.section_year = self._section_years(chunks)
+        # The year each section mostly speaks of, and every year it names at all.
+        self.section_year, self.section_years = self._section_years(chunks)
         self.by_section: dict[SectionKey, list[Chunk]] = {}
         self.boxes: dict[tuple, list[Chunk]] = {}
         for c in chunks:
@@ -77,7 +78,7 @@ class PlanStats:
         return any(normalise(word) in home for homes in self.homes.values() for home in homes)
 
     @classmethod
-    def _section_years(cls, chunks: Sequence[Chunk]) -> dict[SectionKey, int]:
+    def _section_years(cls, chunks: Sequence[Chunk]) -> tuple[dict[SectionKey, int], dict[SectionKey, set[int]]]:
         """The year a section mostly speaks of: "发展基础" is about the last period's end, targets about its own.
         A named period counts as its last year ("“十二五”时期…" reviews the years to 2015)."""
         found: dict[SectionKey, list[int]] = {}
@@ -88,7 +89,8 @@ class PlanStats:
             found.setdefault(section_key(c), []).extend(stated_years(text) + cls._period_years(text))
         years = {key: max(set(ys), key=ys.count) for key, ys in found.items() if ys}
         # One passing mention ("为到2020年…奠定基础") does not make a section speak of that year.
-        return {key: y for key, y in years.items() if found[key].count(y) >= SECTION_YEAR_MENTIONS}
+        main = {key: y for key, y in years.items() if found[key].count(y) >= SECTION_YEAR_MENTIONS}
+        return main, {key: set(ys) for key, ys in found.items()}
 
     @lru_cache(maxsize=16384)
     def idf(self, term: str, doc: str | None = None) -> float:
