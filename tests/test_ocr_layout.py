@@ -213,3 +213,74 @@ def test_rendered_table_cells(tmp_path, capsys):
     starred = next(ln.text for ln in text.lines if "人均预期寿命" in ln.text)
     assert "2014年数据" in starred  # the note defining * is said on the row with the mark
     assert any(ln.text.startswith("注：③带*的为2014年数据") for ln in text.lines)
+
+
+# ---------------------------------------------------------------- drawn tables of other shapes
+
+# Shapes this code was not written on, each drawn by Chromium and read back by OCR: (name, header,
+# rows as (类别 or None under a rowspan, rowspan, cells...), css for the cells).
+SHAPES = [
+    ("属性 first, a 2035 column", ["类别", "指标", "属性", "2025年", "2030年", "2035年"], [
+        ("经济发展", 2, "常住人口城镇化率（%）", "预期性", "66.2", "70", "75"),
+        (None, 0, "全员劳动生产率（万元/人）", "预期性", "17.3", "22", "28"),
+        ("绿色生态", 3, "森林覆盖率（%）", "约束性", "24.0", "25.5", "26"),
+        (None, 0, "单位GDP能耗降低（%）", "约束性", "—", "〔13.5〕", "—"),
+        (None, 0, "地表水优良水体比例（%）", "约束性", "88.5", "90", "92"),
+    ], "white-space:nowrap;"),
+    ("narrow columns that wrap", ["类别", "指标", "2025年", "2030年", "属性"], [
+        ("民生福祉", 3, "每千人口拥有3岁以下婴幼儿托位数（个）", "4.5", "5.5", "预期性"),
+        (None, 0, "养老机构护理型床位占比（%）", "60", "70", "约束性"),
+        (None, 0, "劳动年龄人口平均受教育年限（年）", "11.3", "11.7", "约束性"),
+        ("安全保障", 2, "粮食综合生产能力（亿吨）", "＞6.5", "＞7", "约束性"),
+        (None, 0, "能源综合生产能力（亿吨标准煤）", "＞46", "＞50", "约束性"),
+    ], "white-space:normal;"),
+]
+
+
+def shape_html(header: list[str], rows: list, cell_css: str) -> str:
+    css = CSS.replace("white-space:nowrap;}", cell_css + "}", 1) + " td:nth-child(2){max-width:190px;}"
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = ""
+    for cat, span, *cells in rows:
+        first = f'<td rowspan="{span}">{cat}</td>' if cat else ""
+        body += "<tr>" + first + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
+    return (f"<html><head><meta charset='utf-8'><style>{css}</style></head><body>"
+            f"<h3>专栏2 主要指标</h3><table><tr>{head}</tr>{body}</table></body></html>")
+
+
+@pytest.mark.parametrize(("name", "header", "rows", "cell_css"), SHAPES, ids=[s[0] for s in SHAPES])
+def test_drawn_tables_of_other_shapes(name, header, rows, cell_css, tmp_path, capsys):
+    from support import CHROMIUM, launch_chromium
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (make browser-deps)")
+    from playwright.sync_api import sync_playwright
+
+    from assistant.ocr.engine import read_image
+
+    page_file = tmp_path / "table.html"
+    page_file.write_text(shape_html(header, rows, cell_css), encoding="utf-8")
+    shot = tmp_path / "table.png"
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 500})
+            page.goto(page_file.as_uri())
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    text = layout(read_image(shot.read_bytes(), "table.png", cache_dir=tmp_path / "ocr"))
+    assert text.kind == "table"
+    got = [{clean(v) for k, v in r.items() if k} | {clean(p) for k, v in r.items() if not k for p in v.split(" · ")}
+           for r in text.table.rows]
+    right = total = 0
+    cat = ""
+    for c, _, *cells in rows:
+        cat = c or cat
+        want = [clean(x) for x in [cat, *cells] if x != "—"]
+        row = next((g for g in got if clean(cells[0]) in g), set())
+        total += len(want)
+        right += sum(w in row for w in want)
+    with capsys.disabled():
+        print(f"\ndrawn table ({name}): cell accuracy {right / total:.3f} ({right}/{total})")
+    assert right >= 0.95 * total, [ln.text for ln in text.lines]

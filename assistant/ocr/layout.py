@@ -386,21 +386,23 @@ def _table(lines: list[_VLine], h: float, width: int):
         return None
     head_lines = body_lines[:first_data]
     data_boxes = [b for ln in body_lines[first_data:] for b in ln.boxes]
-    cols = _columns(data_boxes, width)
     header_line = max(head_lines, key=lambda ln: len(ln.boxes), default=None)
-    if header_line is not None and len(header_line.boxes) > len(cols) >= TABLE_MIN_COLS - 1:
-        # The header names more columns than the data's gaps show: a box OCR read across two cells
-        # ("区间、各年预期性": a pace cell and its 属性) bridged a gap. The header's boxes split that
-        # column, and a box that crosses the cut is cut there.
+    if header_line is not None:
+        # A line below the header nearer the first row than the header is that row's cell wrapped
+        # upward (a long name over two lines, its values centred beside both), not header.
         at = head_lines.index(header_line)
         top = min(b.box[1] for b in body_lines[first_data].boxes)
-        # A line below the header nearer the first row than the header is that row's cell, wrapped up.
         stray = [ln for ln in head_lines[at + 1:]
                  if top - max(b.box[3] for b in ln.boxes) < min(b.box[1] for b in ln.boxes)
                  - max(b.box[3] for b in header_line.boxes)]
         data_boxes = [b for ln in stray for b in ln.boxes] + data_boxes
         head_lines = [ln for ln in head_lines if all(ln is not x for x in stray)]
-        cols, cuts = _split_columns(_columns(data_boxes, width), header_line.boxes, data_boxes)
+    cols = _columns(data_boxes, width)
+    if header_line is not None and len(header_line.boxes) > len(cols) >= TABLE_MIN_COLS - 1:
+        # The header names more columns than the data's gaps show: a box OCR read across two cells
+        # ("区间、各年预期性": a pace cell and its 属性) bridged a gap. The header's boxes split that
+        # column, and a box that crosses the cut is cut there.
+        cols, cuts = _split_columns(cols, header_line.boxes, data_boxes)
         data_boxes = [part for b in data_boxes for part in _cut(b, cuts, h)]
     if len(cols) < TABLE_MIN_COLS:
         return None
@@ -511,7 +513,8 @@ def _join_fragments(cells, bands: list[Region], nlab: int, h: float):
       below its row's line) belongs to the nearest row that has one;
     - in a table whose indicators are numbered ("16.…"), an indicator line without a number at the
       numbered lines' indent continues the indicator above it ("…浓度（微" / "克/立方米）");
-    - two rows holding the very same indicator box are one row a wrapped cell spread over two bands.
+    - two rows holding the very same indicator box, or the very same value boxes, are one row spread
+      over two bands (a wrapped cell beside it).
     """
     last = nlab - 1
     for j in range(last):
@@ -532,8 +535,11 @@ def _join_fragments(cells, bands: list[Region], nlab: int, h: float):
     for i, row in enumerate(cells):
         mid = (bands[i][1] + bands[i][3]) / 2
         same = [k for k in named if k < i and {id(b) for b in cells[k][last]} == {id(b) for b in row[last]}]
+        ids = lambda r: [{id(b) for b in c} for c in r[nlab:]]  # noqa: E731
         if row[last] and same:
             into[i] = into.get(same[0], same[0])  # one row over two bands: a wrapped cell beside it
+        elif row[last] and i and cells[i - 1][last] and any(row[nlab:]) and ids(row) == ids(cells[i - 1]):
+            into[i] = into.get(i - 1, i - 1)  # a name over two lines, its values centred beside both
         elif not row[last] and any(row[nlab:]) and named:
             into[i] = min(named, key=lambda k: (abs((bands[k][1] + bands[k][3]) / 2 - mid), k))
         elif (row[last] and len(numbered) >= NUMBERED_SHARE * len(named) and i not in numbered and indent is not None
