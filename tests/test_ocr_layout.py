@@ -149,14 +149,17 @@ CSS = ("body{margin:0;padding:16px;background:#fff;font-family:'Noto Sans CJK SC
        "h3{font-size:26px;margin:0 0 10px 0;} p{font-size:18px;margin:8px 0 0 0;white-space:nowrap;}")
 
 
-def table_html() -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in HEADER)
+def table_html(header: list[str] = HEADER, rows: list = ROWS, css: str = CSS, title: str = "专栏7 主要指标",
+               notes: str = NOTES) -> str:
+    """A table page: a 类别 cell spans its rows (rowspan), as published tables merge it."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = ""
-    for cat, span, *cells in ROWS:
+    for cat, span, *cells in rows:
         first = f'<td rowspan="{span}">{cat}</td>' if cat else ""
         body += "<tr>" + first + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
-    return (f"<html><head><meta charset='utf-8'><style>{CSS}</style></head><body>"
-            f"<h3>专栏7 主要指标</h3><table><tr>{head}</tr>{body}</table><p>{NOTES}</p></body></html>")
+    note = f"<p>{notes}</p>" if notes else ""
+    return (f"<html><head><meta charset='utf-8'><style>{css}</style></head><body>"
+            f"<h3>{title}</h3><table><tr>{head}</tr>{body}</table>{note}</body></html>")
 
 
 def truth() -> list[dict[str, str]]:
@@ -181,7 +184,8 @@ def cell_accuracy(table) -> float:
     return right / total
 
 
-def test_rendered_table_cells(tmp_path, capsys):
+def drawn_and_read(page_html: str, tmp_path: Path, viewport: dict) -> OcrResult:
+    """The page drawn by Debian's Chromium, its screenshot read by OCR (skips without Chromium)."""
     from support import CHROMIUM, launch_chromium
 
     if not Path(CHROMIUM).exists():
@@ -191,17 +195,21 @@ def test_rendered_table_cells(tmp_path, capsys):
     from assistant.ocr.engine import read_image
 
     page_file = tmp_path / "table.html"
-    page_file.write_text(table_html(), encoding="utf-8")
+    page_file.write_text(page_html, encoding="utf-8")
     shot = tmp_path / "table.png"
     with sync_playwright() as p:
         browser = launch_chromium(p)
         try:
-            page = browser.new_page(viewport={"width": 1300, "height": 700})
+            page = browser.new_page(viewport=viewport)
             page.goto(page_file.as_uri())
             page.screenshot(path=str(shot), full_page=True)
         finally:
             browser.close()
-    result = read_image(shot.read_bytes(), "table.png", cache_dir=tmp_path / "ocr")
+    return read_image(shot.read_bytes(), "table.png", cache_dir=tmp_path / "ocr")
+
+
+def test_rendered_table_cells(tmp_path, capsys):
+    result = drawn_and_read(table_html(), tmp_path, {"width": 1300, "height": 700})
     text = layout(result)
     assert text.kind == "table" and text.title == "专栏7 主要指标"
     accuracy = cell_accuracy(text.table)
@@ -239,37 +247,12 @@ SHAPES = [
 
 def shape_html(header: list[str], rows: list, cell_css: str) -> str:
     css = CSS.replace("white-space:nowrap;}", cell_css + "}", 1) + " td:nth-child(2){max-width:190px;}"
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = ""
-    for cat, span, *cells in rows:
-        first = f'<td rowspan="{span}">{cat}</td>' if cat else ""
-        body += "<tr>" + first + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
-    return (f"<html><head><meta charset='utf-8'><style>{css}</style></head><body>"
-            f"<h3>专栏2 主要指标</h3><table><tr>{head}</tr>{body}</table></body></html>")
+    return table_html(header, rows, css, "专栏2 主要指标", "")
 
 
 @pytest.mark.parametrize(("name", "header", "rows", "cell_css"), SHAPES, ids=[s[0] for s in SHAPES])
 def test_drawn_tables_of_other_shapes(name, header, rows, cell_css, tmp_path, capsys):
-    from support import CHROMIUM, launch_chromium
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (make browser-deps)")
-    from playwright.sync_api import sync_playwright
-
-    from assistant.ocr.engine import read_image
-
-    page_file = tmp_path / "table.html"
-    page_file.write_text(shape_html(header, rows, cell_css), encoding="utf-8")
-    shot = tmp_path / "table.png"
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 500})
-            page.goto(page_file.as_uri())
-            page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
-    text = layout(read_image(shot.read_bytes(), "table.png", cache_dir=tmp_path / "ocr"))
+    text = layout(drawn_and_read(shape_html(header, rows, cell_css), tmp_path, {"width": 1000, "height": 500}))
     assert text.kind == "table"
     got = [{clean(v) for k, v in r.items() if k} | {clean(p) for k, v in r.items() if not k for p in v.split(" · ")}
            for r in text.table.rows]
