@@ -282,7 +282,7 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
     )
     in_title = has_headings  # the short lines above the text are the document's title lines
     title_lines: list[str] = []
-    headed: Chapter | Part | None = None  # the heading just read, whose title may wrap onto the next line
+    headed: Part | None = None  # the 篇 heading just read, whose title may wrap onto the next line
     text_box = False  # a 专栏 that stands in the text as "专栏N title" and its lines
 
     for i, (s, e) in enumerate(lines):
@@ -290,12 +290,11 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
         if not line.strip() or i in toc:
             continue
         if headed is not None:
-            last, headed = headed, None
-            if isinstance(last, Part) and _continues_title(line, last.title):
-                last.title += line.strip()
-                last.span = Span(start=last.span.start, end=e) if last.span else None
-                if isinstance(last, Part):
-                    doc.chapters[-1].title, doc.chapters[-1].span = last.title, last.span
+            part, headed = headed, None
+            if _continues_title(line, part.title):
+                part.title += line.strip()
+                part.span = Span(start=part.span.start, end=e)
+                doc.chapters[-1].title, doc.chapters[-1].span = part.title, part.span  # the 篇's own unit
                 continue
         if m := PICTURE_START_RE.match(line):
             b.box, b.picture = None, m.group(1)
@@ -318,7 +317,6 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
         if (m := chapter_re.match(line)) and not (appendix and chapter_re is ENUM_CHAPTER_RE):
             in_title = False
             b.start_chapter(cn_to_int(m.group(1)), _title(m.group(2)), Span(start=s, end=e))
-            headed = doc.chapters[-1]
             continue
         if (m := APPENDIX_RE.match(line)) and any(c.number for c in doc.chapters) and b.picture is None:
             b.start_appendix(_title(line), Span(start=s, end=e))
