@@ -312,8 +312,12 @@ def document_indicators(doc: Document, source: str) -> list[Indicator]:
 
     titles = {(c.number, s.number): f"{c.title} {s.title}" for c in doc.chapters for s in c.sections}
     records = load_records(Path(doc.source_path)) if doc.source_path else {}
+    # An appendix (名词解释, 附表) defines and lists; its figures are no targets of the plan.
+    appendix_at = min((c.span.start for c in doc.chapters if c.appendix and c.span), default=len(source) + 1)
     out: list[Indicator] = []
     for chunk in iter_chunks(doc, source):
+        if chunk.start >= appendix_at:
+            continue
         record = records.get(chunk.image.file) if chunk.image else None
         if record is not None and record.table is not None:
             out.extend(row_indicators(chunk, source, record, doc.profile))  # a table row: its grid says it
