@@ -22,7 +22,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, Field
 
 from .models import Box, Document, section_path
-from .tables import is_row_sentence
+from .tables import ATTRIBUTES, is_row_sentence
 
 # Cosine similarity of two indicator names (e5, "passage: " side) above which they name one measure.
 # Below it the pair is left unpaired: a missed pair shows as 缺失 and is checked by staff, a wrong pair
@@ -105,7 +105,7 @@ def _side(text: str, doc: str, location: str, quote: str, target_year: int | Non
     name = re.sub(r"\s+", "", name_part.split("·")[-1])
     unit = m.group(1) if (m := re.search(r"[（(]([^（）()]{1,10})[）)]\s*\*?$", name)) else None
     parts = [p.strip() for p in re.split(r"[，。]", cells) if p.strip()]
-    attribute = next((a for a in ("约束性", "预期性") if any(p.startswith("属性") and a in p for p in parts)), None)
+    attribute = next((a for a in ATTRIBUTES if any(p.startswith("属性") and a in p for p in parts)), None)
     by_year = {int(y.group(1)): p.split(" ", 1)[-1] for p in parts if (y := _YEAR_COL.match(p))}
     pace = next((p.split(" ", 1)[-1] for p in parts if not _YEAR_COL.match(p) and not p.startswith("属性")), None)
     # The target is the plan's target year's column; a row without it states its target as a pace

@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import re
 
+from .ocr.layout import NOTE_RE
 from .ocr.models import Table
 
-CELL_SPLIT = re.compile(r"\t+|[ \u3000\xa0]{2,}")
 YEAR_HEADER = re.compile(r"20\d\d\s*年")
 HEADER_WORDS = ("属性", "指标")
-NOTE_RE = re.compile(r"^\s*注\s*[:：]")
 UNIT_IN_LABEL = re.compile(r"[（(]\s*([^（()）]{1,8})\s*[)）]\s*\*?\s*$")
 FIGURE = re.compile(r"^([<>≤≥＜＞]?\s*约?\s*[-+]?\d[\d.,]*)(以上|以下|左右|以内|上下|\*)?$")
 UNIT_WORDS = ("单位",)
@@ -143,7 +142,7 @@ def read_table(lines: list[str]) -> tuple[Table, list[str], list[str]] | None:
 # below it the columns were misread (a header over two lines, cells lost by the copy) and the lines stay
 # as they were: an unread table is better than a garbled one.
 CLEAN_SHARE = 0.8
-ATTRIBUTES = ("约束性", "预期性")
+ATTRIBUTES = ("约束性", "预期性")  # what a 属性 cell says
 
 
 def _reads_cleanly(table: Table) -> bool:
@@ -161,12 +160,11 @@ def is_row_sentence(text: str) -> bool:
     return bool(ROW_SENTENCE_RE.match(text.strip()))
 
 
-def rewrite_tables(text: str) -> tuple[str, list[Table]]:
+def rewrite_tables(text: str) -> str:
     """Every indicator table of a plan's text, as rows written one sentence per line in its place (the
     caption and notes kept); the rest of the text unchanged."""
     lines = text.splitlines()
     out: list[str] = []
-    tables: list[Table] = []
     i = 0
     while i < len(lines):
         if not _is_header(cells(lines[i].strip())):
@@ -182,8 +180,7 @@ def rewrite_tables(text: str) -> tuple[str, list[Table]]:
             out.append(lines[i])
             i += 1
             continue
-        table, sentences, notes = read
-        tables.append(table)
+        _, sentences, notes = read
         out += sentences + notes
         i = j
-    return "\n".join(out) + ("\n" if text.endswith("\n") else ""), tables
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")

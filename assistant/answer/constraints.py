@@ -39,19 +39,18 @@ def year_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | No
     horizon = stats.horizon(doc)
     years = relative_years(info.period, horizon) if info.years_relative and info.period and horizon else info.years
     sent_years = stats.years_of(clean(cand.sentence.text), doc)
+    key = section_key(cand.chunk)
+    main_year = stats.section_year.get(key)
+    undated = False
+    if not sent_years:
+        # A sentence without a year inherits the last year named earlier in its paragraph, else its section's.
+        earlier = stats.years_of(clean(stats.sources[doc][cand.chunk.start : cand.sentence.start]), doc)
+        undated = not earlier
+        sent_years = earlier[-1:] if earlier else [main_year] if main_year else []
     # A target sentence without a year, in a section that names the plan's own period but mostly speaks of
     # a later year (a 主要目标 chapter that looks on to 2035 as well), is a target for the plan's horizon.
     # A section mostly about an earlier year (发展基础, a review of the last period) keeps that year.
-    undated = not sent_years and not stats.years_of(clean(stats.sources[doc][cand.chunk.start:cand.sentence.start]), doc)
-    key = section_key(cand.chunk)
-    main_year = stats.section_year.get(key)
     horizon_named = horizon in stats.section_years.get(key, set()) and (main_year is None or main_year > (horizon or 0))
-    if not sent_years:
-        # A sentence without a year inherits the last year named earlier in its paragraph, else its section's.
-        before = clean(stats.sources[doc][cand.chunk.start : cand.sentence.start])
-        earlier = stats.years_of(before, doc)
-        section_year = stats.section_year.get(section_key(cand.chunk))
-        sent_years = earlier[-1:] if earlier else [section_year] if section_year else []
     # A 专栏's title dates its items ("科技创新2030—重大项目", "…（2030年）").
     sent_years = sent_years + stats.years_of(clean(cand.chunk.box), doc) if cand.chunk.box else sent_years
     for year in years:

@@ -132,9 +132,9 @@ def extract_html(path: Path) -> Extracted:
         return out
     out.page_title = _page_title(root)
     body = plan_element(root)
+    lines = _lines_of(lxml.html.tostring(body, encoding="unicode"), path.parent, out)
     if body is not root:
-        whole = [l for l in _lines_of(html, path.parent, Extracted("")) if l]
-        kept = set(_lines_of(lxml.html.tostring(body, encoding="unicode"), path.parent, Extracted("")))
-        out.dropped = [l for l in whole if l not in kept]
-    out.text = "\n".join(_lines_of(lxml.html.tostring(body, encoding="unicode"), path.parent, out))
+        kept = set(lines)
+        out.dropped = [l for l in _lines_of(html, path.parent, Extracted("")) if l not in kept]
+    out.text = "\n".join(lines)
     return out

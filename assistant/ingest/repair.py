@@ -199,12 +199,12 @@ def tidy_lines(text: str) -> str:
 
 def repair_text(text: str) -> str:
     """The repairs every format needs (a Word or text file has no page layout to undo)."""
-    text = rewrite_tables(split_run_on_lines(to_halfwidth(fold_lookalikes(text))))[0]
+    text = rewrite_tables(split_run_on_lines(to_halfwidth(fold_lookalikes(text))))
     return tidy_lines(join_number_spaces(text))
 
 
 def repair_pdf_text(text: str) -> str:
     """All repairs, in order: characters first (so headings match), then page furniture, then lines."""
-    text = rewrite_tables(drop_page_furniture(to_halfwidth(fold_lookalikes(text))))[0]
+    text = rewrite_tables(drop_page_furniture(to_halfwidth(fold_lookalikes(text))))
     text = split_glued_headings(join_broken_lines(text))
     return tidy_lines(join_number_spaces(text))
