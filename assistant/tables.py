@@ -160,6 +160,34 @@ def is_row_sentence(text: str) -> bool:
     return bool(ROW_SENTENCE_RE.match(text.strip()))
 
 
+LABEL_JOIN = " · "  # between 类别, a parent indicator and the indicator, as read_table and ocr/layout write them
+
+
+def parse_row_sentence(text: str) -> tuple[list[str], dict[str, str]] | None:
+    """A row sentence read back into its row: the labels before "：" (类别, a parent, the indicator, joined by
+    " · ") and each column's cell ("2030年目标值" → "≥85岁"), in the order written. It is the form written
+    above, so this is its inverse, not a reading of prose: "，" separates the cells, and a cell is its
+    column's name, one space, its text (a part without a space is the cell before it, which held a "，").
+    None for any other text."""
+    text = text.strip()
+    if not is_row_sentence(text):
+        return None
+    head, _, body = text.partition("：")
+    body = body[:body.rindex("。")] if "。" in body else body
+    labels = [p.strip() for p in head.split(LABEL_JOIN) if p.strip()]
+    row: dict[str, str] = {}
+    last = None
+    for part in body.split("，"):
+        column, space, cell = part.strip().rpartition(" ")
+        if not space or not column:
+            if last is not None:
+                row[last] += "，" + part.strip()
+            continue
+        row[column.strip()] = cell.strip()
+        last = column.strip()
+    return (labels, row) if labels and row else None
+
+
 def rewrite_tables(text: str) -> str:
     """Every indicator table of a plan's text, as rows written one sentence per line in its place (the
     caption and notes kept); the rest of the text unchanged."""

@@ -165,8 +165,11 @@ def test_rows_of_a_table_read_from_a_picture_come_from_its_grid(tmp_path) -> Non
     by_year = {r.year: r for r in rows if r.indicator == "每万人口发明专利拥有量"}
     assert by_year[2020].number == 12 and by_year[2020].kind == "target" and by_year[2020].unit == "件"
     assert by_year[2015].kind == "achieved" and all(r.attribute == "预期性" for r in rows)
+    assert by_year[2020].group == "创新驱动"  # the row's 类别, apart from its name
     pace = next(r for r in rows if r.comparator == "increase")
-    assert pace.value == "[5.7]" and pace.number == 5.7 and pace.box == "2 主要指标"
+    # [5.7] in the 年均增速[累计] column: a five-year total, in the row's unit, for the table's last year.
+    assert pace.value == "5.7件" and pace.number == 5.7 and pace.unit == "件" and pace.box == "2 主要指标"
+    assert pace.indicator == "每万人口发明专利拥有量（累计）" and pace.year == 2020
 
 
 def test_a_review_table_keeps_the_previous_plans_targets_apart_from_what_was_achieved(tmp_path) -> None:
@@ -193,9 +196,11 @@ def test_a_review_table_keeps_the_previous_plans_targets_apart_from_what_was_ach
                                     encoding="utf-8")
     doc = load_document(tmp_path / "p.txt")
     rows = {r.value: r for r in indicators_for([doc], {doc.id: document_text(doc)}) if r.box}
-    assert (rows["51.5"].kind, rows["51.5"].year) == ("target", 2015)
-    assert (rows["56.1"].kind, rows["56.1"].year) == ("achieved", 2015)
-    assert (rows["[6.2]"].kind, rows["[6.2]"].year) == ("achieved", 2015)
+    assert (rows["51.5%"].kind, rows["51.5%"].year) == ("target", 2015)
+    assert (rows["56.1%"].kind, rows["56.1%"].year) == ("achieved", 2015)
+    # A five-year total of a share is a change in percentage points.
+    total = rows["6.2百分点"]
+    assert (total.kind, total.year, total.comparator, total.unit) == ("achieved", 2015, "increase", "百分点")
 
 
 # ---------------------------------------------------------------- one indicator across plans (indicators/compare.py)

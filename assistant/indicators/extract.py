@@ -308,19 +308,28 @@ def chunk_indicators(chunk: Chunk, source: str, profile: Profile | None, review:
 
 
 def document_indicators(doc: Document, source: str) -> list[Indicator]:
-    from .from_tables import row_indicators
+    """A plan's rows: a table row by its columns (from_tables.py: a picture's grid, or a text table's row
+    sentence read back), a table line ingest could not read not at all, everything else by the rules above."""
+    from .from_tables import row_indicators, sentence_indicators, text_tables, unread_table_row
 
     titles = {(c.number, s.number): f"{c.title} {s.title}" for c in doc.chapters for s in c.sections}
     records = load_records(Path(doc.source_path)) if doc.source_path else {}
     # An appendix (名词解释, 附表) defines and lists; its figures are no targets of the plan.
     appendix_at = min((c.span.start for c in doc.chapters if c.appendix and c.span), default=len(source) + 1)
+    chunks = list(iter_chunks(doc, source))
+    tables = text_tables(chunks, source)
     out: list[Indicator] = []
-    for chunk in iter_chunks(doc, source):
+    for i, chunk in enumerate(chunks):
         if chunk.start >= appendix_at:
             continue
         record = records.get(chunk.image.file) if chunk.image else None
         if record is not None and record.table is not None:
             out.extend(row_indicators(chunk, source, record, doc.profile))  # a table row: its grid says it
+            continue
+        if i in tables:  # a table row written as its sentence at ingest: read back into its cells
+            out.extend(sentence_indicators(chunk, source, *tables[i], doc.profile))
+            continue
+        if unread_table_row(source[chunk.start:chunk.end]):
             continue
         review = bool(REVIEW_TITLE_RE.search(titles.get((chunk.chapter, chunk.section), "")))
         out.extend(chunk_indicators(chunk, source, doc.profile, review))

@@ -23,6 +23,9 @@ class Indicator(BaseModel):
     section: int | None
     box: str | None = None
     indicator: str  # the subject the figure belongs to, e.g. 养老机构护理型床位占比
+    # A table row's 类别 (经济发展, 民生福祉): what the indicator sits under, kept apart from its name. Not in
+    # FIELDS: the CSV and JSON columns staff and the tabs read stay as they were.
+    group: str | None = None
     value: str  # as written, without the comparator: "60%", "1.71倍", "翻番", "3%—5%"
     number: float  # magnitudes applied: "653亿元" → 6.53e10 (unit 元)
     number_max: float | None = None  # the upper end of a range
