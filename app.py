@@ -10,7 +10,7 @@ import time
 
 from assistant.config import get_settings  # first: sets the offline / no-analytics environment
 from assistant.service import PlanAssistant
-from assistant.web import build_app, examples_for, serve
+from assistant.web import build_app, serve
 
 log = logging.getLogger("app")
 
@@ -19,7 +19,7 @@ def warm_up(assistant: PlanAssistant) -> None:
     """One throw-away question, so the first member of staff does not pay for lazy model start-up."""
     started = time.perf_counter()
     try:
-        assistant.ask(examples_for(assistant.documents, assistant.sources)[0], [])
+        assistant.ask(assistant.examples()[0], [])
     except Exception:
         log.exception("warm-up question failed; the chat will show an error for questions that fail the same way")
         return

@@ -7,7 +7,7 @@ The CLI and the web app both run exactly this chain (through PlanAssistant).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
@@ -46,6 +46,18 @@ def per_plan_top(hits: list[Hit], k: int) -> list[Hit]:
     return kept
 
 
+def plan_scope(named: Sequence[str], chosen: Sequence[str], loaded: Sequence[str]) -> list[str]:
+    """The plans a question is answered from ([] = every loaded plan). Chosen plans (the page's picker)
+    bound the search; a plan the question names narrows it further. A question that names a plan
+    outside the choice is answered from the plan it names: the words of the question are the later and
+    more specific choice."""
+    chosen = [d for d in loaded if d in set(chosen)]
+    if not chosen or len(chosen) == len(loaded):
+        return list(named)
+    inside = [d for d in named if d in chosen]
+    return inside or list(named) or chosen
+
+
 class AnswerChain:
     """The chain's two halves, shared by `invoke` (one Answer) and `stream` (deltas, then the Answer):
     `prepare` rewrites the follow-up, names the plans and retrieves; the answerer writes the reply."""
@@ -54,6 +66,7 @@ class AnswerChain:
                  retriever: HybridRetriever | None = None) -> None:
         retriever = retriever or HybridRetriever.from_index(index)
         profiles = {d.id: d.profile for d in documents if d.profile}
+        loaded = [d.id for d in documents]
         self.top_k = settings.top_k
 
         def depth(scope: list[str]) -> int:
@@ -62,11 +75,13 @@ class AnswerChain:
 
         in_plans = plan_word_test(sources.values())
         self.answerer: Answerer = make_answerer(settings, index.chunks, sources, documents, sentence_scorer(index))
-        # Input {"question": str, "history": [str]} → the same dict with rq, scope and hits.
+        # Input {"question": str, "history": [str], "plans": [ids chosen, optional]} → the same dict with rq,
+        # scope and hits.
         self.prepare: Runnable = (
             RunnablePassthrough.assign(rq=RunnableLambda(
                 lambda x: rewrite(x["question"], x.get("history", []), in_plans)))
-            | RunnablePassthrough.assign(scope=RunnableLambda(lambda x: named_plans(x["rq"].query, profiles)))
+            | RunnablePassthrough.assign(scope=RunnableLambda(lambda x: plan_scope(
+                named_plans(x["rq"].query, profiles), x.get("plans") or (), loaded)))
             | RunnablePassthrough.assign(hits=RunnableLambda(
                 lambda x: retriever.search(x["rq"].query, k=RETRIEVED_DEPTH * depth(x["scope"]), docs=x["scope"])))
         )

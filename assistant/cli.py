@@ -94,7 +94,7 @@ def indicators(
     year: Annotated[Optional[int], typer.Option("--year", help="only figures for this year")] = None,
     grep: Annotated[Optional[str], typer.Option("--grep", help="only rows whose indicator or quote contains this")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON array of rows")] = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row (the web's download columns)")] = False,
     corpus: Annotated[Optional[Path], typer.Option(help="corpus folder (default: settings)")] = None,
 ) -> None:
     """规划指标一览: every quantified target or achieved figure, with its subject, year and quote.
@@ -111,7 +111,7 @@ def indicators(
     if as_json:
         typer.echo(json.dumps(to_records(rows), ensure_ascii=False, indent=2))
     elif as_csv:
-        typer.echo(to_csv(rows), nl=False)
+        typer.echo(to_csv(rows, {d.id: d.profile.short_name if d.profile else d.id for d in docs}), nl=False)
     else:
         for r in rows:
             where = f"{r.doc} {r.chapter}.{r.section}" + (f" {box_label(r.box)}" if r.box else "")
@@ -187,7 +187,8 @@ def _refresh_index(label: str) -> None:
     from tqdm import tqdm
 
     from .embeddings import EmbeddingConfigError
-    from .indexing import PlanIndexError, open_index
+    from .indexing import PlanIndexError
+    from .library import Library
 
     bar: tqdm | None = None
 
@@ -197,7 +198,7 @@ def _refresh_index(label: str) -> None:
         bar.update(done - bar.n)
 
     try:
-        ix = open_index(get_settings(), progress=False, on_progress=on_progress)
+        ix = Library(get_settings()).index(on_progress=on_progress)
     except (PlanIndexError, EmbeddingConfigError, PlanParseError, FileNotFoundError) as e:
         _fail(f"{e} (the corpus is changed; run `plan-qa index` once the problem is fixed)")
         raise  # unreachable
@@ -219,7 +220,8 @@ def add(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="print what the file would become; add nothing")] = False,
 ) -> None:
     """Add a plan to the corpus (text repaired, metadata found), then refresh the index."""
-    from .ingest import IngestError, add_plan
+    from .ingest import IngestError
+    from .library import Library
 
     from tqdm import tqdm
 
@@ -235,9 +237,8 @@ def add(
             bar.set_postfix_str(name[-30:], refresh=True)
 
     try:
-        r = add_plan(file, settings.corpus_dir, title=title, issuer=issuer, year=year, doc_id=doc_id,
-                     max_bytes=int(settings.max_upload_mb * 1_000_000), ocr_cache=settings.ocr_cache,
-                     progress=on_picture, dry_run=dry_run)
+        r = Library(settings).add(file, title=title, issuer=issuer, year=year, doc_id=doc_id, progress=on_picture,
+                                  dry_run=dry_run)
     except IngestError as e:
         _fail(str(e))
         raise  # unreachable
@@ -317,16 +318,47 @@ def remove(
     doc_id: Annotated[str, typer.Argument(metavar="ID", help="the plan's id, as `plan-qa list` shows it")],
     no_index: Annotated[bool, typer.Option("--no-index", help="only remove the file")] = False,
 ) -> None:
-    """Remove a plan from the corpus, then refresh the index."""
-    from .ingest import IngestError, remove_plan
+    """Remove a plan from the corpus (its files wait in the trash: `plan-qa restore` brings it back),
+    then refresh the index."""
+    from .ingest import IngestError
+    from .library import Library
 
+    library = Library(get_settings())
+    title = next((p.title for p in _plan_list() if p.id == doc_id), "")
     try:
-        remove_plan(doc_id, get_settings().corpus_dir)
+        kept = library.remove(doc_id)
     except IngestError as e:
         _fail(str(e))
-    typer.echo(f"removed {doc_id}")
+        raise  # unreachable
+    typer.echo(f"removed {doc_id}{f'《{title}》' if title else ''}: its files are kept in {kept}; "
+               f"`plan-qa restore {doc_id}` brings it back")
     if not no_index:
         _refresh_index(f"removing {doc_id}")
+
+
+@app.command()
+def restore(
+    doc_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="default: the plan removed last")] = None,
+    no_index: Annotated[bool, typer.Option("--no-index", help="only restore the file")] = False,
+) -> None:
+    """Bring back a removed plan, then refresh the index."""
+    from .ingest import IngestError
+    from .library import Library
+
+    try:
+        restored = Library(get_settings()).restore(doc_id)
+    except IngestError as e:
+        _fail(str(e))
+        raise  # unreachable
+    typer.echo(f"restored {restored}")
+    if not no_index:
+        _refresh_index(f"restoring {restored}")
+
+
+def _plan_list() -> list:  # ingest.PlanInfo
+    from .ingest import list_plans
+
+    return list_plans(get_settings().corpus_dir)
 
 
 # ---- ask / eval (answering) -----------------------------------------------

@@ -27,6 +27,9 @@ class RewrittenQuery(BaseModel):
     # The follow-up's own words, when they say what kind of figure is wanted: the previous
     # question's "what share" or "多少张" belonged to the previous metric.
     asked: str | None = None
+    # The question's own words (glossary mapped), without the previous question a follow-up borrows:
+    # what decides the reply's language.
+    said: str | None = None
 
 
 def is_followup(question: str, history: list[str]) -> bool:
@@ -55,7 +58,8 @@ def _core(question: str) -> str:
 def rewrite(question: str, history: list[str], in_plans: Callable[[str], bool] | None = None) -> RewrittenQuery:
     """The question as searched: a follow-up made whole, glossary words mapped (see expand_abbreviations)."""
     rq = _rewrite(question, history, in_plans)
-    return rq.model_copy(update={"query": expand_abbreviations(rq.query, in_plans)})
+    return rq.model_copy(update={"query": expand_abbreviations(rq.query, in_plans),
+                                 "said": expand_abbreviations(question, in_plans)})
 
 
 def _rewrite(question: str, history: list[str], in_plans: Callable[[str], bool] | None) -> RewrittenQuery:

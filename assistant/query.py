@@ -344,11 +344,22 @@ def _head(phrase: str) -> str:
     return words[-1] if words and len(words[-1]) >= 2 else ""
 
 
-def analyse(question: str) -> QueryInfo:
+MARKUP_RE = re.compile(r"<[^<>]{0,200}>")  # an HTML tag pasted into a question is not English words
+
+
+def is_english(text: str) -> bool:
+    """Whether a question is asked in English: a share of Latin letters, markup left out."""
+    text = MARKUP_RE.sub("", clean(text))
+    return len(ENGLISH_RE.findall(text)) > len(text) * 0.3
+
+
+def analyse(question: str, said: str | None = None) -> QueryInfo:
+    """`said`: the asker's own words when `question` also holds an earlier question's (a follow-up);
+    they alone decide the reply's language."""
     text = clean(question)
     places = _places(text)
     lower = text.lower()
-    english = len(ENGLISH_RE.findall(text)) > len(text) * 0.3
+    english = is_english(said if said is not None else text)
     return QueryInfo(
         text=text,
         terms=list(dict.fromkeys(content_terms(text))),

@@ -267,7 +267,7 @@ def test_plain_text_for_the_copy_button(docs_only: object) -> None:
 
 def test_suggestions_come_from_the_cited_section(docs_only: object) -> None:
     from assistant.indicators import indicators_for
-    from assistant.web.suggest import suggestions
+    from assistant.examples import suggestions
 
     answer = known_answer(docs_only)
     rows = indicators_for(docs_only.documents, docs_only.sources)  # type: ignore[attr-defined]

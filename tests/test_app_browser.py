@@ -73,13 +73,37 @@ def start(assistant: object, settings: Settings, feedback: Path) -> RunningApp:
 
 
 class KnownAnswers:
-    """Stands in for PlanAssistant (same attributes the UI reads) with fixed answers and real citations."""
+    """Stands in for PlanAssistant (the reading half of web/protocol.py) with fixed answers and real citations."""
 
     def __init__(self, settings: Settings) -> None:
+        from assistant.library import Corpus
+
         self.settings = settings
-        self.documents: list[Document] = load_corpus(settings.corpus_dir)
-        self.sources = {d.id: document_text(d) for d in self.documents}
-        self.citation = self._cite(QUOTE + " 60%")
+        self.corpus = Corpus.of(load_corpus(settings.corpus_dir))
+        self.documents: list[Document] = self.corpus.documents
+        self.sources = self.corpus.sources
+        self.version = self.corpus.version
+        # The district plan's quote, when the corpus holds it (a stand-in over other plans answers nothing).
+        self.citation = self._cite(QUOTE + " 60%") if QUOTE in self.sources.get(self.documents[0].id, "") else None
+
+    def current(self):  # noqa: ANN201 - assistant.library.Corpus
+        return self.corpus
+
+    def plans(self):  # noqa: ANN201
+        return self.corpus.plans
+
+    def examples(self, n: int = 3) -> list[str]:
+        from assistant.examples import examples_for
+
+        return examples_for(self.documents, self.corpus.indicators, n)
+
+    def suggestions(self, answer: Answer, limit: int = 3) -> list[str]:
+        from assistant.examples import suggestions
+
+        return suggestions(answer, self.documents, self.corpus.indicators, limit)
+
+    def removed(self) -> list[str]:
+        return []
 
     def _cite(self, quote: str) -> Citation:
         doc = self.documents[0]
@@ -88,14 +112,14 @@ class KnownAnswers:
         return Citation(chapter=7, section=3, path=section_path(7, chapter.title, 3, chapter.sections[3].title),
                         quote=quote, start=start, end=start + len(quote), doc=doc.id)
 
-    def ask(self, question: str, history: list[str] | None = None) -> Answer:
+    def ask(self, question: str, history: list[str] | None = None, plans: object = ()) -> Answer:
         base = dict(question=question, history=history or [], rewritten_query=question)
         if "床位" in question:
             return Answer(**base, found=True, citations=[self.citation],
                           answer="到2025年，养老机构护理型床位占比不低于60%。（第七章 第三节 着力提升民生保障水平）")
         return Answer(**base, found=False, related=[self.citation], answer="规划中没有提到这方面的内容。")
 
-    def stream(self, question: str, history: list[str] | None = None) -> Iterator[Answer]:
+    def stream(self, question: str, history: list[str] | None = None, plans: object = ()) -> Iterator[Answer]:
         yield self.ask(question, history)  # the extractive answerer streams no deltas: one final Answer
 
 
@@ -206,6 +230,7 @@ def asked(browser: Browser, real_app: RunningApp, tmp_path_factory: pytest.TempP
         reply = ask(page, question)
         found[key] = reply.inner_text()
         found[key + "_chips"] = [c.inner_text() for c in reply.locator("a.cite-chip").all()]
+        found[key + "_items"] = reply.locator("ol.reply-list > li").all_inner_texts()
     yield {
         "run": run,
         "screenshot": shot,
@@ -241,6 +266,9 @@ def test_real_box_list_gives_every_item_in_full_under_one_chip(asked: dict) -> N
     assert all(f"{n}." in reply for n in range(1, 11)), reply  # the 专栏's ten items, with the plan's numbers
     assert "社会公共停车场建设" in reply and "连云港站铁路综合客运枢纽北广场建设" in reply
     assert len(asked["list_chips"]) == 1 and "专栏" in asked["list_chips"][0], asked["list_chips"]
+    items = asked["list_items"]  # one item a line, as staff read a list, each with the plan's number
+    assert len(items) == 10 and items[0].startswith("1.") and items[-1].startswith("10.") and \
+        "社会公共停车场建设" in items[-1], items
 
 
 def test_real_chapter_question_is_answered_with_its_sections(asked: dict) -> None:
@@ -295,6 +323,9 @@ def test_html_in_a_message_is_text_and_never_runs(stub_page: Visit) -> None:
     user = page.locator('#chat [data-testid="user"]').last
     assert "<script>" in user.inner_text() and user.locator("img, script").count() == 0
     assert page.evaluate("window.__planqaPwned === undefined") and not stub_page.dialogs
+    quoted = """他说'十五五'和"规划"的关系 & 目标"""
+    ask(page, quoted)
+    assert page.locator('#chat [data-testid="user"]').last.inner_text().strip() == quoted
 
 
 def test_empty_and_overlong_messages_get_a_clear_reply(stub_page: Visit) -> None:
@@ -654,8 +685,8 @@ def test_pdf_added_in_the_plans_tab_answers_in_the_chat(national_pdf: Path, uplo
     page.wait_for_function(text_appears_js("#plan-status"), arg="已添加", timeout=ADD_TIMEOUT_MS)
     status = page.inner_text("#plan-status")
     assert f"已添加 {UPLOADED_ID}" in status and "第十三个五年规划纲要" in status and "注意" not in status, status
-    assert UPLOADED_ID in page.inner_text("#plans-table")
-    # The header and the 目录 are remade from the new corpus.
+    # The plans table, the header and the 目录 are remade from the new corpus.
+    page.wait_for_function(text_appears_js("#plans-table"), arg=UPLOADED_ID, timeout=TIMEOUT_MS)
     page.wait_for_function(text_appears_js("#app-header"), arg="国家十三五", timeout=TIMEOUT_MS)
     assert "海州区十四五" in page.inner_text("#app-header")
     page.click("#side-tabs [role=tab][data-tab-id=toc]")
@@ -676,3 +707,71 @@ def test_pdf_added_in_the_plans_tab_answers_in_the_chat(national_pdf: Path, uplo
     page.wait_for_selector("#reader mark", timeout=TIMEOUT_MS)
     assert "49351" in page.inner_text("#reader mark")
     assert not upload_page.outside(), f"the page called outside this machine: {upload_page.outside()}"
+
+
+def choose(page: Page, elem_id: str, label: str) -> None:
+    """Pick `label` in a Gradio dropdown: open its list, click the option."""
+    page.click(f"#{elem_id} input")
+    page.locator("[role=option]", has_text=label).first.click()
+
+
+def views(page: Page) -> dict[str, str]:
+    """The text of every view made from the plans, as this page shows it."""
+    page.click("#side-tabs [role=tab][data-tab-id=plans]")
+    page.click("#plan-choice input")
+    removable = " ".join(page.locator("[role=option]").all_inner_texts())
+    page.keyboard.press("Escape")
+    chosen = page.input_value("#plan-choice input")
+    plans = page.inner_text("#plans-table")
+    page.click("#side-tabs [role=tab][data-tab-id=toc]")
+    return {"header": page.inner_text("#app-header"), "toc": page.inner_text("#toc", timeout=TIMEOUT_MS),
+            "plans": plans, "removable": removable,
+            "chosen for removal": chosen,
+            "compare tab": str(page.locator("#side-tabs [role=tab][data-tab-id=compare]").count()),
+            "picker": str(page.locator("#plan-picker").is_visible())}
+
+
+def test_every_view_follows_the_library_and_removal_is_confirmed_and_undone(browser: Browser,
+                                                                             upload_app: RunningApp) -> None:
+    """After the upload above, a page opened in a second tab shows both plans in every view; the picker
+    scopes a question; a removal asks first, naming the plan, after which a newly opened page shows one
+    plan everywhere; 撤销删除 brings the plan back."""
+    second = visit(browser, upload_app.url)
+    page = second.page
+    page.wait_for_function(text_appears_js("#app-header"), arg="国家十三五", timeout=TIMEOUT_MS)
+    seen = views(page)
+    for view in ("header", "toc", "plans", "removable"):
+        assert "海州" in seen[view] and ("国家十三五" in seen[view] or "第十三个五年" in seen[view]), (view, seen[view])
+    assert seen["chosen for removal"] == "" and seen["compare tab"] == "1" and seen["picker"] == "True", seen
+
+    # The picker scopes retrieval, and the answer says where it looked.
+    choose(page, "plan-picker", "海州")
+    bubble = ask(page, QUESTION)
+    assert "查询范围：海州区十四五" in bubble.inner_text(), bubble.inner_text()
+    assert all("国家十三五" not in c for c in bubble.locator("a.cite-chip").all_inner_texts())
+
+    # Removal: nothing happens before the confirmation, which names the plan.
+    page.click("#side-tabs [role=tab][data-tab-id=plans]")
+    choose(page, "plan-choice", UPLOADED_ID)
+    page.click("#plan-remove")
+    page.wait_for_function(text_appears_js("#plan-confirm-text"), arg="第十三个五年规划纲要", timeout=TIMEOUT_MS)
+    assert UPLOADED_ID in page.inner_text("#plans-table")
+    page.click("#plan-remove-yes")
+    page.wait_for_function(text_appears_js("#plan-status"), arg="已删除", timeout=ADD_TIMEOUT_MS)
+    second.page.context.close()
+
+    third = visit(browser, upload_app.url)
+    page = third.page
+    page.click("#side-tabs [role=tab][data-tab-id=plans]")
+    page.wait_for_function(text_appears_js("#plan-undo"), arg=UPLOADED_ID, timeout=TIMEOUT_MS)
+    seen = views(page)
+    for view in ("header", "toc", "plans", "removable"):
+        assert "海州" in seen[view] and "国家十三五" not in seen[view] and "第十三个五年" not in seen[view], (view, seen)
+    assert seen["picker"] == "False", seen
+    assert not page.locator("#side-tabs [role=tab][data-tab-id=compare]").is_visible()
+    page.click("#side-tabs [role=tab][data-tab-id=plans]")
+    page.click("#plan-undo")
+    page.wait_for_function(text_appears_js("#plan-status"), arg="已恢复", timeout=ADD_TIMEOUT_MS)
+    page.wait_for_function(text_appears_js("#app-header"), arg="国家十三五", timeout=TIMEOUT_MS)
+    assert not second.outside() and not third.outside()
+    third.page.context.close()

@@ -122,7 +122,7 @@ def test_cli_csv_and_filters() -> None:
     result = CliRunner().invoke(app, ["indicators", "--chapter", "7", "--csv"])
     assert result.exit_code == 0, result.output
     table = list(csv.DictReader(io.StringIO(result.output)))
-    assert table and {r["chapter"] for r in table} == {"7"}
+    assert table and {r["章"] for r in table} == {"第七章"}
     bad = CliRunner().invoke(app, ["indicators", "--doc", "no-such-plan"])
     assert bad.exit_code == 1
 
@@ -273,7 +273,8 @@ def test_a_clicked_row_opens_its_quote_marked_in_its_section() -> None:
     import gradio as gr
 
     from assistant.indicators import indicators_for
-    from assistant.web.indicators_tab import open_quote, picked_row, view
+    from assistant.web.indicators_tab import view
+    from assistant.web.rows import open_quote, picked_row
 
     pa = Plans([ROOT / "corpus" / "haizhou-14th-five-year-plan.txt"])
     rows = indicators_for(pa.documents, pa.sources)

@@ -93,7 +93,8 @@ def test_tab_shows_every_row_and_a_keyword_narrows_them(page: Page, plans: Known
         if len(table) == len(wanted) + 1:
             break
         page.wait_for_timeout(300)
-    assert len(table) == len(wanted) + 1 and all(KEYWORD in r[4] + r[10] for r in table[1:]), len(table)
+    rows = [dict(zip(table[0], r)) for r in table[1:]]
+    assert len(table) == len(wanted) + 1 and all(KEYWORD in r["指标"] + r["原文"] for r in rows), len(table)
 
 
 def test_row_click_opens_the_reader_with_the_quote_marked(page: Page, plans: KnownAnswers) -> None:

@@ -275,37 +275,89 @@ def test_adding_embeds_only_the_new_plan_and_reload_picks_it_up(cli_env: Path) -
     pa.index.close()
 
 
-def test_web_tab_adds_then_reloads_and_upload_needs_permission(cli_env: Path) -> None:
+class LibraryOnly:
+    """The library half of the service (web/protocol.py) without an index: adds, removes and restores
+    through the real Library, then re-reads the corpus, as PlanAssistant does before re-indexing."""
+
+    def __init__(self, settings) -> None:  # noqa: ANN001 - assistant.config.Settings
+        from assistant.library import Library
+
+        self.settings, self.library, self.reloads = settings, Library(settings), 0
+        self.corpus = self.library.load()
+
+    def _reload(self) -> None:
+        self.reloads += 1
+        self.corpus = self.library.load()
+
+    def current(self):  # noqa: ANN201
+        return self.corpus
+
+    def plans(self):  # noqa: ANN201
+        return self.corpus.plans
+
+    def removed(self) -> list[str]:
+        return self.library.removed()
+
+    def add_plan(self, source: Path, *, name=None, progress=None, on_index=None):  # noqa: ANN001, ANN201
+        result = self.library.add(source, name=name, progress=progress)
+        self._reload()
+        return result
+
+    def remove_plan(self, doc_id: str, on_index=None) -> Path:  # noqa: ANN001
+        kept = self.library.remove(doc_id)
+        self._reload()
+        return kept
+
+    def restore_plan(self, doc_id=None, on_index=None) -> str:  # noqa: ANN001
+        restored = self.library.restore(doc_id)
+        self._reload()
+        return restored
+
+
+def test_web_tab_adds_removes_with_confirmation_restores_and_upload_needs_permission(cli_env: Path) -> None:
     import gradio as gr
 
     from assistant.config import Settings
     from assistant.web.plans_tab import PlanManager, plans_tab
 
-    class Stub:  # the attributes the tab reads, and a reload that re-reads the corpus
-        def __init__(self, settings: Settings) -> None:
-            self.settings, self.documents, self.reloads = settings, load_corpus(settings.corpus_dir), 0
-
-        def reload(self, on_progress=None) -> None:  # noqa: ANN001 - the tab's progress callback
-            self.reloads += 1
-            self.documents = load_corpus(self.settings.corpus_dir)
-
     settings = Settings(corpus_dir=cli_env, allow_upload=True, auth=None)
     src = cli_env.parent / "upload.txt"
     src.write_text(TINY.replace("某县", "上传县"), encoding="utf-8")
-    pa = Stub(settings)
-    from assistant.web.reader import render_toc
-
-    manager = PlanManager(pa, settings, [render_toc])
-    assert "上传县" not in manager.refreshed()[0]
-    message, table, _ = manager.add(str(src), progress=lambda *a, **k: None)
-    assert message.startswith("已添加 upload") and "upload" in table and pa.reloads == 1
-    assert "上传县" in manager.refreshed()[0]  # the 目录 the page is given after the change names the new plan
-    message, _, _ = PlanManager(pa, settings).add(str(src), progress=lambda *a, **k: None)
-    assert message.startswith("未添加") and pa.reloads == 1  # a duplicate changes nothing
+    svc = LibraryOnly(settings)
+    manager = PlanManager(svc)
+    quiet = dict(progress=lambda *a, **k: None)
+    message = manager.add(str(src), **quiet)
+    assert message.startswith("已添加 upload") and svc.reloads == 1
+    assert "upload" in [p.id for p in svc.plans()]
+    assert manager.add(str(src), **quiet).startswith("未添加") and svc.reloads == 1  # a duplicate changes nothing
+    shown, asked = manager.confirm("upload")
+    assert shown["visible"] is True and "upload" in asked and "撤销删除" in asked  # names the plan, removes nothing
+    assert svc.reloads == 1
+    assert manager.confirm(None)[0]["visible"] is False
+    assert manager.remove("upload", **quiet).startswith("已删除 upload") and svc.removed() == ["upload"]
+    assert "upload" not in [p.id for p in svc.plans()]
+    assert manager.restore(**quiet) == "已恢复 upload。" and "upload" in [p.id for p in svc.plans()]
+    assert manager.restore(**quiet).startswith("未恢复")  # nothing left to restore
     for allowed in (False, True):
         with gr.Blocks() as demo, gr.Tabs():
-            plans_tab(pa, Settings(corpus_dir=cli_env, allow_upload=allowed, auth=None))
+            tab = plans_tab(svc, Settings(corpus_dir=cli_env, allow_upload=allowed, auth=None))
         assert any(isinstance(b, gr.File) for b in demo.blocks.values()) is allowed
+        if allowed:
+            assert tab.choice is not None and tab.choice.value in (None, [])  # nothing preselected for removal
+
+
+def test_cli_remove_keeps_the_files_and_restore_brings_the_plan_back(cli_env: Path) -> None:
+    src = cli_env.parent / "second.txt"
+    src.write_text(TINY.replace("某县", "第二县"), encoding="utf-8")
+    assert runner.invoke(app_cli(), ["add", str(src), "--no-index"]).exit_code == 0
+    text = (cli_env / "second.txt").read_text(encoding="utf-8")
+    result = runner.invoke(app_cli(), ["remove", "second", "--no-index"])
+    assert result.exit_code == 0 and "plan-qa restore second" in result.output, result.output
+    assert [p.stem for p in corpus_files(cli_env)] == ["base"]
+    result = runner.invoke(app_cli(), ["restore", "--no-index"])
+    assert result.exit_code == 0 and "restored second" in result.output, result.output
+    assert (cli_env / "second.txt").read_text(encoding="utf-8") == text
+    assert runner.invoke(app_cli(), ["restore", "--no-index"]).exit_code == 1  # nothing left in the trash
 
 
 def test_a_plan_without_pictures_reports_no_picture_progress(tmp_path) -> None:

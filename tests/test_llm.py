@@ -301,10 +301,9 @@ def test_without_planqa_answerer_the_chain_answers_as_before(plan_assistant, ext
 
 def chat_bubbles(pa, question: str, tmp_path) -> list[str]:
     """Every assistant bubble the chat handler shows for one question, in order."""
-    from assistant.web.feedback import FeedbackLog
     from assistant.web.handlers import ChatHandlers
 
-    handlers = ChatHandlers(pa, FeedbackLog(tmp_path / "feedback.jsonl"))
+    handlers = ChatHandlers(pa)
 
     async def collect() -> list[str]:
         return [chat[-1]["content"] async for _, chat, _ in handlers.chat(question, [], [])]
@@ -323,13 +322,10 @@ def test_the_chat_shows_the_model_text_as_it_arrives(server, plan_assistant, ext
 
 def test_the_extractive_chat_looks_as_before(plan_assistant, extractive_answer, tmp_path) -> None:
     from assistant.web.render import bot_message, render_pending, render_reply, stream_steps
-    from assistant.indicators import loaded_indicators
-    from assistant.web.suggest import suggestions
 
     bubbles = chat_bubbles(plan_assistant, QUESTION, tmp_path)
     doc = plan_assistant.documents[0].id
     expected = [render_pending()] + [render_reply(extractive_answer, doc, s) for s in stream_steps(extractive_answer.answer)]
-    more = suggestions(extractive_answer, plan_assistant.documents,
-                       loaded_indicators(plan_assistant.documents, plan_assistant.sources))
+    more = plan_assistant.suggestions(extractive_answer)
     expected.append(render_reply(extractive_answer, doc, suggestions=more))
     assert bubbles == [bot_message(b)["content"] for b in expected]

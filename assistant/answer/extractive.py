@@ -48,7 +48,7 @@ class ExtractiveAnswerer:
         return draft
 
     def _read(self, rq: RewrittenQuery, hits: Sequence[Hit]) -> QueryInfo:
-        info = analyse(rq.query)
+        info = analyse(rq.query, rq.said)
         if rq.asked is not None:
             info.units = asked_units(rq.asked.lower())
         if not info.years:

@@ -28,18 +28,12 @@ from ..parsing import cn_to_int
 from ..pictures import load_records
 from ..profile import period_number, period_years
 from ..query import BASE_YEAR_RE, YEAR_RE
+from .from_tables import row_indicators, sentence_indicators, text_tables, unread_table_row
 from .models import Comparator, Indicator
+from .units import MAG as _MAG, MAGNITUDE as _MAGNITUDE, UNIT as _UNIT
 
 _NUM = r"\d+(?:\.\d+)?"
 _CN = r"[一二两三四五六七八九十]+"
-# Longest first: "个百分点" before "个", "万平方米" before "万".
-_UNITS = sorted("""% ‰ 个百分点 百分点 倍 元 美元 人次 人 名 位 家 个 所 座 项 条 处 张 套 台 辆 艘 架 亩 公顷 平方米 平方公里
-    公里 千米 米 吨 吨标准煤 标准煤 千瓦 千瓦时 瓦 立方米 件 岁 年一遇 年 户 头 羽 床 间 小时 分钟 天 次 篇 部 批 场 届 期 只 株 棵
-    盏 根 块 片 栋 幢 层 辆 路 班 支 种 款 宗 笔 单 份 册 GW MW kW 微克/立方米""".split(), key=len, reverse=True)
-# "1000亿台阶": a measure word that begins a longer word is not a unit.
-_UNIT = "(?:" + "|".join(re.escape(u) for u in _UNITS) + ")(?!阶)"
-_MAG = r"(?:万亿|千亿|百亿|亿|千万|百万|万|千)"
-_MAGNITUDE = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 _DASH = r"\s*[—–\-－~～至到]+\s*"
 FIGURE_RE = re.compile(
     rf"(?P<ratio>{_NUM}(?:\s*[:：]\s*{_NUM})+)|"  # a ratio is one figure: 三次产业比重 6.1:28.6:65.3
@@ -310,8 +304,6 @@ def chunk_indicators(chunk: Chunk, source: str, profile: Profile | None, review:
 def document_indicators(doc: Document, source: str) -> list[Indicator]:
     """A plan's rows: a table row by its columns (from_tables.py: a picture's grid, or a text table's row
     sentence read back), a table line ingest could not read not at all, everything else by the rules above."""
-    from .from_tables import row_indicators, sentence_indicators, text_tables, unread_table_row
-
     titles = {(c.number, s.number): f"{c.title} {s.title}" for c in doc.chapters for s in c.sections}
     records = load_records(Path(doc.source_path)) if doc.source_path else {}
     # An appendix (名词解释, 附表) defines and lists; its figures are no targets of the plan.

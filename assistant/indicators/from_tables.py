@@ -32,9 +32,9 @@ from ..pictures import PictureRecord
 from ..profile import period_number, period_years
 from ..tables import ATTRIBUTES, LABEL_JOIN, MIN_CELLS, TABLE_MIN_ROWS, UNIT_WORDS, cells, parse_row_sentence
 from ..text import normalise
-from .extract import _MAG
-from .extract import _UNIT as UNIT_WORD  # the units prose figures take
 from .models import Comparator, Indicator
+from .units import MAG as _MAG
+from .units import UNIT as UNIT_WORD  # the units prose figures take
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _PACE_COL = re.compile(r"年均|累计|增速|增长")

@@ -32,7 +32,8 @@ from .plaintext import extract_markdown, extract_plain
 from .repair import looks_wrapped, repair_pdf_text, repair_text
 from .report import AddReport, build_report
 
-__all__ = ["IngestError", "AddResult", "PlanInfo", "add_plan", "remove_plan", "list_plans", "plan_id",
+__all__ = ["IngestError", "AddResult", "PlanInfo", "add_plan", "remove_plan", "restore_plan", "trashed_plans",
+           "list_plans", "plan_id",
            "detect_meta", "SUPPORTED"]
 
 Converter = Callable[[Path], Extracted]
@@ -271,14 +272,53 @@ def _unlink(txt: Path, meta_path: Path) -> None:
     fsync_dir(txt.parent)
 
 
-def remove_plan(doc_id: str, corpus_dir: Path) -> None:
+TRASH = ".trash"  # a removed plan's files wait here (beside the plans, ignored by the corpus) to be restored
+
+
+def trash_dir(corpus_dir: Path) -> Path:
+    return corpus_dir / TRASH
+
+
+def remove_plan(doc_id: str, corpus_dir: Path) -> Path:
+    """Move the plan's files (text, metadata, pictures) into the trash; returns the folder they went to.
+    The text moves first: without it the plan is no longer in the corpus."""
     check_id(doc_id)
     txt = corpus_dir / f"{doc_id}.txt"
     if not txt.is_file():
         raise IngestError(f"no plan with id {doc_id!r} in {corpus_dir}")
     if len(corpus_files(corpus_dir)) == 1:
         raise IngestError(f"{doc_id!r} is the only plan: the assistant needs at least one")
-    _unlink(txt, txt.with_suffix(".json"))
+    kept = trash_dir(corpus_dir) / doc_id
+    shutil.rmtree(kept, ignore_errors=True)  # an older removal of the same id: the newer one is what counts
+    kept.mkdir(parents=True)
+    for part in (txt, txt.with_suffix(".json"), images_dir(corpus_dir, doc_id)):
+        if part.exists():
+            part.rename(kept / part.name)
+    fsync_dir(corpus_dir)
+    return kept
+
+
+def trashed_plans(corpus_dir: Path) -> list[str]:
+    """Removed plans that can be restored, the last removed first."""
+    folders = [p for p in trash_dir(corpus_dir).glob("*") if (p / f"{p.name}.txt").is_file()]
+    return [p.name for p in sorted(folders, key=lambda p: (-p.stat().st_mtime_ns, p.name))]
+
+
+def restore_plan(corpus_dir: Path, doc_id: str | None = None) -> str:
+    """Put a removed plan (default: the last removed) back into the corpus; returns its id."""
+    waiting = trashed_plans(corpus_dir)
+    doc_id = doc_id or (waiting[0] if waiting else None)
+    if doc_id is None or doc_id not in waiting:
+        raise IngestError(f"no removed plan {doc_id!r} to restore" if doc_id else "no removed plan to restore")
+    if (corpus_dir / f"{doc_id}.txt").exists():
+        raise IngestError(f"a plan with id {doc_id!r} is in the corpus again: remove it first")
+    kept = trash_dir(corpus_dir) / doc_id
+    # The text last: it is what makes the plan part of the corpus, with its metadata already beside it.
+    for part in sorted(kept.iterdir(), key=lambda p: p.suffix == ".txt"):
+        part.rename(corpus_dir / part.name)
+    kept.rmdir()
+    fsync_dir(corpus_dir)
+    return doc_id
 
 
 def list_plans(corpus_dir: Path) -> list[PlanInfo]:

@@ -1,6 +1,8 @@
-"""The web page: app.py builds and serves it; render, reader, handlers, feedback, suggest and export are
-its parts, static/ its CSS and JavaScript."""
+"""The web page: app.py builds and serves it over the assistant's protocol (protocol.py); handlers
+(chat), reader, feedback, header, render, export and the tabs are its parts, static/ its CSS and JavaScript."""
 
-from .app import build_app, examples_for, page_title, serve
+from .app import build_app, serve
+from .header import page_title
+from .protocol import PlanService
 
-__all__ = ["build_app", "examples_for", "page_title", "serve"]
+__all__ = ["PlanService", "build_app", "page_title", "serve"]

@@ -14,15 +14,18 @@ from typing import Any
 import gradio as gr
 
 from ..config import Settings
-from ..models import Document
-from ..service import PlanAssistant
-from .feedback import RATING_CHOICES, FeedbackLog
-from .handlers import CHAT_HEIGHT, ChatHandlers, close_feedback, pick_example, reset_chat, restore_chat, saved_chat
+from ..library import PlanEntry
+from .align_tab import align_tab, align_visible
+from .compare_tab import compare_tab, compare_visible
+from .feedback import RATING_CHOICES, FeedbackHandlers, FeedbackLog, close_feedback
+from .feedback import CHAT_HEIGHT
+from .handlers import ChatHandlers, pick_example, reset_chat, restore_chat, saved_chat
+from .header import header_html, page_title
 from .indicators_tab import indicators_tab
 from .pictures import add_picture_route
-from .plans_tab import plans_tab, upload_allowed
-from .reader import READER_WELCOME, render_toc
-from .render import esc
+from .plans_tab import plans_table, plans_tab, removal_choices, undo_button, upload_allowed
+from .protocol import PlanService
+from .reader import READER_WELCOME, ReaderHandlers, render_toc
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,7 @@ STATIC = Path(__file__).parent / "static"
 CHAT_CONCURRENCY = 32  # open chats streamed at once; each mostly waits on ASK_SLOTS or sleeps between chunks
 QUEUE_MAX = 256  # beyond this a user gets Gradio's "queue full" instead of an unbounded backlog
 STORAGE_KEY = "planqa-chat"
+PICKER_KEY = "planqa-plans"
 
 # Plain family names only: a gr.themes.GoogleFont would make every page load call fonts.googleapis.com.
 FONT = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "sans-serif"]
@@ -46,59 +50,39 @@ PLACEHOLDER = (
 )
 
 
-def page_title(docs: list[Document]) -> str:
-    """"<plan>规划问答助手" for one plan; several plans are named by count, each in its labels."""
-    if len(docs) == 1 and docs[0].profile:
-        return f"{docs[0].profile.short_name}规划问答助手"
-    return f"规划问答助手 · {len(docs)} 部规划" if docs else "规划问答助手"
-
-
-def examples_for(docs: list[Document], sources: dict[str, str], n: int = 3) -> list[str]:
-    """Example questions drawn from the loaded plans' own targets (assistant/indicators), one plan after the
-    other, plus a chapter overview, so that every example is answerable in whatever plans are loaded."""
-    from ..indicators import loaded_indicators
-
-    rows = [r for r in loaded_indicators(docs, sources)
-            if r.kind == "target" and r.year and 4 <= len(r.indicator) <= 14 and r.unit]
-    picked: list[str] = []
-    for doc in docs:
-        mine = [r for r in rows if r.doc == doc.id]
-        if mine:
-            r = mine[len(mine) // 2]  # the middle of the plan, away from the summary chapter
-            name = doc.profile.short_name if len(docs) > 1 and doc.profile else ""
-            picked.append(f"{name}规划中{r.year}年{r.indicator}目标是多少?" if name else f"{r.year}年{r.indicator}目标是多少?")
-    picked.append("第二章讲什么?")
-    return picked[:n]
-
-
-def header_html(docs: list[Document]) -> str:
-    source = (f"依据《{esc(docs[0].title)}》原文作答" if len(docs) == 1
-              else f"依据{len(docs)}部规划原文作答：" + "、".join(esc(d.profile.short_name if d.profile else d.id)
-                                                           for d in docs) if docs else "依据规划原文作答")
-    return (f'<header class="app-header"><div class="brand">{esc(page_title(docs))}</div>'
-            f'<div class="subtitle">{source} · 每个回答都注明章节出处 · 本机离线运行</div></header>')
+def picker_choices(plans: list[PlanEntry]) -> list[tuple[str, str]]:
+    """The plan picker's choices, grouped by level and period ("国家 · 十五五 · 国家十五五"), superior first."""
+    return [(f"{p.group} · {p.name}", p.id) for p in plans]
 
 
 def static_text(name: str) -> str:
     return (STATIC / name).read_text(encoding="utf-8")
 
 
-def build_app(pa: PlanAssistant, *, feedback_path: Path | None = None) -> gr.Blocks:
-    """The whole page around one loaded assistant; feedback goes to settings.feedback_path unless given."""
-    title = page_title(pa.documents)
-    handlers = ChatHandlers(pa, FeedbackLog(Path(feedback_path or pa.settings.feedback_path)), title)
-    examples = examples_for(pa.documents, pa.sources)
-    with gr.Blocks(title=title, analytics_enabled=False, fill_width=True) as demo:
-        header = gr.HTML(header_html(pa.documents), js_on_load=static_text("app.js"), elem_id="app-header")
+def build_app(svc: PlanService, *, feedback_path: Path | None = None) -> gr.Blocks:
+    """The whole page around one assistant (through its protocol, web/protocol.py); feedback goes to
+    settings.feedback_path unless given. Every part made from the plans is made again when a page opens
+    and after every add or remove (`refresh`), so no view shows the plans of an earlier moment."""
+    settings = svc.settings
+    chat = ChatHandlers(svc)
+    reader_events = ReaderHandlers(svc)
+    feedback = FeedbackHandlers(FeedbackLog(Path(feedback_path or settings.feedback_path)))
+    plans0 = svc.plans()
+    with gr.Blocks(title=page_title(plans0), analytics_enabled=False, fill_width=True) as demo:
+        header = gr.HTML(header_html(plans0), js_on_load=static_text("app.js"), elem_id="app-header")
         turns = gr.State([])
         saved = gr.BrowserState(None, storage_key=STORAGE_KEY)  # the chat, kept in this browser across reloads
+        picked_saved = gr.BrowserState([], storage_key=PICKER_KEY)  # the plans chosen, kept likewise
         # Which answer the open form is about; outside the form, so showing the form never shows it.
         fb_turn = gr.Number(visible="hidden", precision=0, elem_id="fb-turn")
         with gr.Row(equal_height=False, elem_id="main-row"):
             with gr.Column(scale=3, min_width=420, elem_id="chat-col"):
+                picker = gr.Dropdown(picker_choices(plans0), value=[], multiselect=True,
+                                     label="提问范围（不选即全部规划）", visible=len(plans0) > 1,
+                                     elem_id="plan-picker")
                 chatbot = gr.Chatbot(
                     elem_id="chat", show_label=False, height=CHAT_HEIGHT, min_height=360,
-                    placeholder=PLACEHOLDER, examples=[{"text": q} for q in examples],
+                    placeholder=PLACEHOLDER, examples=[{"text": q} for q in svc.examples()],
                     feedback_options=("Like", "Dislike"), buttons=["copy"], latex_delimiters=[],
                     allow_tags=False, group_consecutive_messages=False, layout="bubble",
                 )
@@ -127,35 +111,60 @@ def build_app(pa: PlanAssistant, *, feedback_path: Path | None = None) -> gr.Blo
                                             elem_id="reader-search")
                         reader = gr.HTML(READER_WELCOME, js_on_load=static_text("reader.js"), elem_id="reader")
                     with gr.Tab("目录", id="toc"):
-                        toc = gr.HTML(render_toc(pa.documents), elem_id="toc")
-                    indicators_tab(pa, reader, tabs)  # 指标一览 (and 指标对比): web/indicators_tab.py
-                    # 规划管理 (web/plans_tab.py): after a plan is added or removed, the header and 目录 follow.
-                    plans_tab(pa, pa.settings, refresh=[(header, header_html), (toc, render_toc)])
+                        toc = gr.HTML(render_toc(svc.current().documents), elem_id="toc")
+                    indicators_tab(svc, reader, tabs)  # 指标一览: web/indicators_tab.py
+                    compare = compare_tab(svc, reader, tabs)  # 指标对比: web/compare_tab.py
+                    aligned = align_tab(svc, reader, tabs)  # 规划衔接: web/align_tab.py
+                    managed = plans_tab(svc, settings)  # 规划管理: web/plans_tab.py
+
+        def refresh(picked: list[str] | None) -> tuple[Any, ...]:
+            """Every view made from the plans, from the plans loaded now (one corpus read once)."""
+            corpus = svc.current()
+            plans = corpus.plans
+            ids = {p.id for p in plans}
+            kept = [d for d in (picked or []) if d in ids]  # a removed plan leaves the choice
+            updates = [header_html(plans), render_toc(corpus.documents),
+                       gr.update(examples=[{"text": q} for q in svc.examples()]),
+                       gr.update(choices=picker_choices(plans), value=kept, visible=len(plans) > 1),
+                       gr.update(visible=compare_visible(corpus)), gr.update(visible=align_visible(corpus)),
+                       plans_table(plans)]
+            if managed.choice is not None:
+                updates += [gr.update(choices=removal_choices(plans), value=None), undo_button(svc)]
+            return tuple(updates)
+
+        views = [header, toc, chatbot, picker, compare, aligned, managed.table]
+        if managed.choice is not None:
+            views += [managed.choice, managed.undo]
+        demo.load(refresh, [picked_saved], views, api_visibility="private", queue=False)
+        for event in managed.changed or []:
+            event.then(refresh, [picker], views, api_visibility="private", queue=False)
+        picker.change(lambda chosen: list(chosen or []), [picker], [picked_saved], api_visibility="private",
+                      queue=False)
 
         def after_chat(event: Any) -> Any:
             """Once a chat event ends: keep the chat in the browser and refresh the export file."""
             return event.then(saved_chat, [chatbot, turns], saved, api_visibility="private", queue=False).then(
-                handlers.export, [turns], export, api_visibility="private", queue=False)
+                chat.export, [turns], export, api_visibility="private", queue=False)
 
-        chat_io = dict(inputs=[box, chatbot, turns], outputs=[box, chatbot, turns])
-        after_chat(box.submit(handlers.chat, **chat_io, api_name="chat", show_progress="hidden"))
+        chat_io = dict(inputs=[box, chatbot, turns, picker], outputs=[box, chatbot, turns])
+        after_chat(box.submit(chat.chat, **chat_io, api_name="chat", show_progress="hidden"))
         after_chat(chatbot.example_select(pick_example, None, box, api_visibility="private", queue=False).then(
-            handlers.chat, **chat_io, api_visibility="private", show_progress="hidden"))
+            chat.chat, **chat_io, api_visibility="private", show_progress="hidden"))
         after_chat(demo.load(restore_chat, [saved], [chatbot, turns], api_visibility="private", queue=False))
-        header.click(handlers.open_target, None, [reader, tabs], api_visibility="private", queue=False)
-        search.submit(handlers.search, [search], [reader, tabs], api_visibility="private", queue=False)
-        chatbot.like(handlers.on_like, [turns], [fb_group, chatbot, fb_turn, fb_rating, fb_comment, fb_note, fb_status],
+        header.click(reader_events.open_target, None, [reader, tabs], api_visibility="private", queue=False)
+        search.submit(reader_events.search, [search], [reader, tabs], api_visibility="private", queue=False)
+        chatbot.like(feedback.on_like, [turns], [fb_group, chatbot, fb_turn, fb_rating, fb_comment, fb_note, fb_status],
                      api_visibility="private", queue=False, show_progress="hidden")
-        fb_send.click(handlers.submit_feedback, [fb_turn, fb_rating, fb_comment, turns], fb_status,
+        fb_send.click(feedback.submit_feedback, [fb_turn, fb_rating, fb_comment, turns], fb_status,
                       api_name="feedback", queue=False).success(
             close_feedback, None, [fb_group, chatbot, fb_comment], api_visibility="private", queue=False)
         fb_close.click(close_feedback, None, [fb_group, chatbot, fb_comment], api_visibility="private", queue=False)
         for cleared in (clear.click, chatbot.clear):  # our button and the chatbot's own bin icon
             cleared(reset_chat, None, [chatbot, turns, fb_group, box, reader, saved, fb_status, export],
                     api_visibility="private", queue=False)
-        gr.api(handlers.ask_api, api_name="ask")
+        gr.api(chat.ask_api, api_name="ask")
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=QUEUE_MAX)
-    demo.planqa_assistant = pa  # serve() adds the route for its pictures once the server exists
+    demo.planqa_service = svc  # serve() adds the route for its pictures once the server exists
     return demo
 
 
@@ -201,9 +210,9 @@ def serve(demo: gr.Blocks, settings: Settings, *, block: bool = True, **override
     if problem:
         log.warning("feedback cannot be saved (%s): votes will show an error until this is fixed", problem)
     app, url, _ = demo.launch(**{**launch_kwargs(settings), **overrides, "prevent_thread_lock": True})
-    pa = getattr(demo, "planqa_assistant", None)
-    if pa is not None:
-        add_picture_route(app, lambda: pa.documents)  # the plans' pictures: web/pictures.py says why this way
+    svc = getattr(demo, "planqa_service", None)
+    if svc is not None:  # the plans' pictures: web/pictures.py says why this way
+        add_picture_route(app, lambda: svc.current().documents)
     if block:
         demo.block_thread()
     return url

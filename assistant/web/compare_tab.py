@@ -11,8 +11,12 @@ import pandas as pd
 
 from ..indicators import Indicator
 from ..indicators.compare import display_name, level_points, rows_named, shared_names
+from ..indicators.table import COMPARATOR_LABELS, KIND_LABELS
+from ..library import Corpus
 from ..models import Document
-from .indicators_tab import COMPARATOR_LABELS, KIND_LABELS, open_quote, picked_row
+from .indicators_tab import plan_names
+from .protocol import PlanService
+from .rows import open_quote, picked_row
 
 HEADERS = ["规划", "时期", "年份", "指标", "数值", "比较", "类型", "原文"]
 PLOT_COLUMNS = ["年份", "数值", "系列", "类型"]
@@ -67,31 +71,51 @@ def chart(points: pd.DataFrame, unit: str) -> dict[str, Any]:
     return dict(value=points, visible=True, y_lim=[lo - pad, hi + pad], y_title=f"数值（{unit}）" if unit else "数值")
 
 
-def compare_tab(pa: Any, rows: list[Indicator], names: dict[str, str], reader: gr.HTML, tabs: gr.Tabs) -> gr.Tab:
-    """Builds the tab inside the caller's gr.Tabs, from the rows 指标一览 computed."""
-    order = plan_order(pa.documents)
-    periods = {d.id: period_label(d) for d in pa.documents}
-    shared = shared_names(rows)
-    choices = [(f"{s.label}（{s.plans} 部规划）", s.key) for s in shared]
+def _shown(corpus: Corpus, name: str | None) -> tuple[pd.DataFrame, dict[str, Any], str, list[Indicator]]:
+    """(table, the chart's value and settings, the note above, the rows) for a chosen or typed name."""
+    names, shared = plan_names(corpus), shared_names(corpus.indicators)
+    periods = {d.id: period_label(d) for d in corpus.documents}
+    found = rows_named(corpus.indicators, name or "", plan_order(corpus.documents))
+    points, unit = plot_frame(found, names)
+    label = next((s.label for s in shared if s.key == name), name)
+    drawn = "" if points.empty else f"图中为各规划所列各年份的水平值（{unit or '无单位'}），增减幅度只在表中。"
+    note = (f"「{label}」：{len({r.doc for r in found})} 部规划，{len(found)} 条。{drawn}" if found
+            else "没有找到这个指标，可输入更短的名称，如“覆盖率”。" if name else "")
+    return compare_frame(found, names, periods), chart(points, unit), note, found
 
-    def show(name: str | None) -> tuple[pd.DataFrame, dict[str, Any], str, list[Indicator]]:
-        """(table, the chart's value and settings, the note above, the rows) for a chosen or typed name."""
-        found = rows_named(rows, name or "", order)
-        points, unit = plot_frame(found, names)
-        label = next((s.label for s in shared if s.key == name), name)
-        drawn = "" if points.empty else f"图中为各规划所列各年份的水平值（{unit or '无单位'}），增减幅度只在表中。"
-        note = (f"「{label}」：{len({r.doc for r in found})} 部规划，{len(found)} 条。{drawn}" if found
-                else "没有找到这个指标，可输入更短的名称，如“覆盖率”。" if name else "")
-        return compare_frame(found, names, periods), chart(points, unit), note, found
+
+def _name_choices(corpus: Corpus) -> list[tuple[str, str]]:
+    return [(f"{s.label}（{s.plans} 部规划）", s.key) for s in shared_names(corpus.indicators)]
+
+
+def compare_visible(corpus: Corpus) -> bool:
+    """The tab is there for two plans or more: one plan has nothing to compare with."""
+    return len(corpus.documents) > 1
+
+
+def compare_tab(svc: PlanService, reader: gr.HTML, tabs: gr.Tabs) -> gr.Tab:
+    """Builds the tab inside the caller's gr.Tabs, shown while two or more plans are loaded (the page's
+    refresh sets its visibility); opening it after a plan was added or removed shows the new corpus."""
+    corpus0 = svc.current()
+    choices0 = _name_choices(corpus0)
+    first = choices0[0][1] if choices0 else None
+    df0, _, note0, found0 = _shown(corpus0, first)
 
     def update(name: str | None) -> tuple[pd.DataFrame, str, list[Indicator]]:
-        df, _, note, found = show(name)
+        df, _, note, found = _shown(svc.current(), name)
         return df, note, found
 
-    first = shared[0].key if shared else None
-    df0, _, note0, found0 = show(first)
-    with gr.Tab("指标对比", id="compare") as tab:
-        name = gr.Dropdown(choices, value=first, label="指标（在多部规划中出现的；也可输入名称后回车）",
+    def reopened(seen: str) -> tuple[Any, ...]:
+        corpus = svc.current()
+        if seen == corpus.version:
+            return (gr.update(),) * 4 + (seen,)
+        choices = _name_choices(corpus)
+        chosen = choices[0][1] if choices else None
+        df, _, note, found = _shown(corpus, chosen)
+        return gr.Dropdown(choices=choices, value=chosen), df, note, found, corpus.version
+
+    with gr.Tab("指标对比", id="compare", visible=compare_visible(corpus0)) as tab:
+        name = gr.Dropdown(choices0, value=first, label="指标（在多部规划中出现的；也可输入名称后回车）",
                            allow_custom_value=True, filterable=True, elem_id="cmp-name")
         note = gr.Markdown(note0, elem_id="cmp-note")
 
@@ -100,15 +124,18 @@ def compare_tab(pa: Any, rows: list[Indicator], names: dict[str, str], reader: g
         @gr.render(inputs=name)
         def plot(chosen: str | None) -> None:
             gr.ScatterPlot(x="年份", y="数值", color="系列", x_title="年份", color_title="规划",
-                           height=260, tooltip="all", show_label=False, elem_id="cmp-plot", **show(chosen)[1])
+                           height=260, tooltip="all", show_label=False, elem_id="cmp-plot",
+                           **_shown(svc.current(), chosen)[1])
         found = gr.State(found0)
+        seen = gr.State(corpus0.version)
         table = gr.Dataframe(df0, headers=HEADERS, interactive=False, wrap=True, max_height=420, elem_id="cmp-table",
                              label="点击任一行，在「原文」中打开该句",
                              column_widths=["11%", "13%", "7%", "17%", "9%", "9%", "8%", "26%"])
     name.change(update, [name], [table, note, found], api_visibility="private", queue=False)
+    tab.select(reopened, [seen], [name, table, note, found, seen], api_visibility="private", queue=False)
 
     def open_row(picked: list[Indicator], event: gr.SelectData) -> tuple[Any, Any]:
-        return open_quote(pa, picked_row(picked, list(range(len(picked or []))), event))
+        return open_quote(svc.current(), picked_row(picked, list(range(len(picked or []))), event))
 
     table.select(open_row, [found], [reader, tabs], api_visibility="private", queue=False)
     return tab

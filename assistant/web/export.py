@@ -53,10 +53,41 @@ def reply_sources(answer: Answer) -> tuple[str, list[Citation]]:
     return "可以参考规划中的这些内容", unique(answer.related)
 
 
+# A list the plan numbers itself (1. / （1） / 一是), after "：" or "；" or at the start: the markers
+# must count up from one, or they are figures of the text, not a list.
+_ITEM = re.compile(r"(?:(?<=^)|(?<=[：:；;。]))\s*(?:(\d{1,2})[.．、]|（(\d{1,2})）|([一二三四五六七八九十])是)")
+_CN_DIGITS = "一二三四五六七八九十"
+
+
+def list_parts(text: str) -> tuple[str, list[str], str] | None:
+    """(intro, items, tail) when `text` holds a numbered list of two items or more, else None. The tail is
+    what follows the last item's "。" (the reply's place in brackets)."""
+    marks = []
+    for m in _ITEM.finditer(text):
+        n = int(m.group(1) or m.group(2)) if (m.group(1) or m.group(2)) else _CN_DIGITS.index(m.group(3)) + 1
+        if n == len(marks) + 1:
+            marks.append(m)
+    if len(marks) < 2:
+        return None
+    items = [text[a.end():b.start()].strip().rstrip("；;") for a, b in zip(marks, marks[1:])]
+    last, dot, tail = text[marks[-1].end():].partition("。")
+    return text[:marks[0].start()].strip(), [*items, last.strip().rstrip("；;")], tail.strip() if dot else ""
+
+
+def reply_lines(text: str) -> list[str]:
+    """The reply's text as lines: a numbered list one item a line ("1. …"), as staff read it."""
+    parts = list_parts(text)
+    if parts is None:
+        return [text]
+    intro, items, tail = parts
+    return [x for x in (intro, *(f"{n}. {item}" for n, item in enumerate(items, 1)), tail) if x]
+
+
 def plain_text(answer: Answer) -> str:
-    """The reply as the copy button gives it: the answer, then each place with its quote."""
+    """The reply as the copy button gives it: the answer (a list one item a line), then each place with
+    its quote."""
     heading, places = reply_sources(answer)
-    lines = [answer.answer]
+    lines = reply_lines(answer.answer)
     if places:
         lines.append(f"{heading}：")
         for c in places:

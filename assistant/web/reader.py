@@ -3,19 +3,23 @@ reader's full-text search, and the page-address deep links (`#7.3`, `?open=doc:7
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
+
+import gradio as gr
 
 from ..models import Block, Chapter, Document, Section, chapter_label, part_label, section_label
 from .export import display_text
 from .figures import block_picture, picture_group
 from .links import OPEN_PREFIX, Target, parse_deep_link, parse_target, section_target
+from .protocol import PlanService
 from .render import esc
 
+DEEP_LINK_PREFIX = "link:"  # app.js sends a page address's `#7.3` / `?open=…` as "link:7.3"
 SEARCH_MAX_HITS = 200  # a one-character query could match most paragraphs; the count is still exact
 
 
 class Plans(Protocol):
-    """What the reader needs of a PlanAssistant (tests pass a stand-in with just these)."""
+    """What the reader needs of the loaded plans: a library.Corpus (tests pass a stand-in with just these)."""
 
     documents: list[Document]
     sources: dict[str, str]
@@ -239,3 +243,24 @@ def _chapter_toc(doc: Document, ch: Chapter) -> str:
         sub = f'<ul class="toc-boxes">{boxes}</ul>' if boxes else ""
         items.append(f"<li>{_sec_link(doc, ch, sec, f'{section_label(sec.number)} {sec.title}')}{sub}</li>")
     return f'<details class="toc-ch"><summary>{esc(label)}</summary><ul>{"".join(items)}</ul></details>'
+
+
+class ReaderHandlers:
+    """The reader's events: a link or a page address opens a place, the search box finds text. Each reads
+    the plans loaded at that moment."""
+
+    def __init__(self, svc: PlanService) -> None:
+        self.svc = svc
+
+    def open_target(self, event: gr.EventData) -> tuple[str, Any]:
+        """A click on an `#open:` link, or (from app.js) the page address's deep link."""
+        data = getattr(event, "_data", None)
+        raw = str(data.get("target", "")) if isinstance(data, dict) else ""
+        raw = raw[:500]  # it comes from the browser: a real link is far shorter
+        if raw.startswith(DEEP_LINK_PREFIX):
+            page = render_deep_link(self.svc.current(), raw.removeprefix(DEEP_LINK_PREFIX))
+            return (page, gr.Tabs(selected="reader")) if page else (gr.update(), gr.update())
+        return render_reader(self.svc.current(), raw), gr.Tabs(selected="reader")
+
+    def search(self, query: str) -> tuple[str, Any]:
+        return render_search(self.svc.current(), query), gr.Tabs(selected="reader")

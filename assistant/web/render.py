@@ -7,7 +7,7 @@ import math
 import re
 
 from ..models import Answer, Citation
-from .export import citation_label, display_text, plain_text, unique
+from .export import citation_label, display_text, list_parts, plain_text, unique
 from .figures import badges_html, chip_title, thumb_html
 from .links import OPEN_PREFIX, cite_target
 from .pictures import Pictures
@@ -25,8 +25,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
 def esc_markdown(text: str) -> str:
-    """User text shown verbatim: no HTML (escaped) and no Markdown (backslash-escaped)."""
-    return _MD_SPECIAL.sub(r"\\\1", esc(text))
+    """User text shown verbatim: no HTML (escaped) and no Markdown (backslash-escaped). Quotes stay as
+    they are: their entities (&#x27;) hold a "#", which the Markdown escape would break into text."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def one_line(fragment: str) -> str:
@@ -70,21 +71,36 @@ def chip(c: Citation, default_doc: str, extra_class: str = "", pictures: Picture
 
 
 def render_reply(answer: Answer, default_doc: str, shown: str | None = None,
-                 suggestions: list[str] | None = None, pictures: Pictures | None = None) -> str:
+                 suggestions: list[str] | None = None, pictures: Pictures | None = None,
+                 scope: list[str] | None = None) -> str:
     """The assistant bubble; `shown` is the part of the text streamed so far (chips come with the last step).
 
     The finished bubble carries its plain-text form (hidden): the page's copy button copies that.
-    `pictures` gives the records of the plans' pictures, for the thumbnails of quotes read from one."""
+    `pictures` gives the records of the plans' pictures, for the thumbnails of quotes read from one;
+    `scope` names the plans it was looked up in, when not every loaded plan."""
     streaming = shown is not None
-    text = esc(answer.answer if shown is None else shown) + ('<span class="cursor">▍</span>' if streaming else "")
+    text = (esc(answer.answer if shown is None else shown) + '<span class="cursor">▍</span>') if streaming \
+        else reply_html(answer.answer)
     copy = "" if streaming else _copy_text(plain_text(answer))
     more = "" if streaming else _suggestions_row(suggestions or [])
+    if scope and not streaming:
+        more = f'<div class="scope">查询范围：{esc("、".join(scope))}</div>' + more
     if answer.found:
         chips = "" if streaming else _chips_row("出处", answer.citations, default_doc, pictures)
         return f'<div class="reply reply-found"><p>{text}</p>{chips}{more}{copy}</div>'
     related = "" if streaming else _related_list(answer.related, default_doc, pictures)
     return (f'<div class="reply reply-notfound"><span class="badge badge-notfound">规划中未提及</span>'
             f'<p>{text}</p>{related}{more}{copy}</div>')
+
+
+def reply_html(text: str) -> str:
+    """The finished reply's text: a numbered list as a list, everything else as written."""
+    parts = list_parts(text)
+    if parts is None:
+        return esc(text)
+    intro, items, tail = parts
+    listed = "".join(f"<li>{n}. {esc(item)}</li>" for n, item in enumerate(items, 1))  # the plan's own numbers
+    return f'{esc(intro)}</p><ol class="reply-list">{listed}</ol><p class="reply-tail">{esc(tail)}'
 
 
 def _copy_text(text: str) -> str:

@@ -1,13 +1,28 @@
-"""Next questions after an answer, drawn from the section it cites: that section's other targets
-(assistant.indicators) and its 专栏 titles, so that each suggestion is answerable from the same place."""
+"""Questions to offer: examples for an empty chat, drawn from the loaded plans' own targets, and next
+questions after an answer, drawn from the section it cites (its other targets and its 专栏 titles), so
+that every question offered is answerable from the plans loaded."""
 
 from __future__ import annotations
 
-from ..indicators import Indicator
-from ..models import Answer, Document
-from ..text import normalise
+from .indicators import Indicator
+from .models import Answer, Document
+from .text import normalise
 
 MAX_SUGGESTIONS = 3
+
+
+def examples_for(docs: list[Document], rows: list[Indicator], n: int = 3) -> list[str]:
+    """One target question per plan, one plan after the other, plus a chapter overview."""
+    rows = [r for r in rows if r.kind == "target" and r.year and 4 <= len(r.indicator) <= 14 and r.unit]
+    picked: list[str] = []
+    for doc in docs:
+        mine = [r for r in rows if r.doc == doc.id]
+        if mine:
+            r = mine[len(mine) // 2]  # the middle of the plan, away from the summary chapter
+            name = doc.profile.short_name if len(docs) > 1 and doc.profile else ""
+            picked.append(f"{name}规划中{r.year}年{r.indicator}目标是多少?" if name else f"{r.year}年{r.indicator}目标是多少?")
+    picked.append("第二章讲什么?")
+    return picked[:n]
 
 
 def suggestions(answer: Answer, documents: list[Document], rows: list[Indicator],
