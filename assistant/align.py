@@ -21,7 +21,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, Field
 
-from .models import Box, Document, section_path
+from .models import Document, section_path
 from .tables import ATTRIBUTES, is_row_sentence
 
 # Cosine similarity of two indicator names (e5, "passage: " side) above which they name one measure.
@@ -38,9 +38,13 @@ VERDICTS = ("缺失", "偏弱", "口径不同", "年份不同", "待核实", "�
 
 _FIGURE = re.compile(r"[<>≤≥＜＞]?\s*\d[\d.,]*")
 _YEAR_COL = re.compile(r"(20\d\d)\s*年")
-_MEETS = re.compile(r"完成(?:省|市|国家)?(?:下达|定)?目标")
-_RATE = re.compile(r"增长|增速|降低|下降|提高|减少")
-_REDUCTION = re.compile(r"降低|下降|减少")
+# A lower plan that commits to the target set above it, without a figure of its own: "完成省下达目标",
+# "完成经国家审核衔接后确定的目标", "达到国家要求".
+_MEETS = re.compile(r"完成[^，。,；]{0,14}(?:目标|任务)|达到[^，。,；]{0,6}要求")
+# A pace stated as keeping step with another ("与经济增长同步", "与GDP增长同步"): two such cells agree.
+_IN_STEP = re.compile(r"与[^，。,；]{1,10}同步")
+_RATE = re.compile(r"增长|增速|增幅|降低|下降|降幅|提高|减少")
+_REDUCTION = re.compile(r"降低|下降|降幅|减少")
 # The same measure in another level's words: a national plan's 国内生产总值 is a city's 地区生产总值.
 _LEVEL_WORDS = ((re.compile(r"国内生产总值|GDP", re.I), "地区生产总值"),)
 
@@ -80,24 +84,33 @@ class Alignment(BaseModel):
 
 
 def _indicator_rows(doc: Document, source: str) -> list[AlignSide]:
-    """The rows of the plan's 主要指标 table: the box whose title says 主要指标, else the first box of rows."""
-    boxes: list[tuple[Box, str]] = []
+    """The rows of the plan's 主要指标 table: a 专栏 whose lines are rows, or (a table standing in the text,
+    not boxed) a run of row paragraphs under its caption; the one named 主要指标 first, else the first."""
+    tables: list[tuple[str, list[str], str]] = []  # (caption, row texts, where)
     for ch in doc.chapters:
         for sec in ch.sections:
-            for b in sec.blocks:
-                if b.kind == "box" and sum(is_row_sentence(source[i.span.start:i.span.end]) for i in b.items) >= 3:
-                    path = section_path(ch.number, ch.title, sec.number, sec.title, ch.part, ch.in_part)
-                    boxes.append((b, path))
-    if not boxes:
+            path = section_path(ch.number, ch.title, sec.number, sec.title, ch.part, ch.in_part)
+            run: list[str] = []
+            caption = ""
+            for b in [*sec.blocks, None]:
+                text = source[b.span.start:b.span.end] if b is not None and b.kind == "paragraph" else ""
+                if text and is_row_sentence(text):
+                    run.append(text)
+                    continue
+                if len(run) >= 3:
+                    tables.append((caption, run, path))
+                run, caption = [], text.strip()[:60]
+                if b is not None and b.kind == "box":
+                    rows = [source[i.span.start:i.span.end] for i in b.items]
+                    if sum(map(is_row_sentence, rows)) >= 3:
+                        tables.append((b.title, rows, f"{path} · 专栏{b.title}"))
+    if not tables:
         return []
-    box, path = next(((b, p) for b, p in boxes if "主要指标" in b.title), boxes[0])
-    rows = []
-    for item in box.items:
-        text = source[item.span.start:item.span.end]
-        if is_row_sentence(text) and re.search(r"\d", text.partition("：")[2]):  # a parent row states no figure
-            rows.append(_side(text, doc.id, f"{path} · 专栏{box.title}", text,
-                              doc.profile.target_year if doc.profile else None))
-    return rows
+    _, rows, where = next((t for t in tables if "主要指标" in t[0]), tables[0])
+    year = doc.profile.target_year if doc.profile else None
+    # A parent row states no figure.
+    return [_side(text, doc.id, where, text, year) for text in rows
+            if is_row_sentence(text) and re.search(r"\d", text.partition("：")[2])]
 
 
 def _side(text: str, doc: str, location: str, quote: str, target_year: int | None = None) -> AlignSide:
@@ -150,6 +163,10 @@ def verdict(upper: AlignSide, lower: AlignSide | None) -> tuple[str, str]:
         return "口径不同", f"一为水平值、一为变化率：{upper.indicator} / {lower.indicator}"
     if lower.value and _MEETS.search(lower.value):
         return "一致", f"本规划以“{lower.value}”落实{upper.attribute or ''}指标"
+    if lower.value and upper.value and _number(lower.value) is None and (
+            re.sub(r"\W", "", lower.value) in re.sub(r"\W", "", upper.value)
+            or (_IN_STEP.search(lower.value) and _IN_STEP.search(upper.value))):
+        return "一致", f"本规划与上位表述一致：上位“{upper.value}”，本规划“{lower.value}”"
     if _number(lower.value) is None:
         return "待核实", f"本规划未给出具体数值（{lower.value or '无'}）"
     if upper.year and lower.year and upper.year != lower.year:

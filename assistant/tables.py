@@ -188,6 +188,106 @@ def parse_row_sentence(text: str) -> tuple[list[str], dict[str, str]] | None:
     return (labels, row) if labels and row else None
 
 
+# ---------------------------------------------------------------- a numbered table copied out of a PDF
+# Copied out of a PDF, a table loses its column gaps: cells are split by one space, a cell that wrapped in
+# its column comes as lines of its own, and a merged 类别 cell ("创新/发展/(5项)") stands as short lines
+# between rows. What stays is the table's own structure: a 序号 column counting 1, 2, 3 …, an indicator
+# name ending in its unit's brackets or before its first figure, figure cells, and the 属性 word last.
+# Hand-written for the same reason as read_table: no library reads a table whose layout was lost.
+SERIAL_HEADER = "序号"
+_ROW_START = re.compile(r"^(\d{1,2})(?:\s+(.*))?$")
+_GROUP_COUNT = re.compile(r"[(（]\d+\s*项[)）]$")
+_PAGE_FOOTER = re.compile(r"^[-–—]\s*\d{1,4}\s*[-–—]$")  # "— 12 —": the page's number, inside the table's lines
+# A figure cell: a number with its comparator, range, unit sign, 左右 or note mark; a total in 【 】/〔 〕/[ ];
+# or — for no figure.
+_VALUE = re.compile(r"^(?:[—－-]|[【〔\[].*[】〕\]][*∗]?|[<>≤≥＜＞]?约?[-+]?\d[\d.]*(?:-\d[\d.]*)?"
+                    r"(?:%|‰|左右|以上|以下|[*∗,，])*)$")
+
+
+def _numbered_header(line: str) -> list[str] | None:
+    words = line.split()
+    if SERIAL_HEADER in words and "指标" in words and (any(YEAR_HEADER.search(w) for w in words) or "属性" in words):
+        return words
+    return None
+
+
+def _numbered_row(lines: list[str], values: int, has_attribute: bool) -> tuple[str, list[str]] | None:
+    """(name, cells) of one numbered row's lines; None when they do not read as one row."""
+    tokens = " ".join(lines).split()
+    name: list[str] = []
+    while tokens and not _VALUE.match(tokens[0]):
+        name.append(tokens.pop(0))
+        if name[-1].endswith((")", "）")):  # the unit's brackets end the name
+            break
+    attribute = tokens.pop() if has_attribute and tokens and tokens[-1] in ATTRIBUTES else None
+    if not name or len(tokens) < values or (has_attribute and attribute is None):
+        return None
+    # The figure cells stand apart; what follows them (a text cell wrapped over lines: "达到国家/要求") is
+    # the last cell, whole.
+    cells = tokens[:values - 1] + ["".join(tokens[values - 1:])]
+    if any(re.search(r"[(（]", c) for c in cells):  # a cell never holds a unit: this was two rows in one
+        return None
+    return "".join(name), cells + ([attribute] if attribute else [])
+
+
+def read_numbered_table(lines: list[str]) -> tuple[list[str], list[str], int] | None:
+    """A numbered table from its header line on: (one sentence per row, its notes, the lines it takes);
+    None when the lines do not read as one (fewer than CLEAN_SHARE of its rows read)."""
+    header = _numbered_header(lines[0].strip()) if lines else None
+    if header is None:
+        return None
+    value_cols = [h for h in header if h not in (SERIAL_HEADER, "指标", "类别", "属性")]
+    has_attribute = "属性" in header
+    rows: list[tuple[str, list[str]]] = []  # (group, the row's lines)
+    group: list[str] = []
+    i = 1
+    while i < len(lines):
+        line = lines[i].strip()
+        if NOTE_RE.match(line) or not line:
+            break
+        m = _ROW_START.match(line)
+        done = not rows or (has_attribute and rows[-1][1] and rows[-1][1][-1].split()[-1] in ATTRIBUTES)
+        if _numbered_header(line) or _PAGE_FOOTER.match(line):
+            pass  # the header again on the next page, or the page's number
+        elif m and int(m.group(1)) == len(rows) + 1:
+            rows.append(("".join(g for g in group if not _GROUP_COUNT.search(g)), [m.group(2)] if m.group(2) else []))
+        elif done and not _is_group_line(line):
+            # A row whose number line is gone (a lone number is taken for a page number upstream) starts
+            # where the row before ended with its 属性 and a line too long for a 类别 cell begins.
+            rows.append(("".join(g for g in group if not _GROUP_COUNT.search(g)), [line]))
+        elif done:  # between rows: a merged 类别 cell, one short line after another
+            group = group + [line] if i > 1 and _is_group_line(lines[i - 1]) else [line]
+        else:
+            rows[-1][1].append(line)
+        i += 1
+    sentences = []
+    for label, row_lines in rows:
+        read = _numbered_row(row_lines, len(value_cols), has_attribute)
+        if read is None:
+            continue
+        name, cells = read
+        m = UNIT_IN_LABEL.search(name)
+        unit = m.group(1) if m else None
+        parts = [f"{h} {with_unit(c, unit)}" for h, c in zip(value_cols, cells) if c not in ("—", "－", "-")]
+        if has_attribute:
+            parts.append(f"属性 {cells[-1]}")
+        sentences.append((f"{label} · " if label else "") + f"{name}：" + "，".join(parts) + "。")
+    if len(rows) < TABLE_MIN_ROWS or len(sentences) < CLEAN_SHARE * len(rows):
+        return None
+    notes: list[str] = []  # "注：…", its numbered points, and lines that continue an unfinished one
+    while i < len(lines) and (line := lines[i].strip()) and (
+            NOTE_RE.match(line) if not notes else re.match(r"\d{1,2}[.．、]", line) or not notes[-1].endswith("。")):
+        notes.append(line)
+        i += 1
+    return sentences, notes, i
+
+
+def _is_group_line(line: str) -> bool:
+    """A line of a merged 类别 cell: a few characters, no figure, no row number."""
+    line = line.strip()
+    return 0 < len(line) <= 8 and not _ROW_START.match(line) and not line.split()[-1] in ATTRIBUTES
+
+
 def rewrite_tables(text: str) -> str:
     """Every indicator table of a plan's text, as rows written one sentence per line in its place (the
     caption and notes kept); the rest of the text unchanged."""
@@ -195,6 +295,12 @@ def rewrite_tables(text: str) -> str:
     out: list[str] = []
     i = 0
     while i < len(lines):
+        numbered = read_numbered_table(lines[i:]) if _numbered_header(lines[i].strip()) else None
+        if numbered is not None:
+            sentences, notes, used = numbered
+            out += sentences + notes
+            i += used
+            continue
         if not _is_header(cells(lines[i].strip())):
             out.append(lines[i])
             i += 1

@@ -67,22 +67,28 @@ def test_align_against_the_key_and_the_table_to_hand_in(corpus: Path, tmp_path: 
         get_settings.cache_clear()
 
 
-def test_a_second_city_against_its_blind_key(tmp_path: Path) -> None:
-    """Guangzhou's plan as saved from the web, against a key written blind (first scored 0.857 / 0.714,
-    eval/baseline.json first_measurements); the floor leaves one row of slack."""
+# Floors one row under the figures measured (bench/results/align.txt; the first, blind figures are in
+# eval/baseline.json first_measurements): Guangzhou 0.857 / 0.762, Beijing 0.857 / 0.857.
+CITIES = {"guangzhou-15th": ("guangzhou-15th.html", 0.8, 0.71), "beijing-15th": ("beijing-15th.txt", 0.8, 0.8)}
+
+
+@pytest.mark.parametrize("city", sorted(CITIES))
+def test_other_cities_against_their_blind_keys(city: str, tmp_path: Path) -> None:
+    """Plans as found (a saved web page; PDF text whose table lost its layout) against keys written blind."""
     from assistant.align import align
     from assistant.config import Settings
     from assistant.corpus import document_text, load_corpus
     from assistant.embeddings import make_embeddings
     from assistant.ingest import add_plan
 
+    file, pairing, verdicts = CITIES[city]
     corpus = tmp_path / "corpus"
-    add_plan(SHARED_PLANS / "real" / "guangzhou-15th.html", corpus)
+    add_plan(SHARED_PLANS / "real" / file, corpus)
     add_plan(SHARED_PLANS / "published" / "national-15th" / "plan.md", corpus, doc_id="national-15th-published",
              ocr_cache=ROOT / "eval" / "ocr-cache")
     docs = {d.id: d for d in load_corpus(corpus)}
-    result = align(docs["guangzhou-15th"], docs["national-15th-published"],
+    result = align(docs[city], docs["national-15th-published"],
                    {d: document_text(docs[d]) for d in docs}, make_embeddings(Settings(corpus_dir=corpus)))
-    key = json.loads((ROOT / "eval" / "align" / "guangzhou-15th@national-15th.json").read_text(encoding="utf-8"))
+    key = json.loads((ROOT / "eval" / "align" / f"{city}@national-15th.json").read_text(encoding="utf-8"))
     s = score(result, key)
-    assert s["pairing_accuracy"] >= 0.8 and s["verdict_agreement"] >= 0.66, s["misses"]
+    assert s["pairing_accuracy"] >= pairing and s["verdict_agreement"] >= verdicts, s["misses"]

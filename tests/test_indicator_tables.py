@@ -211,3 +211,42 @@ def test_the_picture_route_and_the_text_route_read_one_row_alike() -> None:
     assert a == b
     assert [(r["value"], r["comparator"], r["year"], r["kind"]) for r in a] == [
         ("5.2%", "reach", 2025, "achieved"), ("5.5%", "at_most", 2030, "target")]
+
+
+# ---------------------------------------------------------------- a numbered table copied out of a PDF
+
+
+def test_beijings_table_copied_from_its_pdf_is_read_row_by_row(tmp_path: Path) -> None:
+    """Beijing's 主要指标 table as its PDF text has it: cells split by one space, wrapped cells on lines of
+    their own, 类别 cells as short lines between rows, and four row numbers lost as page numbers. Every
+    row but the one with two sub-rows (29) reads; the expected cells were checked by hand against the file."""
+    if not (SHARED_PLANS / "real" / "beijing-15th.txt").exists():
+        pytest.skip("../shared/plans/real is missing")
+    result = add_plan(SHARED_PLANS / "real" / "beijing-15th.txt", tmp_path / "corpus")
+    text = result.path.read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if is_row_sentence(line)]
+    assert len(rows) == 28, rows
+    expected = [
+        "创新发展 · 全社会研究与试验发展经费支出占地区生产总值比重(%)：2025年 6左右∗，2030年目标 >6%，属性 预期性。",
+        "创新发展 · 地区生产总值年均增速(%)：2025年 5.4%，2030年目标 4.5-5,努力争取更好结果，属性 预期性。",
+        "协调发展 · 常住人口规模(万人)：2025年 2180万人，2030年目标 ≤2300万人，属性 约束性。",
+        "绿色发展 · 优良水体比例(%)：2030年目标 达到国家要求，属性 约束性。",
+        "开放发展 · 实际利用外资规模(亿美元)：2025年 68.7亿美元，2030年目标 【350左右】，属性 预期性。",
+        "安全稳定 · 单位地区生产总值生产安全事故死亡率(人/百亿元)：2025年 0.6人/百亿元，2030年目标 <0.6人/百亿元，属性 约束性。",
+    ]
+    assert all(row in rows for row in expected), [r for r in expected if r not in rows]
+    assert "注:1.【 】为5年累计数,带∗为预计数。" in text  # the notes stay, under the rows
+
+
+def test_a_drawn_numbered_table_of_another_shape() -> None:
+    from assistant.tables import rewrite_tables
+
+    drawn = "\n".join([
+        "表1 主要指标", "序号 指标 2030年 属性",
+        "1 森林覆盖率(%) 32 约束性", "2", "城镇新增就业人数", "(万人)", "【50】 预期性",
+        "3 空气质量优良天数比率(%) >85", "约束性", "— 7 —", "序号 指标 2030年 属性",
+        "4 人均预期寿命(岁) 80左右 预期性", "注:【 】为五年累计数。", "第二章 发展环境"])
+    out = rewrite_tables(drawn).splitlines()
+    assert out[1:5] == ["森林覆盖率(%)：2030年 32%，属性 约束性。", "城镇新增就业人数(万人)：2030年 【50】，属性 预期性。",
+                        "空气质量优良天数比率(%)：2030年 >85%，属性 约束性。", "人均预期寿命(岁)：2030年 80岁左右，属性 预期性。"], out
+    assert out[0] == "表1 主要指标" and out[5:] == ["注:【 】为五年累计数。", "第二章 发展环境"]
