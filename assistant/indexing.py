@@ -47,6 +47,7 @@ INDEX_VERSION = "sentences-v4"
 POINTER = "CURRENT.json"
 MANIFEST = "manifest.json"
 _ADD_BATCH = 64
+_DELETE_BATCH = 1000  # ids per delete call: far below SQLite's limit on bound parameters
 # Same distance for every route; our embedders return unit vectors, so cosine == 1 - dot.
 # A plan is ~1,000 sentence vectors: searching with ef far above that makes HNSW exhaustive, so answers
 # are identical from one process to the next (with the default ef=100 two eval runs differed on 5 of
@@ -240,6 +241,23 @@ class _LocalStore:
         client = chromadb.PersistentClient(path=str(folder), settings=_chroma_settings())
         vs = _vectorstore(client, self.collection, embeddings, create=True)
         return _Build(vs, str(folder), name, client.close)
+
+    def copy_current(self, manifest: dict[str, Any], fingerprint: str, embeddings: Embeddings) -> _Build:
+        """A new build folder holding a copy of the current index, to be brought up to date in place:
+        copying files is what makes a corpus change cost its own sentences, not the whole library's."""
+        import chromadb
+
+        name = f"build-{fingerprint}-{secrets.token_hex(3)}"
+        folder = self.root / name
+        shutil.copytree(self.root / manifest["dir"], folder, ignore=shutil.ignore_patterns(MANIFEST))
+        client = chromadb.PersistentClient(path=str(folder), settings=_chroma_settings())
+        try:
+            return _Build(_vectorstore(client, self.collection, embeddings, create=False), str(folder), name,
+                          client.close)
+        except BaseException:
+            client.close()
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
 
     def commit(self, build: _Build, manifest: dict[str, Any]) -> None:
         folder = self.root / build.token
@@ -470,10 +488,86 @@ def _fill(vs: Chroma, items: list[Passage], progress: bool, on_progress: Progres
                 on_progress(i + len(batch), len(items))
 
 
-def _build(
+def _same_recipe(manifest: dict[str, Any] | None, settings: Settings) -> bool:
+    """Whether an index was built with this embedder, chunking and index recipe (only the plans differ)."""
+    return bool(manifest) and manifest.get("embedding_id") == embedding_id(settings) and \
+        manifest.get("chunking_version") == CHUNKING_VERSION and manifest.get("index_version") == INDEX_VERSION
+
+
+def _update(vs: Chroma, items: list[Passage], reusing: "_ReusingEmbeddings", progress: bool,
+            on_progress: ProgressFn | None) -> int:
+    """Bring a copied index to `items`: delete the passages gone or changed, add the new ones (a text the
+    index already holds keeps its vector). Returns how many passages were added. A passage is kept only
+    when its id, text and metadata are all the same."""
+    collection = vs._collection
+    held = collection.get(include=["documents", "metadatas", "embeddings"])
+    reusing.known = {t: list(map(float, v)) for t, v in zip(held["documents"], held["embeddings"])}
+    want = {p.id: p for p in items}
+    same = {i for i, text, meta in zip(held["ids"], held["documents"], held["metadatas"])
+            if i in want and text == want[i].text and dict(meta or {}) == want[i].metadata()}
+    stale = [i for i in held["ids"] if i not in same]
+    for k in range(0, len(stale), _DELETE_BATCH):
+        collection.delete(ids=stale[k:k + _DELETE_BATCH])
+    fresh = [p for p in items if p.id not in same]
+    _fill(vs, fresh, progress, on_progress)
+    if collection.count() != len(items):
+        raise _Unreadable(f"the copied index holds {collection.count()} passages, not {len(items)}")
+    return len(fresh)
+
+
+def _build_by_update(
     store: _Store, settings: Settings, chunks: list[Chunk], fp: str, embeddings: Embeddings,
     progress: bool, on_progress: ProgressFn | None,
+) -> tuple[Chroma, str, Callable[[], None], float, int] | None:
+    """A copy of the current local index brought up to date (only the changed plans' passages are
+    deleted or added), committed like a build; None when there is nothing to copy or the copy fails (the
+    caller then builds the index whole)."""
+    t0 = time.perf_counter()
+    copy = getattr(store, "copy_current", None)
+    try:
+        manifest = store.current()
+    except Exception:  # an unreadable pointer: a whole build will say why
+        return None
+    if copy is None or not _same_recipe(manifest, settings):
+        return None
+    counting = _ReusingEmbeddings(embeddings, {})
+    try:
+        build = copy(manifest, fp, counting)
+    except Exception as e:
+        log.warning("cannot copy the current index (%s): building it whole", _short(e))
+        return None
+    try:
+        _update(build.vectorstore, all_passages(chunks), counting, progress, on_progress)
+        seconds = time.perf_counter() - t0
+        store.commit(build, _manifest(settings, fp, len(chunks), len(all_passages(chunks)), seconds))
+    except BaseException as e:
+        store.discard(build)
+        if _is_fatal(e):
+            raise
+        log.warning("updating a copy of the index failed (%s): building it whole", _short(e))
+        return None
+    finally:
+        counting.known = {}
+    _cleanup(store)
+    return build.vectorstore, build.location, build.close, seconds, counting.embedded
+
+
+def _cleanup(store: _Store) -> None:
+    try:
+        store.cleanup()
+    except Exception as e:  # housekeeping must never fail a good build
+        log.warning("could not remove old index builds: %s", e)
+
+
+def _build(
+    store: _Store, settings: Settings, chunks: list[Chunk], fp: str, embeddings: Embeddings,
+    progress: bool, on_progress: ProgressFn | None, whole: bool = False,
 ) -> tuple[Chroma, str, Callable[[], None], float, int]:
+    """The index for `chunks`: the current one copied and updated, or (`whole`, or when that fails) built
+    anew, reusing the current index's vectors for every passage text it already has."""
+    updated = None if whole else _build_by_update(store, settings, chunks, fp, embeddings, progress, on_progress)
+    if updated is not None:
+        return updated
     t0 = time.perf_counter()
     reusing = _ReusingEmbeddings(embeddings, _previous_vectors(store, settings, embeddings))
     try:
@@ -496,10 +590,7 @@ def _build(
         ) from e
     finally:
         reusing.known = {}
-    try:
-        store.cleanup()
-    except Exception as e:  # housekeeping must never fail a good build
-        log.warning("could not remove old index builds: %s", e)
+    _cleanup(store)
     return build.vectorstore, build.location, build.close, seconds, reusing.embedded
 
 
@@ -539,7 +630,7 @@ def open_index(
         if reason != "rebuild requested":
             log.warning(reason)
         vs, location, close, seconds, embedded = _build(store, settings, chunks, fp, embeddings, progress,
-                                                        on_progress)
+                                                        on_progress, whole=rebuild or "unreadable" in reason)
     return PlanIndex(settings, chunks, vs, embeddings, fp, location, built=True, build_seconds=seconds,
                      embedded=embedded, notice=reason, _close=close)
 

@@ -52,6 +52,7 @@ WHEN_CUES = _cues(r"什么时候|何时|哪一年|哪年|哪几年", r"when|what
 ENGLISH_RE = re.compile(r"[A-Za-z]")
 
 SCOPE_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*章(?:\s*第\s*([一二三四五六七八九十\d]{1,3})\s*节)?")
+PART_SCOPE_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*篇")
 
 
 def _number(s: str) -> int:
@@ -138,6 +139,7 @@ class QueryInfo(BaseModel):
     metrics: list[str] = Field(default_factory=list)  # "城镇化率", "医师数": named indicators
     counted: list[str] = Field(default_factory=list)  # "多少个5G基站" → 基站, the thing counted
     names: list[str] = Field(default_factory=list)  # English questions: romanised names ("jinping")
+    part: int | None = None  # "第二篇…": a 篇, alone or holding the chapter named (chapters may restart per 篇)
     chapter: int | None = None  # "第七章…": the question names where to look
     section: int | None = None
     intro: bool = False  # "第四章开篇…": the chapter's own text before its first 节
@@ -292,7 +294,7 @@ def years_in(text: str) -> list[int]:
 @lru_cache(maxsize=4096)
 def content_terms(text: str) -> tuple[str, ...]:
     # Years and "第七章" are constraints, checked separately; as words they would only add noise.
-    stripped = ORDINAL_RE.sub(" ", SCOPE_RE.sub(" ", CN_YEAR_RE.sub(" ", clean(text))))
+    stripped = ORDINAL_RE.sub(" ", PART_SCOPE_RE.sub(" ", SCOPE_RE.sub(" ", CN_YEAR_RE.sub(" ", clean(text)))))
     words = [w.strip().lower() for w in jieba.cut_for_search(stripped)]
     return tuple(
         w for w in words
@@ -376,6 +378,7 @@ def analyse(question: str, said: str | None = None) -> QueryInfo:
         metrics=_metrics(text, compounds=not english),
         counted=[_head(m.group(1)) for m in COUNTED_RE.finditer(text) if _head(m.group(1))],
         names=[w.lower() for w in NAME_WORD_RE.findall(text)[1:] + NAME_WORD_RE.findall(text)[:0] if len(w) >= 5],
+        part=_number(m.group(1)) if (m := PART_SCOPE_RE.search(text)) else None,
         chapter=_scope(text)[0],
         section=_scope(text)[1],
         intro=bool(re.search(r"开篇|开头|导语|总述", text)),

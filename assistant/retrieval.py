@@ -280,12 +280,15 @@ class HybridRetriever(BaseRetriever):
 
 
 _tokenizers: dict[tuple[str, ...], JiebaTokenizer] = {}
+TOKENIZERS_KEPT = 4  # corpora whose tokenizer is kept: the loaded one, the one before a reload, and tests' few
 
 
 def _tokenizer(chunks: list[Chunk]) -> Callable[[str], list[str]]:
     """One tokenizer per distinct corpus: building jieba's dictionary takes ~0.5 s."""
     key = tuple(c.id + str(hash(c.text)) for c in chunks)
     if key not in _tokenizers:
+        while len(_tokenizers) >= TOKENIZERS_KEPT:  # a reload makes a new corpus: the oldest one goes
+            _tokenizers.pop(next(iter(_tokenizers)))
         _tokenizers[key] = JiebaTokenizer(plan_terms(chunks))
     return _tokenizers[key]
 

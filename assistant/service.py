@@ -35,6 +35,11 @@ class _Loaded:
     answer_chain: AnswerChain
 
 
+# After a reload the previous index stays open this long for questions already being answered from it
+# (an answer takes well under a second), then is closed: each open index holds its vectors in memory.
+OLD_INDEX_GRACE_S = 60.0
+
+
 class PlanAssistant:
     def __init__(self, settings: Settings, documents: list[Document], index: PlanIndex) -> None:
         self.settings = settings
@@ -112,14 +117,19 @@ class PlanAssistant:
 
         Everything is built before anything is swapped, so a failure leaves the running assistant as it
         was, and a question asked meanwhile is answered from the old plans. The lock keeps two uploads
-        from swapping halves of each other's state. The old index is not closed: a question already in
-        flight may still be reading it (the store keeps the previous build's folder for that reason).
+        from swapping halves of each other's state. The old index is closed OLD_INDEX_GRACE_S later: a
+        question already in flight may still be reading it (the store keeps the previous build's folder).
         """
         with self._reload_lock:
             corpus = self.library.load()
             index = self.library.index(corpus.documents, on_progress=on_progress)
+            previous = self._loaded.index
             self._loaded = _Loaded(corpus, index,
                                    AnswerChain(self.settings, index, corpus.sources, corpus.documents))
+        if previous is not index:
+            closing = threading.Timer(OLD_INDEX_GRACE_S, previous.close)
+            closing.daemon = True
+            closing.start()
 
     def add_plan(self, source: Path, *, name: str | None = None, progress: Progress | None = None,
                  on_index: ProgressFn | None = None) -> AddResult:

@@ -336,6 +336,11 @@ def test_empty_and_overlong_messages_get_a_clear_reply(stub_page: Visit) -> None
     assert page.locator('#chat [data-testid="user"]').count() == 0
     bubble = ask(page, "养" * 10_000)
     assert "太长" in bubble.inner_text() and "10000" in bubble.inner_text()
+    # The text stays in the box to be cut; the box stays a few lines high and 发送 on screen.
+    send = page.locator("#question button").last.bounding_box()
+    field = page.locator("#question textarea").bounding_box()
+    assert send and field and field["height"] < 200, (send, field)
+    assert 0 <= send["y"] and send["y"] + send["height"] <= page.viewport_size["height"], send  # type: ignore[index]
 
 
 def test_dislike_with_comment_lands_in_the_feedback_file(stub_page: Visit, stub_app: RunningApp) -> None:

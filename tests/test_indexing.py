@@ -146,6 +146,34 @@ def test_stale_index_is_rebuilt_beside_the_old_one(tiny: Settings) -> None:
     assert dir_v1 not in _build_dirs(tiny) and len(_build_dirs(tiny)) == 2  # current + one previous
 
 
+def test_a_corpus_change_updates_a_copy_of_the_index(tiny: Settings) -> None:
+    """Adding a plan embeds and adds only its passages to a copy of the current index; removing one adds
+    nothing. The updated index answers as one built whole does (same top hits, same scores)."""
+    first = open_index(tiny, progress=False)
+    first.close()
+    second = Path(tiny.corpus_dir) / "second.txt"
+    second.write_text(TINY_PLAN.replace("测试区", "第二区").replace("100亿元", "300亿元")
+                      .replace("养老机构护理型床位占比达到60%", "森林覆盖率达到25%"), encoding="utf-8")
+    added = open_index(tiny, progress=False)
+    new = [p for p in all_passages(added.chunks) if p.chunk.doc_id == "second"]
+    assert added.built and 0 < added.embedded <= len(new)  # only the new plan's texts met the model
+    assert added.vectorstore._collection.count() == len(all_passages(added.chunks))
+    queries = ["森林覆盖率", "地区生产总值", "新建幼儿园"]
+    updated_hits = [[(h.chunk.id, round(h.score, 6)) for h in HybridRetriever.from_index(added).search(q, k=4)]
+                    for q in queries]
+    added.close()
+    whole = open_index(tiny, rebuild=True, progress=False)
+    assert updated_hits == [[(h.chunk.id, round(h.score, 6)) for h in HybridRetriever.from_index(whole).search(q, k=4)]
+                            for q in queries]
+    whole.close()
+    second.unlink()
+    removed = open_index(tiny, progress=False)
+    assert removed.built and removed.embedded == 0
+    assert removed.vectorstore._collection.count() == len(all_passages(removed.chunks))
+    assert all(h.chunk.doc_id == "tiny" for h in HybridRetriever.from_index(removed).search("森林覆盖率", k=4))
+    removed.close()
+
+
 def test_rebuild_flag_forces_a_new_build(tiny: Settings) -> None:
     open_index(tiny, progress=False).close()
     forced = open_index(tiny, rebuild=True, progress=False)

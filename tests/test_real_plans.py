@@ -97,3 +97,26 @@ def test_text_indicator_table_reads_as_rows(name: str, tmp_path: Path) -> None:
     found, total = _cells_found(text, TRUTH[name]["indicator_table"])
     print(f"{name}: {found}/{total} cells")
     assert found >= 0.9 * total
+
+
+def test_a_part_and_its_restarted_chapters_are_found_by_their_numbers(tmp_path: Path) -> None:
+    """Beijing numbers its chapters afresh in every 篇: "第十三篇有哪几章" lists that 篇's chapters, and
+    "第五篇第三章有哪几节" is the third chapter of the fifth 篇, not of the first."""
+    from assistant.answer.stats import PlanStats
+    from assistant.answer.structure import overview
+    from assistant.chunking import iter_chunks
+    from assistant.corpus import document_text, load_corpus
+    from assistant.query import analyse
+
+    if not (REAL / "beijing-15th.txt").exists():
+        pytest.skip("../shared/plans/real is missing")
+    add_plan(REAL / "beijing-15th.txt", tmp_path / "corpus")
+    docs = load_corpus(tmp_path / "corpus")
+    sources = {d.id: document_text(d) for d in docs}
+    stats = PlanStats([c for d in docs for c in iter_chunks(d, sources[d.id])], sources, docs)
+    part = overview(analyse("第十三篇有哪几章?"), docs, stats)
+    assert part is not None and part.chapter.part == 13 and part.chapter.number is None
+    assert part.body.startswith("第十三篇 加快绿色转型共五章：第一章 持续深化污染防治；") and "第五章 提升生态文明治理效能" in part.body
+    chapter = overview(analyse("第五篇第三章有哪几节?"), docs, stats)
+    assert chapter is not None and (chapter.chapter.part, chapter.chapter.number) == (5, 3)
+    assert "加快建设中关村世界领先科技园区" in chapter.body and "第二节 统筹“三城一区”主平台联动发展" in chapter.body

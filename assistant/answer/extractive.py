@@ -218,7 +218,7 @@ class ExtractiveAnswerer:
         if info.chapter is None:
             return hits
         def inside(c: Chunk, docs: set[str]) -> bool:
-            if c.chapter != info.chapter or c.doc_id not in docs:
+            if c.chapter != info.chapter or c.doc_id not in docs or (info.part is not None and c.part != info.part):
                 return False
             return c.section is None if info.intro else info.section is None or c.section == info.section
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..models import Chapter, Chunk, Document, Section, box_label, cn_numeral, section_label
+from ..models import Chapter, Chunk, Document, Section, box_label, chapter_label, cn_numeral, part_label, section_label
 from ..query import QueryInfo
 from ..text import clean, normalise
 from .labels import label
@@ -28,8 +28,30 @@ class Overview:
         self.boxes = boxes or []  # the 专栏 named, as labelled: the plan's own headings, like the chapter's
 
 
-def _chapter(doc: Document, number: int) -> Chapter | None:
-    return next((c for c in doc.chapters if c.number == number), None)
+def _chapter(doc: Document, number: int, part: int | None = None) -> Chapter | None:
+    """Chapter `number`, in 篇 `part` when the question names one (a plan may number chapters afresh per 篇)."""
+    return next((c for c in doc.chapters if c.number == number and (part is None or c.part == part)), None)
+
+
+def _part_overview(doc: Document, source: str, part: int) -> Overview | None:
+    """"第十三篇有哪几章 / 讲什么": the 篇's chapters by their titles, quoting each chapter's heading."""
+    chapters = [c for c in doc.chapters if c.part == part and c.number]
+    heading = next((p for p in doc.parts if p.number == part), None)
+    if not chapters or heading is None:
+        return None
+    own = next((c for c in doc.chapters if c.part == part and c.number is None), None)
+    anchor = own or Chapter(number=None, title=heading.title, part=part, span=heading.span)
+    items = [f"{chapter_label(c.number)} {c.title}" for c in chapters]
+    body = f"{part_label(part)} {heading.title}共{cn_numeral(len(chapters))}章：" + "；".join(items) + "。"
+    spans = [_heading_line(source, heading.span.start, heading.span.end)]
+    spans += [_heading_line(source, c.span.start, c.span.end) for c in chapters if c.span]
+    return Overview(_fit(body), doc, anchor, spans)
+
+
+def _heading_line(source: str, start: int, end: int) -> tuple[int, int, None]:
+    """A heading's own line, from its start: what a list of headings quotes."""
+    eol = source.find("\n", start, end)
+    return start, eol if eol != -1 else end, None
 
 
 def _sections(ch: Chapter) -> list[Section]:
@@ -120,9 +142,16 @@ def overview(info: QueryInfo, docs: Sequence[Document], stats: PlanStats) -> Ove
     """The overview a question asks for, from the first of `docs` (in scope order) that has it."""
     text = info.text
     asks_overview = bool(OVERVIEW_RE.search(text.lower()))
+    if info.part is not None and info.chapter is None and (asks_overview or info.wants_list):
+        for doc in docs:
+            found = _part_overview(doc, stats.sources[doc.id], info.part)
+            heading = next((p for p in doc.parts if p.number == info.part), None)
+            if found and heading and (not _topic(info) or _title_match(info, heading.title) == 1.0):
+                return found
+        return None
     if info.chapter is not None and (asks_overview or info.wants_list):
         for doc in docs:
-            ch = _chapter(doc, info.chapter)
+            ch = _chapter(doc, info.chapter, info.part)
             if ch is None:
                 continue
             sec = next((s for s in ch.sections if s.number == info.section), None) if info.section else None
