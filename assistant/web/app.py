@@ -135,7 +135,9 @@ def build_app(svc: PlanService, *, feedback_path: Path | None = None) -> gr.Bloc
         views = [header, toc, chatbot, picker, compare, aligned, managed.table]
         if managed.choice is not None:
             views += [managed.choice, managed.undo]
-        demo.load(refresh, [picked_saved], views, api_visibility="private", queue=False)
+        # The views first, then the chat kept in the browser: the chatbot's new examples must not land on
+        # (and clear) a restored chat.
+        loaded = demo.load(refresh, [picked_saved], views, api_visibility="private", queue=False)
         for event in managed.changed or []:
             event.then(refresh, [picker], views, api_visibility="private", queue=False)
         picker.change(lambda chosen: list(chosen or []), [picker], [picked_saved], api_visibility="private",
@@ -150,7 +152,7 @@ def build_app(svc: PlanService, *, feedback_path: Path | None = None) -> gr.Bloc
         after_chat(box.submit(chat.chat, **chat_io, api_name="chat", show_progress="hidden"))
         after_chat(chatbot.example_select(pick_example, None, box, api_visibility="private", queue=False).then(
             chat.chat, **chat_io, api_visibility="private", show_progress="hidden"))
-        after_chat(demo.load(restore_chat, [saved], [chatbot, turns], api_visibility="private", queue=False))
+        after_chat(loaded.then(restore_chat, [saved], [chatbot, turns], api_visibility="private", queue=False))
         header.click(reader_events.open_target, None, [reader, tabs], api_visibility="private", queue=False)
         search.submit(reader_events.search, [search], [reader, tabs], api_visibility="private", queue=False)
         chatbot.like(feedback.on_like, [turns], [fb_group, chatbot, fb_turn, fb_rating, fb_comment, fb_note, fb_status],
