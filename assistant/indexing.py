@@ -22,7 +22,7 @@ import logging
 import secrets
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -420,8 +420,10 @@ class _ReusingEmbeddings(Embeddings):
     """Vectors of passages the previous index already embedded are reused, so a rebuild after a small
     plan edit embeds only what changed. Queries go straight to the model."""
 
-    def __init__(self, base: Embeddings, known: dict[str, list[float]]) -> None:
+    def __init__(self, base: Embeddings, known: dict[str, Sequence[float]]) -> None:
         self.base = base
+        # Kept as the store returned them (numpy rows), made lists only when used: 15k vectors as Python
+        # floats took ~200 MB that the allocator kept after the build.
         self.known = known
         self.embedded = 0  # texts the model had to embed: what an added plan costs
 
@@ -429,13 +431,13 @@ class _ReusingEmbeddings(Embeddings):
         missing = list(dict.fromkeys(t for t in texts if t not in self.known))
         self.embedded += len(missing)
         fresh = dict(zip(missing, self.base.embed_documents(missing))) if missing else {}
-        return [self.known[t] if t in self.known else fresh[t] for t in texts]
+        return [list(map(float, self.known[t])) if t in self.known else fresh[t] for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
         return self.base.embed_query(text)
 
 
-def _previous_vectors(store: _Store, settings: Settings, embeddings: Embeddings) -> dict[str, list[float]]:
+def _previous_vectors(store: _Store, settings: Settings, embeddings: Embeddings) -> dict[str, Sequence[float]]:
     """text → vector from the current index when it used the same embedder; {} if there is none or it is unreadable."""
     close: Callable[[], None] | None = None
     try:
@@ -444,7 +446,7 @@ def _previous_vectors(store: _Store, settings: Settings, embeddings: Embeddings)
             return {}
         vs, _, close = store.open(manifest, embeddings)
         got = vs.get(include=["documents", "embeddings"])
-        return {t: list(map(float, v)) for t, v in zip(got["documents"], got["embeddings"])}
+        return dict(zip(got["documents"], got["embeddings"]))
     except BaseException as e:
         if _is_fatal(e):
             raise
@@ -501,7 +503,7 @@ def _update(vs: Chroma, items: list[Passage], reusing: "_ReusingEmbeddings", pro
     when its id, text and metadata are all the same."""
     collection = vs._collection
     held = collection.get(include=["documents", "metadatas", "embeddings"])
-    reusing.known = {t: list(map(float, v)) for t, v in zip(held["documents"], held["embeddings"])}
+    reusing.known = dict(zip(held["documents"], held["embeddings"]))
     want = {p.id: p for p in items}
     same = {i for i, text, meta in zip(held["ids"], held["documents"], held["metadatas"])
             if i in want and text == want[i].text and dict(meta or {}) == want[i].metadata()}
