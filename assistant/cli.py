@@ -100,18 +100,18 @@ def indicators(
     """规划指标一览: every quantified target or achieved figure, with its subject, year and quote.
 
     Parses the corpus only (no index), so it is instant."""
-    from .corpus import document_text
-    from .indicators import indicators_for
     from .indicators.table import filter_rows, to_csv, to_records
+    from .library import Corpus
 
     docs = _load_docs(corpus)
     if doc is not None and doc not in {d.id for d in docs}:
         _fail(f"no plan {doc!r}; plans: {', '.join(d.id for d in docs)}")
-    rows = filter_rows(indicators_for(docs, {d.id: document_text(d) for d in docs}), doc, chapter, year, grep)
+    plans = Corpus.of(docs)
+    rows = filter_rows(plans.indicators, doc, chapter, year, grep)
     if as_json:
         typer.echo(json.dumps(to_records(rows), ensure_ascii=False, indent=2))
     elif as_csv:
-        typer.echo(to_csv(rows, {d.id: d.profile.short_name if d.profile else d.id for d in docs}), nl=False)
+        typer.echo(to_csv(rows, plans.names), nl=False)
     else:
         for r in rows:
             where = f"{r.doc} {r.chapter}.{r.section}" + (f" {box_label(r.box)}" if r.box else "")

@@ -497,10 +497,10 @@ def _same_recipe(manifest: dict[str, Any] | None, settings: Settings) -> bool:
 
 
 def _update(vs: Chroma, items: list[Passage], reusing: "_ReusingEmbeddings", progress: bool,
-            on_progress: ProgressFn | None) -> int:
+            on_progress: ProgressFn | None) -> None:
     """Bring a copied index to `items`: delete the passages gone or changed, add the new ones (a text the
-    index already holds keeps its vector). Returns how many passages were added. A passage is kept only
-    when its id, text and metadata are all the same."""
+    index already holds keeps its vector). A passage is kept only when its id, text and metadata are all
+    the same."""
     collection = vs._collection
     held = collection.get(include=["documents", "metadatas", "embeddings"])
     reusing.known = dict(zip(held["documents"], held["embeddings"]))
@@ -514,7 +514,6 @@ def _update(vs: Chroma, items: list[Passage], reusing: "_ReusingEmbeddings", pro
     _fill(vs, fresh, progress, on_progress)
     if collection.count() != len(items):
         raise _Unreadable(f"the copied index holds {collection.count()} passages, not {len(items)}")
-    return len(fresh)
 
 
 def _build_by_update(
@@ -538,10 +537,11 @@ def _build_by_update(
     except Exception as e:
         log.warning("cannot copy the current index (%s): building it whole", _short(e))
         return None
+    items = all_passages(chunks)
     try:
-        _update(build.vectorstore, all_passages(chunks), counting, progress, on_progress)
+        _update(build.vectorstore, items, counting, progress, on_progress)
         seconds = time.perf_counter() - t0
-        store.commit(build, _manifest(settings, fp, len(chunks), len(all_passages(chunks)), seconds))
+        store.commit(build, _manifest(settings, fp, len(chunks), len(items), seconds))
     except BaseException as e:
         store.discard(build)
         if _is_fatal(e):

@@ -39,6 +39,11 @@ class PlanEntry(BaseModel):
         """"市 · 十五五": what a picker groups plans under."""
         return " · ".join(x for x in (self.level or "其他", self.period) if x)
 
+    @property
+    def label(self) -> str:
+        """"市 · 十五五 · 南京市十五五": the plan in a choice of plans, its group first."""
+        return f"{self.group} · {self.name}"
+
 
 def plan_entry(doc: Document) -> PlanEntry:
     p = doc.profile
@@ -81,6 +86,16 @@ class Corpus:
         """The loaded plans, superior level first, then by period and name (the corpus keeps file order)."""
         return sorted((plan_entry(d) for d in self.documents),
                       key=lambda e: (_level_rank(e), -(e.start_year or 0), e.name, e.id))
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """id → the plan's short name, for labels and downloads."""
+        return {e.id: e.name for e in self.plans}
+
+    @property
+    def several(self) -> bool:
+        """Two plans or more: what the picker and the tabs that set plans side by side need."""
+        return len(self.documents) > 1
 
     def document(self, doc_id: str) -> Document | None:
         return next((d for d in self.documents if d.id == doc_id), None)

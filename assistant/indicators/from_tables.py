@@ -30,10 +30,11 @@ from dataclasses import dataclass, field
 from ..models import Chunk, Profile
 from ..pictures import PictureRecord
 from ..profile import period_number, period_years
-from ..tables import ATTRIBUTES, LABEL_JOIN, MIN_CELLS, TABLE_MIN_ROWS, UNIT_WORDS, cells, parse_row_sentence
+from ..tables import (ATTRIBUTES, LABEL_JOIN, MIN_CELLS, TABLE_MIN_ROWS, UNIT_IN_LABEL, UNIT_WORDS, cells,
+                      parse_row_sentence)
 from ..text import normalise
 from .models import Comparator, Indicator
-from .units import MAG as _MAG
+from .units import MAG as _MAG, MAGNITUDE
 from .units import UNIT as UNIT_WORD  # the units prose figures take
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -46,7 +47,6 @@ _ACHIEVED_COL = re.compile(r"实现|完成|实际")
 _NAME_COLS = ("指标", "指标名称", "主要指标", "项目")
 _SERIAL = re.compile(r"\d{1,3}")  # a 序号 cell
 _LIST_NUMBER = re.compile(r"^\s*(?:[(（]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[.、．]|[①-⑳])\s*")
-_UNIT = re.compile(r"[（(]\s*([^（()）]{1,8})\s*[）)]\s*$")
 _MARK = re.compile(r"[*∗＊]")  # a footnote mark
 _NO_UNIT = ("—", "-", "－", "–")
 # What a cell may hold: a period and a change word before the figure ("“十四五”年均增长4.0",
@@ -67,7 +67,7 @@ _CHANGE_NAME = re.compile(r"增长|增速|增幅|提高|降低|下降|降幅|减
 _DECREASE = re.compile(r"降低|下降|降幅|减少|压减")
 # Magnitudes before a unit ("万元", "亿吨标准煤"); 千 is left out: before a unit it makes another unit
 # (千米, 千瓦, 千克), not a thousand of it.
-_MAGNITUDE = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4}
+_MAGNITUDE = {word: scale for word, scale in MAGNITUDE.items() if word != "千"}
 _POINTS = ("百分点", "个百分点")
 
 
@@ -105,9 +105,9 @@ def _kind(column: str, year: int | None, start_year: int | None) -> str:
 def _name_and_unit(label: str) -> tuple[str, str]:
     """"1.全员劳动生产率（万元/人）" → ("全员劳动生产率", "万元/人"); a footnote mark and list number dropped."""
     label = _MARK.sub("", label).strip()
-    m = _UNIT.search(label)
+    m = UNIT_IN_LABEL.search(label)
     unit = m.group(1).strip() if m else ""
-    name = _UNIT.sub("", label).strip() if m else label
+    name = UNIT_IN_LABEL.sub("", label).strip() if m else label
     return _LIST_NUMBER.sub("", name).strip(), ("" if unit in _NO_UNIT else unit)
 
 

@@ -18,7 +18,7 @@ from ..library import Corpus, PlanEntry
 from ..tables import ATTRIBUTES
 from .protocol import PlanService
 from .reader import section_at
-from .rows import open_span
+from .rows import open_span, plan_choices
 
 ALL = "全部"
 HEADERS = ["序号", "衔接情况", "上位指标", "上位目标", "本规划指标", "本规划目标", "说明", "上位原文", "本规划原文"]
@@ -35,10 +35,6 @@ def default_pair(plans: list[PlanEntry]) -> tuple[str | None, str | None]:
     upper = plans[0]
     lower = next((p for p in plans if p.level != upper.level), plans[1])
     return lower.id, upper.id
-
-
-def _choices(plans: list[PlanEntry]) -> list[tuple[str, str]]:
-    return [(f"{p.group} · {p.name}", p.id) for p in plans]
 
 
 def _cells(n: int, r: AlignRow) -> list[Any]:
@@ -115,14 +111,11 @@ def quote_place(corpus: Corpus, side: AlignSide) -> tuple[Any, Any]:
     return open_span(corpus, side.doc, ch.number, sec.number, start, start + len(side.quote), ch.part)
 
 
-def align_visible(corpus: Corpus) -> bool:
-    return len(corpus.documents) > 1
-
-
 def align_tab(svc: PlanService, reader: gr.HTML, tabs: gr.Tabs) -> gr.Tab:
     """Builds the tab inside the caller's gr.Tabs; nothing is aligned until the tab is opened."""
     views = AlignViews(svc)
-    plans0 = svc.plans()
+    corpus0 = svc.current()
+    plans0 = corpus0.plans
 
     def table(result: Alignment | None, verdict: str, attribute: str) -> tuple[pd.DataFrame, list[AlignRow]]:
         rows = visible_rows(result, verdict, attribute)
@@ -142,14 +135,14 @@ def align_tab(svc: PlanService, reader: gr.HTML, tabs: gr.Tabs) -> gr.Tab:
         ids = {p.id for p in plans}
         if lower not in ids or upper not in ids:
             lower, upper = default_pair(plans)
-        return (gr.update(choices=_choices(plans), value=lower), gr.update(choices=_choices(plans), value=upper),
+        return (gr.update(choices=plan_choices(plans), value=lower), gr.update(choices=plan_choices(plans), value=upper),
                 *run(lower, upper, verdict, attribute))
 
     lower0, upper0 = default_pair(plans0)
-    with gr.Tab("规划衔接", id="align", visible=len(plans0) > 1) as tab:
+    with gr.Tab("规划衔接", id="align", visible=corpus0.several) as tab:
         with gr.Row(equal_height=True):
-            lower = gr.Dropdown(_choices(plans0), value=lower0, label="本规划", min_width=140, elem_id="aln-lower")
-            upper = gr.Dropdown(_choices(plans0), value=upper0, label="上位规划", min_width=140, elem_id="aln-upper")
+            lower = gr.Dropdown(plan_choices(plans0), value=lower0, label="本规划", min_width=140, elem_id="aln-lower")
+            upper = gr.Dropdown(plan_choices(plans0), value=upper0, label="上位规划", min_width=140, elem_id="aln-upper")
         with gr.Row(equal_height=True):
             verdict = gr.Dropdown([ALL, *VERDICTS], value=ALL, label="衔接情况", min_width=100, elem_id="aln-verdict")
             attribute = gr.Dropdown([ALL, *ATTRIBUTES], value=ALL, label="属性", min_width=100,

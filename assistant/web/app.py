@@ -14,11 +14,9 @@ from typing import Any
 import gradio as gr
 
 from ..config import Settings
-from ..library import PlanEntry
-from .align_tab import align_tab, align_visible
-from .compare_tab import compare_tab, compare_visible
-from .feedback import RATING_CHOICES, FeedbackHandlers, FeedbackLog, close_feedback
-from .feedback import CHAT_HEIGHT
+from .align_tab import align_tab
+from .compare_tab import compare_tab
+from .feedback import CHAT_HEIGHT, RATING_CHOICES, FeedbackHandlers, FeedbackLog, close_feedback
 from .handlers import ChatHandlers, pick_example, reset_chat, restore_chat, saved_chat
 from .header import header_html, page_title
 from .indicators_tab import indicators_tab
@@ -26,6 +24,7 @@ from .pictures import add_picture_route
 from .plans_tab import plans_table, plans_tab, removal_choices, undo_button, upload_allowed
 from .protocol import PlanService
 from .reader import READER_WELCOME, ReaderHandlers, render_toc
+from .rows import plan_choices
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +49,6 @@ PLACEHOLDER = (
 )
 
 
-def picker_choices(plans: list[PlanEntry]) -> list[tuple[str, str]]:
-    """The plan picker's choices, grouped by level and period ("国家 · 十五五 · 国家十五五"), superior first."""
-    return [(f"{p.group} · {p.name}", p.id) for p in plans]
-
-
 def static_text(name: str) -> str:
     return (STATIC / name).read_text(encoding="utf-8")
 
@@ -67,7 +61,8 @@ def build_app(svc: PlanService, *, feedback_path: Path | None = None) -> gr.Bloc
     chat = ChatHandlers(svc)
     reader_events = ReaderHandlers(svc)
     feedback = FeedbackHandlers(FeedbackLog(Path(feedback_path or settings.feedback_path)))
-    plans0 = svc.plans()
+    corpus0 = svc.current()
+    plans0 = corpus0.plans
     with gr.Blocks(title=page_title(plans0), analytics_enabled=False, fill_width=True) as demo:
         header = gr.HTML(header_html(plans0), js_on_load=static_text("app.js"), elem_id="app-header")
         turns = gr.State([])
@@ -77,8 +72,8 @@ def build_app(svc: PlanService, *, feedback_path: Path | None = None) -> gr.Bloc
         fb_turn = gr.Number(visible="hidden", precision=0, elem_id="fb-turn")
         with gr.Row(equal_height=False, elem_id="main-row"):
             with gr.Column(scale=3, min_width=420, elem_id="chat-col"):
-                picker = gr.Dropdown(picker_choices(plans0), value=[], multiselect=True,
-                                     label="提问范围（不选即全部规划）", visible=len(plans0) > 1,
+                picker = gr.Dropdown(plan_choices(plans0), value=[], multiselect=True,
+                                     label="提问范围（不选即全部规划）", visible=corpus0.several,
                                      elem_id="plan-picker")
                 chatbot = gr.Chatbot(
                     elem_id="chat", show_label=False, height=CHAT_HEIGHT, min_height=360,
@@ -111,7 +106,7 @@ def build_app(svc: PlanService, *, feedback_path: Path | None = None) -> gr.Bloc
                                             elem_id="reader-search")
                         reader = gr.HTML(READER_WELCOME, js_on_load=static_text("reader.js"), elem_id="reader")
                     with gr.Tab("目录", id="toc"):
-                        toc = gr.HTML(render_toc(svc.current().documents), elem_id="toc")
+                        toc = gr.HTML(render_toc(corpus0.documents), elem_id="toc")
                     indicators_tab(svc, reader, tabs)  # 指标一览: web/indicators_tab.py
                     compare = compare_tab(svc, reader, tabs)  # 指标对比: web/compare_tab.py
                     aligned = align_tab(svc, reader, tabs)  # 规划衔接: web/align_tab.py
@@ -125,8 +120,8 @@ def build_app(svc: PlanService, *, feedback_path: Path | None = None) -> gr.Bloc
             kept = [d for d in (picked or []) if d in ids]  # a removed plan leaves the choice
             updates = [header_html(plans), render_toc(corpus.documents),
                        gr.update(examples=[{"text": q} for q in svc.examples()]),
-                       gr.update(choices=picker_choices(plans), value=kept, visible=len(plans) > 1),
-                       gr.update(visible=compare_visible(corpus)), gr.update(visible=align_visible(corpus)),
+                       gr.update(choices=plan_choices(plans), value=kept, visible=corpus.several),
+                       gr.update(visible=corpus.several), gr.update(visible=corpus.several),
                        plans_table(plans)]
             if managed.choice is not None:
                 updates += [gr.update(choices=removal_choices(plans), value=None), undo_button(svc)]

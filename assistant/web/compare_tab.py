@@ -14,7 +14,6 @@ from ..indicators.compare import display_name, level_points, rows_named, shared_
 from ..indicators.table import COMPARATOR_LABELS, KIND_LABELS
 from ..library import Corpus
 from ..models import Document
-from .indicators_tab import plan_names
 from .protocol import PlanService
 from .rows import open_quote, picked_row
 
@@ -73,7 +72,7 @@ def chart(points: pd.DataFrame, unit: str) -> dict[str, Any]:
 
 def _shown(corpus: Corpus, name: str | None) -> tuple[pd.DataFrame, dict[str, Any], str, list[Indicator]]:
     """(table, the chart's value and settings, the note above, the rows) for a chosen or typed name."""
-    names, shared = plan_names(corpus), shared_names(corpus.indicators)
+    names, shared = corpus.names, shared_names(corpus.indicators)
     periods = {d.id: period_label(d) for d in corpus.documents}
     found = rows_named(corpus.indicators, name or "", plan_order(corpus.documents))
     points, unit = plot_frame(found, names)
@@ -86,11 +85,6 @@ def _shown(corpus: Corpus, name: str | None) -> tuple[pd.DataFrame, dict[str, An
 
 def _name_choices(corpus: Corpus) -> list[tuple[str, str]]:
     return [(f"{s.label}（{s.plans} 部规划）", s.key) for s in shared_names(corpus.indicators)]
-
-
-def compare_visible(corpus: Corpus) -> bool:
-    """The tab is there for two plans or more: one plan has nothing to compare with."""
-    return len(corpus.documents) > 1
 
 
 def compare_tab(svc: PlanService, reader: gr.HTML, tabs: gr.Tabs) -> gr.Tab:
@@ -114,7 +108,8 @@ def compare_tab(svc: PlanService, reader: gr.HTML, tabs: gr.Tabs) -> gr.Tab:
         df, _, note, found = _shown(corpus, chosen)
         return gr.Dropdown(choices=choices, value=chosen), df, note, found, corpus.version
 
-    with gr.Tab("指标对比", id="compare", visible=compare_visible(corpus0)) as tab:
+    # Shown for two plans or more: one plan has nothing to compare with.
+    with gr.Tab("指标对比", id="compare", visible=corpus0.several) as tab:
         name = gr.Dropdown(choices0, value=first, label="指标（在多部规划中出现的；也可输入名称后回车）",
                            allow_custom_value=True, filterable=True, elem_id="cmp-name")
         note = gr.Markdown(note0, elem_id="cmp-note")

@@ -46,8 +46,7 @@ def reset_chat() -> tuple[Any, ...]:
 def scope_names(answer: Answer, corpus: Corpus) -> list[str]:
     """The plans an answer was looked up in, by name, when it was not every loaded plan."""
     scope = (answer.trace or {}).get("scope") or []
-    names = {e.id: e.name for e in corpus.plans}
-    return [names.get(d, d) for d in scope] if len(corpus.documents) > 1 else []
+    return [corpus.names.get(d, d) for d in scope] if corpus.several else []
 
 
 def pick_example(event: gr.SelectData) -> str:

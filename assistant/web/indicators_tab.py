@@ -27,10 +27,6 @@ VIEW_HEADERS = ["规划", "位置", "指标", "数值", "年份", "原文"]
 VIEW_WIDTHS = ["10%", "14%", "19%", "13%", "10%", "34%"]
 
 
-def plan_names(corpus: Corpus) -> dict[str, str]:
-    return {e.id: e.name for e in corpus.plans}
-
-
 def place(r: Indicator) -> str:
     """"第七章 第三节 · 专栏:…": where the row stands, in one cell."""
     parts = [chapter_label(r.chapter) if r.chapter is not None else "",
@@ -59,7 +55,7 @@ def _choices(corpus: Corpus) -> tuple[list[str], list[str], list[str]]:
     chapters = sorted({r.chapter for r in rows if r.chapter})
     years = {r.year for r in rows if r.year is not None}
     years |= {y for d in corpus.documents if d.profile for y in (d.profile.target_year, d.profile.vision_year) if y}
-    return [ALL, *plan_names(corpus).values()], [ALL, *map(str, chapters)], [ALL, *map(str, sorted(years))]
+    return [ALL, *corpus.names.values()], [ALL, *map(str, chapters)], [ALL, *map(str, sorted(years))]
 
 
 def indicators_tab(svc: PlanService, reader: gr.HTML | None = None, tabs: gr.Tabs | None = None) -> gr.Tab:
@@ -70,7 +66,7 @@ def indicators_tab(svc: PlanService, reader: gr.HTML | None = None, tabs: gr.Tab
     out_dir = Path(tempfile.mkdtemp(prefix="planqa-indicators-"))
 
     def select(corpus: Corpus, plan: str, chapter: str, year: str, keyword: str) -> list[int]:
-        ids = {v: k for k, v in plan_names(corpus).items()}
+        ids = {v: k for k, v in corpus.names.items()}
         ch, yr = _choice(chapter), _choice(year)
         chosen = filter_rows(corpus.indicators, ids.get(_choice(plan) or ""), int(ch) if ch else None,
                              int(yr) if yr else None, keyword)
@@ -80,7 +76,7 @@ def indicators_tab(svc: PlanService, reader: gr.HTML | None = None, tabs: gr.Tab
     def table_of(corpus: Corpus, plan: str, chapter: str, year: str,
                  keyword: str) -> tuple[pd.DataFrame, str, list[int]]:
         shown = select(corpus, plan, chapter, year, keyword)
-        return view([corpus.indicators[i] for i in shown], plan_names(corpus)), f"共 {len(shown)} 条", shown
+        return view([corpus.indicators[i] for i in shown], corpus.names), f"共 {len(shown)} 条", shown
 
     def update(plan: str, chapter: str, year: str, keyword: str) -> tuple[pd.DataFrame, str, list[int]]:
         # The corpus is read once: the shown places index its rows, even if a reload comes between.
@@ -96,7 +92,7 @@ def indicators_tab(svc: PlanService, reader: gr.HTML | None = None, tabs: gr.Tab
         if not folder.exists():
             draft = Path(tempfile.mkdtemp(dir=out_dir))
             rows = [corpus.indicators[i] for i in shown or [] if i < len(corpus.indicators)]
-            write_files(rows, plan_names(corpus), draft)
+            write_files(rows, corpus.names, draft)
             try:
                 draft.rename(folder)  # whole or not at all: another user asking the same rows never sees half
             except OSError:  # that user was first

@@ -8,11 +8,16 @@ from typing import Any
 import gradio as gr
 
 from ..indicators import Indicator
-from ..library import Corpus
+from ..library import Corpus, PlanEntry
 from .links import Target
 from .reader import render_target
 
 READER_TAB = "reader"
+
+
+def plan_choices(plans: list[PlanEntry]) -> list[tuple[str, str]]:
+    """A choice of plans (the picker, 规划衔接): each by its group and name ("国家 · 十五五 · 国家十五五")."""
+    return [(p.label, p.id) for p in plans]
 
 
 def picked_row(rows: list[Indicator], shown: list[int], event: gr.SelectData) -> Indicator | None:
