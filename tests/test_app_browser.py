@@ -361,6 +361,11 @@ def test_dislike_with_comment_lands_in_the_feedback_file(stub_page: Visit, stub_
 def test_clear_button_empties_the_chat(stub_page: Visit) -> None:
     page = stub_page.page
     ask(page, QUESTION)
+    # The chatbot's own bin icon sits clear of the first bubble (the question).
+    bin_icon = page.locator("#chat button[aria-label^='清空'], #chat button[aria-label='Clear']").first
+    bin_x0, bin_y0, bin_x1, bin_y1 = box_of(bin_icon)
+    q_x0, q_y0, q_x1, q_y1 = box_of(page.locator("#chat [data-testid=user]").first)
+    assert bin_y1 <= q_y0 or bin_x1 <= q_x0 or bin_x0 >= q_x1, ((bin_x0, bin_y0, bin_x1, bin_y1), (q_x0, q_y0))
     page.click("#clear")
     page.wait_for_function("() => !document.querySelector('#chat [data-testid=\"bot\"]')", timeout=TIMEOUT_MS)
     page.wait_for_selector("#chat .example", timeout=TIMEOUT_MS)  # the example questions are back

@@ -75,6 +75,18 @@ def test_tab_shows_every_row_and_a_keyword_narrows_them(page: Page, plans: Known
     open_tab(page, "indicators")
     page.wait_for_selector(cell("#ind-table", 0, 2), timeout=TIMEOUT_MS)
     assert count(page) == len(rows) > 300
+    # The table takes the page's width, the chat steps aside; 返回对话 brings it back beside the reader.
+    width = page.viewport_size["width"]  # type: ignore[index]
+    assert page.locator("#ind-table").bounding_box()["width"] > 0.85 * width  # type: ignore[index]
+    assert not page.locator("#chat-col").is_visible()
+    page.click("#ind-year input")  # the 远景 year is among the years to filter by
+    assert page.locator("[role=option]", has_text="2035").count() == 1
+    page.keyboard.press("Escape")
+    page.click("#back-to-chat")
+    page.wait_for_selector("#chat-col", state="visible", timeout=TIMEOUT_MS)
+    assert page.get_attribute("#side-tabs [role=tab][aria-selected=true]", "data-tab-id") == "reader"
+    assert not page.locator("#back-to-chat").is_visible()
+    open_tab(page, "indicators")
     page.fill("#ind-keyword textarea, #ind-keyword input", KEYWORD)
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => document.querySelector('#ind-count').innerText.includes('共 {len(wanted)} 条')",

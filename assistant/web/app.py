@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 CHAT_CONCURRENCY = 32  # open chats streamed at once; each mostly waits on ASK_SLOTS or sleeps between chunks
 QUEUE_MAX = 256  # beyond this a user gets Gradio's "queue full" instead of an unbounded backlog
+# Back from a wide tab: the 原文 tab is the chat's companion (selecting it ends the wide layout).
+BACK_TO_CHAT_JS = "() => document.querySelector('#side-tabs [role=tab][data-tab-id=reader]')?.click()"
 STORAGE_KEY = "planqa-chat"
 PICKER_KEY = "planqa-plans"
 
@@ -100,6 +102,8 @@ def build_app(svc: PlanService, *, feedback_path: Path | None = None) -> gr.Bloc
                                                interactive=False, elem_id="export")
                     clear = gr.Button("清空对话", variant="secondary", scale=1, min_width=96, elem_id="clear")
             with gr.Column(scale=2, min_width=360, elem_id="side-col"):
+                # The tables' tabs take the whole width (app.css `:has`); this leads back to the chat.
+                back = gr.Button("← 返回对话", size="sm", variant="secondary", elem_id="back-to-chat")
                 with gr.Tabs(selected="reader", elem_id="side-tabs") as tabs:
                     with gr.Tab("原文", id="reader"):
                         search = gr.Textbox(show_label=False, placeholder="在规划全文中查找，按回车", max_lines=1,
@@ -159,6 +163,7 @@ def build_app(svc: PlanService, *, feedback_path: Path | None = None) -> gr.Bloc
         for cleared in (clear.click, chatbot.clear):  # our button and the chatbot's own bin icon
             cleared(reset_chat, None, [chatbot, turns, fb_group, box, reader, saved, fb_status, export],
                     api_visibility="private", queue=False)
+        back.click(None, js=BACK_TO_CHAT_JS, api_visibility="private", queue=False)
         gr.api(chat.ask_api, api_name="ask")
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=QUEUE_MAX)
     demo.planqa_service = svc  # serve() adds the route for its pictures once the server exists
