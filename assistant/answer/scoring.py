@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..followup import RewrittenQuery
@@ -35,7 +35,7 @@ DEFINITION_RE = re.compile(r"[“\"]([^”\"]{1,12})[”\"]\s*[:：]")  # "“�
 NAME_RE = re.compile(r"[“《][^”》]{2,40}[”》]")
 
 # A sentence scorer maps a query to cosine similarities for (chunk id, sentence index) pairs.
-SentenceScorer = Callable[[str], dict[tuple[str, int], float]]
+SentenceScorer = Callable[[str], Mapping[tuple[str, int], float]]
 
 
 @dataclass
@@ -132,7 +132,7 @@ def focus_window(text: str, weights: dict[str, float]) -> str:
     clauses = CLAUSE_RE.findall(text)
     if len(clauses) <= 1:
         return text
-    scores = [sum(w for t, w in weights.items() if t in normalise(cl)) for cl in clauses]
+    scores = [sum(w for t, w in weights.items() if t in plain) for plain in map(normalise, clauses)]
     if LEAD_CLAUSE_RE.search(clauses[0]):
         # "农村土地整治工程：…，补充耕地2000万亩。": a lead names what the whole item is about, so the
         # window is the best of the clauses after it, not the lead and its neighbour.
@@ -170,7 +170,7 @@ def _fit(info: QueryInfo, text: str, focus: str, weights: dict[str, float], cand
 
 def score_candidates(info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit],
                      weights_for: Callable[[str], dict[str, float]], stats: PlanStats,
-                     dense: dict[tuple[str, int], float], checks: Callable[[Candidate, str], list[str]]) -> list[Candidate]:
+                     dense: Mapping[tuple[str, int], float], checks: Callable[[Candidate, str], list[str]]) -> list[Candidate]:
     """Every sentence of the hits, scored with its own plan's word weights (`weights_for(doc)`), with the
     problems `checks(candidate, focus_text)` finds; best first."""
     names = name_weights(info, stats) if info.english else {}
