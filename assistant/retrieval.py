@@ -307,7 +307,7 @@ class HybridRetriever(BaseRetriever):
 
 
 _tokenizers: dict[tuple[str, ...], JiebaTokenizer] = {}
-TOKENIZERS_KEPT = 4  # corpora whose tokenizer is kept: the loaded one, the one before a reload, and tests' few
+TOKENIZERS_KEPT = 2  # corpora whose tokenizer is kept (~70 MB each): the loaded one and the one before a reload
 
 
 def _tokenizer(chunks: list[Chunk]) -> Callable[[str], list[str]]:

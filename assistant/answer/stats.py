@@ -15,6 +15,7 @@ from ..query import BASE_YEAR_RE, stated_years
 from ..text import clean, normalise, pinyin
 
 SectionKey = tuple[str, int | None, int | None, int | None]  # doc, part, chapter, section
+IDF_MEMO = 16384  # words' rarities kept per corpus (a question reads ~50)
 
 
 def _place_base(place: str) -> str:
@@ -32,6 +33,9 @@ def _context(chunk: Chunk) -> str:
 class PlanStats:
     def __init__(self, chunks: Sequence[Chunk], sources: dict[str, str], documents: Sequence[Document]) -> None:
         self.sources = sources
+        # Each instance its own memo: a memo on the class would keep every earlier corpus's stats alive
+        # (~20 MB at 11 plans) after a reload has replaced them.
+        self.idf = lru_cache(maxsize=IDF_MEMO)(self._idf)
         self.contexts = {c.id: normalise(_context(c)) for c in chunks}
         # English questions name places and projects in pinyin ("Jinping Mountain" = 锦屏山).
         self.pinyin = {cid: pinyin(ctx) for cid, ctx in self.contexts.items()}
@@ -92,8 +96,7 @@ class PlanStats:
         main = {key: y for key, y in years.items() if found[key].count(y) >= SECTION_YEAR_MENTIONS}
         return main, {key: set(ys) for key, ys in found.items()}
 
-    @lru_cache(maxsize=16384)
-    def idf(self, term: str, doc: str | None = None) -> float:
+    def _idf(self, term: str, doc: str | None = None) -> float:
         """Rarity of a word in one plan (`doc`) or in all loaded plans. A plan's own rarity is what scores its
         sentences: loading another plan must not change how a plan answers its own questions."""
         contexts = self.contexts.values() if doc is None else self.doc_contexts.get(doc, [])
@@ -115,5 +118,3 @@ class PlanStats:
         named = [period_number(m.group()) for m in SHORT_PERIOD_RE.finditer(BASE_YEAR_RE.sub("", text))]
         return [period_years(n)[1] for n in named if n and n >= 3]
 
-    def __hash__(self) -> int:  # lru_cache on idf keys on self
-        return id(self)
