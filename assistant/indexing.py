@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlparse
 
 from langchain_chroma import Chroma
@@ -539,11 +539,9 @@ def _build_by_update(
         return None
     items = all_passages(chunks)
     try:
-        _update(build.vectorstore, items, counting, progress, on_progress)
-        seconds = time.perf_counter() - t0
-        store.commit(build, _manifest(settings, fp, len(chunks), len(items), seconds))
+        seconds = _complete(store, build, lambda vs: _update(vs, items, counting, progress, on_progress),
+                            _Recipe(settings, fp, len(chunks), len(items)), t0)
     except BaseException as e:
-        store.discard(build)
         if _is_fatal(e):
             raise
         log.warning("updating a copy of the index failed (%s): building it whole", _short(e))
@@ -552,6 +550,28 @@ def _build_by_update(
         counting.known = {}
     _cleanup(store)
     return build.vectorstore, build.location, build.close, seconds, counting.embedded
+
+
+class _Recipe(NamedTuple):
+    """What a committed build's manifest records besides its time."""
+
+    settings: Settings
+    fp: str
+    chunks: int
+    passages: int
+
+
+def _complete(store: _Store, build: _Build, fill: Callable[[Chroma], None], recipe: _Recipe, t0: float) -> float:
+    """Fill a new build and commit it; a build that fails is discarded and the error goes to the caller
+    (an update falls back to a whole build, a whole build reports it). Returns the seconds it took."""
+    try:
+        fill(build.vectorstore)
+        seconds = time.perf_counter() - t0
+        store.commit(build, _manifest(*recipe, seconds))
+        return seconds
+    except BaseException:
+        store.discard(build)
+        raise
 
 
 def _cleanup(store: _Store) -> None:
@@ -580,11 +600,9 @@ def _build(
         raise IndexBuildError(f"cannot create a new index in {store.describe()}: {_short(e)}") from e
     items = all_passages(chunks)
     try:
-        _fill(build.vectorstore, items, progress, on_progress)
-        seconds = time.perf_counter() - t0
-        store.commit(build, _manifest(settings, fp, len(chunks), len(items), seconds))
+        seconds = _complete(store, build, lambda vs: _fill(vs, items, progress, on_progress),
+                            _Recipe(settings, fp, len(chunks), len(items)), t0)
     except BaseException as e:
-        store.discard(build)
         if _is_fatal(e):
             raise
         raise IndexBuildError(
@@ -618,23 +636,23 @@ def open_index(
     embeddings = make_embeddings(settings)
     store = _store(settings)
 
-    reason = "rebuild requested"
+    opened = _Opened(None, "rebuild requested", damaged=True)
     if not rebuild:
-        index, reason = _open_current(store, settings, fp, chunks, embeddings)
-        if index is not None:
-            return index
+        opened = _open_current(store, settings, fp, chunks, embeddings)
+        if opened.index is not None:
+            return opened.index
     with _build_lock(settings):
         if not rebuild:
             # Another process may have finished the same build while we waited for the lock.
-            index, _ = _open_current(store, settings, fp, chunks, embeddings)
-            if index is not None:
-                return index
-        if reason != "rebuild requested":
-            log.warning(reason)
+            again = _open_current(store, settings, fp, chunks, embeddings)
+            if again.index is not None:
+                return again.index
+            log.warning(opened.reason)
+        # A damaged index is not copied: the whole build starts from the corpus.
         vs, location, close, seconds, embedded = _build(store, settings, chunks, fp, embeddings, progress,
-                                                        on_progress, whole=rebuild or "unreadable" in reason)
+                                                        on_progress, whole=opened.damaged)
     return PlanIndex(settings, chunks, vs, embeddings, fp, location, built=True, build_seconds=seconds,
-                     embedded=embedded, notice=reason, _close=close)
+                     embedded=embedded, notice=opened.reason, _close=close)
 
 
 def index_is_current(settings: Settings) -> bool | None:
@@ -646,17 +664,23 @@ def index_is_current(settings: Settings) -> bool | None:
     return None if manifest is None else manifest.get("fingerprint") == index_fingerprint(settings)
 
 
+class _Opened(NamedTuple):
+    index: PlanIndex | None
+    reason: str  # why there is no index to use as it is ("" when there is)
+    damaged: bool = False  # the current index cannot be read: nothing of it is reused
+
+
 def _open_current(
     store: _Store, settings: Settings, fp: str, chunks: list[Chunk], embeddings: Embeddings,
-) -> tuple[PlanIndex | None, str]:
+) -> _Opened:
     try:
         manifest = store.current()
     except Exception as e:  # a damaged pointer, or a server that errs: a build will tell which
-        return None, f"the index pointer is unreadable ({_short(e)}): rebuilding"
+        return _Opened(None, f"the index pointer is unreadable ({_short(e)}): rebuilding", damaged=True)
     if manifest is None:
-        return None, f"no index in {store.describe()} yet: building"
+        return _Opened(None, f"no index in {store.describe()} yet: building")
     if manifest.get("fingerprint") != fp:
-        return None, "the index is out of date (plan text, embedding model or chunking changed): rebuilding"
+        return _Opened(None, "the index is out of date (plan text, embedding model or chunking changed): rebuilding")
     close: Callable[[], None] | None = None
     try:
         vs, location, close = store.open(manifest, embeddings)
@@ -666,5 +690,5 @@ def _open_current(
             raise
         if close is not None:
             close()
-        return None, f"the index in {store.describe()} is unreadable ({_short(e)}): rebuilding"
-    return PlanIndex(settings, chunks, vs, embeddings, fp, location, _close=close), ""
+        return _Opened(None, f"the index in {store.describe()} is unreadable ({_short(e)}): rebuilding", damaged=True)
+    return _Opened(PlanIndex(settings, chunks, vs, embeddings, fp, location, _close=close), "")
