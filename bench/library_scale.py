@@ -299,17 +299,43 @@ def indicators_tab(url: str, pa, runs: int) -> dict:
     return out
 
 
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User + system CPU seconds a process has used so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def office(url: str, qs: list[str], clients: int, rounds: int, timeout: float) -> dict:
-    """The clients run in their own process, so this process's RSS and GIL are the server's alone."""
+    """The clients run in their own process, so this process's RSS and GIL are the server's alone. Each
+    round also records the CPU seconds the server and the client process used during it: on this box the
+    50 clients share the server's two cores, which staff's own computers would not."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "office.json"
         (Path(tmp) / "q.json").write_text(json.dumps(qs, ensure_ascii=False), encoding="utf-8")
         cmd = [sys.executable, __file__, "--client-mode", url, "--clients", str(clients), "--rounds", str(rounds),
                "--timeout", str(timeout), "--questions", str(Path(tmp) / "q.json"), "--out", str(out)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout * rounds + 600)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        samples: list[tuple[float, float, float]] = []  # (epoch, server CPU s, clients' CPU s)
+        deadline = time.time() + timeout * rounds + 600
+        while proc.poll() is None:
+            if time.time() > deadline:
+                proc.kill()
+                raise RuntimeError("the client process did not finish in time")
+            try:
+                samples.append((time.time(), cpu_seconds(), cpu_seconds(proc.pid)))
+            except (OSError, IndexError, ValueError):  # the client process is just ending
+                pass
+            time.sleep(0.1)
+        stderr = proc.stderr.read() if proc.stderr else ""
         if not out.exists():
-            raise RuntimeError(f"client process failed (rc {proc.returncode}): {proc.stderr[-800:]}")
-        return json.loads(out.read_text(encoding="utf-8"))
+            raise RuntimeError(f"client process failed (rc {proc.returncode}): {stderr[-800:]}")
+        report = json.loads(out.read_text(encoding="utf-8"))
+        for rnd in report["rounds"]:
+            within = [s for s in samples if rnd["start"] - 0.1 <= s[0] <= rnd["end"] + 0.1]
+            if len(within) >= 2:
+                rnd["server_cpu_s"] = round(within[-1][1] - within[0][1], 2)
+                rnd["clients_cpu_s"] = round(within[-1][2] - within[0][2], 2)
+        return report
 
 
 def client_mode(url: str, clients: int, rounds: int, timeout: float, qs: list[str], out: Path) -> None:
@@ -361,11 +387,11 @@ def client_mode(url: str, clients: int, rounds: int, timeout: float, qs: list[st
                 with lock:
                     errors.append(f"{type(e).__name__}: {e}"[:200])
 
-        t = time.perf_counter()
+        t, start = time.perf_counter(), time.time()
         with ThreadPoolExecutor(max_workers=clients) as pool:
             list(pool.map(ask, range(clients)))
         report["rounds"].append({**stats(latencies), "errors": len(errors), "error_samples": errors[:5],
-                                 "wall_s": round(time.perf_counter() - t, 1)})
+                                 "wall_s": round(time.perf_counter() - t, 1), "start": start, "end": time.time()})
         time.sleep(1)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -453,7 +479,11 @@ def report(run: Run, meta: dict, args) -> str:
     if o:
         lines.append(f"clients connected {o['connected']}/{o['clients']} in {o['connect_s']} s"
                      + (f"; connect errors: {o['connect_errors'][:3]}" if o["connect_errors"] else ""))
-        for rnd in o["rounds"]:
+        for n, rnd in enumerate(o["rounds"], 1):
+            if "server_cpu_s" in rnd:
+                lines.append(f"  round {n}: CPU used meanwhile by the server {rnd['server_cpu_s']} s "
+                             f"({1000 * rnd['server_cpu_s'] / o['clients']:.0f} ms per answer), by the "
+                             f"{o['clients']} clients {rnd['clients_cpu_s']} s, on {os.cpu_count()} cores")
             if rnd["error_samples"]:
                 lines.append(f"  errors: {rnd['error_samples']}")
     if p:
