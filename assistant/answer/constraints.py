@@ -1,9 +1,15 @@
 """Hard constraints: what a question names (a year, a place, a code, a counted thing, a unit) must hold
-of the evidence, or the evidence does not answer it. Each check returns the unmet constraint or None."""
+of the evidence, or the evidence does not answer it.
+
+Every check has one signature, `check(info, candidate, focus, stats)` (`focus`: the clause of the
+candidate's sentence that matches the question best), and returns the unmet constraint or None; the
+answerer runs HARD_CHECKS in order (`problems`). A new constraint is one function added to that list.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..query import QueryInfo
 from ..text import clean, normalise
@@ -31,7 +37,7 @@ def relative_years(period: str, horizon: int) -> list[int]:
     return [horizon if period == "future" else horizon - 5]
 
 
-def year_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | None:
+def year_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats) -> str | None:
     """A year the question names must be the year the evidence speaks of."""
     if not info.years:
         return None
@@ -78,7 +84,7 @@ def _per_capita(info: QueryInfo) -> list[str]:
     return out
 
 
-def named_problem(info: QueryInfo, cand: Candidate, stats: PlanStats) -> str | None:
+def named_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats) -> str | None:
     """A code, a counted thing or a place the question names must be named in the evidence (a place may
     also be the evidence's own plan's place)."""
     ctx = stats.contexts[cand.chunk.id]
@@ -123,10 +129,11 @@ def _counted_noun(question: str) -> str | None:
     return word if len(word) >= 2 else None
 
 
-def unit_problem(info: QueryInfo, text: str) -> str | None:
-    """"多少张床位" needs a number of 张 in the evidence, "占比多少" a percentage."""
+def unit_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats) -> str | None:
+    """"多少张床位" needs a number of 张 in the clause that answers, "占比多少" a percentage."""
     if not info.units:
         return None
+    text = focus
     for unit in info.units:
         if unit == "%":
             if _PERCENT_RE.search(text):
@@ -140,3 +147,12 @@ def unit_problem(info: QueryInfo, text: str) -> str | None:
         if re.search(rf"[（(]\s*{_MAGNITUDE}{re.escape(unit)}\s*[）)]", text) and re.search(r"\d", text):
             return None
     return "所问的数量"
+
+
+Check = Callable[[QueryInfo, Candidate, str, PlanStats], str | None]
+HARD_CHECKS: tuple[Check, ...] = (year_problem, named_problem, unit_problem)
+
+
+def problems(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats) -> list[str]:
+    """Every constraint of the question that the candidate does not meet, in HARD_CHECKS order."""
+    return [p for check in HARD_CHECKS if (p := check(info, cand, focus, stats))]

@@ -18,7 +18,7 @@ from ..text import clean, normalise
 from . import params as P
 from .base import Draft
 from .compose import box_list, clauses, finish, item_count, item_name, item_start, item_text
-from .constraints import missing_from_plans, named_problem, relative_years, unit_problem, year_problem
+from .constraints import missing_from_plans, problems, relative_years
 from .grounding import citation, numbers_supported, refusal_text
 from .labels import english_location, label
 from .scoring import Candidate, SentenceScorer, confident, name_weights, score_candidates, term_weights
@@ -98,12 +98,8 @@ class ExtractiveAnswerer:
 
         dense = self.sentence_scorer(rq.query) if self.sentence_scorer else {}
 
-        def checks(c: Candidate, focus: str) -> list[str]:
-            found = (year_problem(info, c, self.stats), named_problem(info, c, self.stats), unit_problem(info, focus))
-            return [p for p in found if p]
-
         cands = score_candidates(info, rq, self._named(info, self._scoped(info, hits)), weights_for, self.stats,
-                                 dense, checks)
+                                 dense, lambda c, focus: problems(info, c, focus, self.stats))
         trace["candidates"] = [c.trace() for c in cands[:6]]
         ok = [c for c in cands if not c.problems]
         # Only the best allowed sentence's own plan can say "not for what was asked": another plan's

@@ -1,0 +1,85 @@
+"""The answerer's hard checks (answer/constraints.py), one by one on hand-built candidates of a small plan
+parsed from text: no index, no embedder, no chain."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.constraints import HARD_CHECKS, named_problem, problems, unit_problem, year_problem
+from assistant.answer.scoring import Candidate
+from assistant.answer.stats import PlanStats
+from assistant.chunking import iter_chunks
+from assistant.corpus import document_text, load_corpus
+from assistant.query import analyse
+
+PLAN = """云溪区国民经济和社会发展第十五个五年规划纲要
+
+第一章 发展基础
+
+“十四五”时期，全区地区生产总值达到520亿元，建成5G基站1200个。
+
+第二章 主要目标
+
+到2030年，全区地区生产总值达到760亿元，养老机构护理型床位占比达到65%，新增养老床位800张。
+"""
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory: pytest.TempPathFactory) -> tuple[PlanStats, list]:
+    corpus = tmp_path_factory.mktemp("tiny") / "corpus"
+    corpus.mkdir()
+    (corpus / "yunxi-15th.txt").write_text(PLAN, encoding="utf-8")
+    docs = load_corpus(corpus)
+    sources = {d.id: document_text(d) for d in docs}
+    chunks = [c for d in docs for c in iter_chunks(d, sources[d.id])]
+    return PlanStats(chunks, sources, docs), chunks
+
+
+def candidate(chunks: list, words: str) -> Candidate:
+    """The sentence that contains `words`, as the answerer would hold it."""
+    for chunk in chunks:
+        for i, sentence in enumerate(chunk.sentences):
+            if words in sentence.text:
+                return Candidate(chunk=chunk, index=i, rank=0)
+    raise AssertionError(f"no sentence with {words!r}")
+
+
+def test_the_checks_are_one_list_with_one_signature() -> None:
+    assert HARD_CHECKS == (year_problem, named_problem, unit_problem)
+
+
+def test_year_asked_must_be_the_year_the_sentence_speaks_of(plan) -> None:
+    stats, chunks = plan
+    target = candidate(chunks, "760亿元")
+    review = candidate(chunks, "520亿元")
+    assert year_problem(analyse("2030年地区生产总值目标是多少?"), target, target.sentence.text, stats) is None
+    assert year_problem(analyse("2030年地区生产总值目标是多少?"), review, review.sentence.text, stats)
+    assert year_problem(analyse("2035年地区生产总值目标是多少?"), target, target.sentence.text, stats)
+
+
+def test_code_or_counted_thing_must_be_named(plan) -> None:
+    stats, chunks = plan
+    stations = candidate(chunks, "5G基站")
+    assert named_problem(analyse("建成多少个5G基站?"), stations, stations.sentence.text, stats) is None
+    beds = candidate(chunks, "800张")
+    missing = named_problem(analyse("建成多少个5G基站?"), beds, beds.sentence.text, stats)
+    assert missing is not None and missing in "5G基站"  # the code 5G, matched exactly, is checked first
+
+
+def test_unit_asked_must_stand_in_the_clause_that_answers(plan) -> None:
+    stats, chunks = plan
+    beds = candidate(chunks, "800张")
+    info = analyse("新增养老床位多少张?")
+    assert unit_problem(info, beds, "新增养老床位800张", stats) is None
+    assert unit_problem(info, beds, "全区地区生产总值达到760亿元", stats) == "所问的数量"
+    share = analyse("养老机构护理型床位占比多少?")
+    assert unit_problem(share, beds, "养老机构护理型床位占比达到65%", stats) is None
+
+
+def test_problems_runs_every_check_in_order(plan) -> None:
+    stats, chunks = plan
+    review = candidate(chunks, "520亿元")
+    found = problems(analyse("2030年建成多少个5G基站?"), review, review.sentence.text, stats)
+    assert found == [p for check in HARD_CHECKS
+                     if (p := check(analyse("2030年建成多少个5G基站?"), review, review.sentence.text, stats))]
+    assert found and found[0] == year_problem(analyse("2030年建成多少个5G基站?"), review, review.sentence.text, stats)
