@@ -709,6 +709,7 @@ def test_pdf_added_in_the_plans_tab_answers_in_the_chat(national_pdf: Path, uplo
     page.keyboard.press("Enter")
     page.wait_for_function(text_appears_js("#ind-table"), arg="国家十三五", timeout=TIMEOUT_MS)
 
+    page.click("#back-to-chat")  # 指标一览 took the page's width; the chat comes back beside the reader
     bubble = ask(page, UPLOAD_QUESTION)
     assert UPLOAD_FIGURE in bubble.inner_text().replace(" ", ""), bubble.inner_text()
     chips = bubble.locator("a.cite-chip")
