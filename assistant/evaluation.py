@@ -21,7 +21,9 @@ class EvalFileError(ValueError):
     """The question file is not valid JSONL in the contract's format; the message names the line."""
 
 
-def load_items(path: Path) -> list[EvalItem]:
+def load_items(path: Path, own_plan: str | None = None) -> list[EvalItem]:
+    """The file's items; with `own_plan`, an item without `doc` is held to that plan (a set written for
+    one plan, asked with others loaded)."""
     items: list[EvalItem] = []
     seen: set[str] = set()
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -34,7 +36,7 @@ def load_items(path: Path) -> list[EvalItem]:
         if item.id in seen:
             raise EvalFileError(f"{path}:{lineno}: duplicate id {item.id!r}")
         seen.add(item.id)
-        items.append(item)
+        items.append(item if item.doc or own_plan is None else item.model_copy(update={"doc": own_plan}))
     if not items:
         raise EvalFileError(f"{path}: no questions")
     return items

@@ -40,7 +40,7 @@ def main() -> None:
                                     vectorstore_dir=where / "vectorstore")
                 assistants[plans] = PlanAssistant.load(settings)
             path = ROOT / "eval" / run["set"]
-            items = [i if i.doc else i.model_copy(update={"doc": plans[0]}) for i in load_items(path)]
+            items = load_items(path, own_plan=plans[0])
             report = evaluate(items, assistants[plans].ask)
             key = run_key(path, plans)
             print(f"\n== {key}\n{format_summary(report['summary'])}", flush=True)

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, plan in sets:
             if plan not in alone:
                 alone[plan] = assistant(Path(tmp) / plan, (plan,), spec)
-            items = [i if i.doc else i.model_copy(update={"doc": plan}) for i in load_items(ROOT / "eval" / name)]
+            items = load_items(ROOT / "eval" / name, own_plan=plan)
             one = evaluate(items, alone[plan].ask)["summary"]
             all_ = evaluate(items, library.ask)["summary"]
             drop = round(one["answer_accuracy"] - all_["answer_accuracy"], 4)

@@ -79,7 +79,7 @@ def test_unit_asked_must_stand_in_the_clause_that_answers(plan) -> None:
 def test_problems_runs_every_check_in_order(plan) -> None:
     stats, chunks = plan
     review = candidate(chunks, "520亿元")
-    found = problems(analyse("2030年建成多少个5G基站?"), review, review.sentence.text, stats)
-    assert found == [p for check in HARD_CHECKS
-                     if (p := check(analyse("2030年建成多少个5G基站?"), review, review.sentence.text, stats))]
-    assert found and found[0] == year_problem(analyse("2030年建成多少个5G基站?"), review, review.sentence.text, stats)
+    info = analyse("2030年建成多少个5G基站?")
+    found = problems(info, review, review.sentence.text, stats)
+    assert found == [p for check in HARD_CHECKS if (p := check(info, review, review.sentence.text, stats))]
+    assert found and found[0] == year_problem(info, review, review.sentence.text, stats)

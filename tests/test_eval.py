@@ -134,7 +134,7 @@ def test_full_eval_regression(path: Path, plans: tuple[str, ...], plan_assistant
     committed baseline, or, on the project's own set, below the product's targets. The report is
     printed (pytest -s, or in the failure output)."""
     assistant = plan_assistant if plans == (HAIZHOU,) else corpus_assistant(plans)
-    items = [i if i.doc else i.model_copy(update={"doc": plans[0]}) for i in load_items(path)]
+    items = load_items(path, own_plan=plans[0])
     report = evaluate(items, assistant.ask)
     write_report(report, tmp_path / "report.json")
     summary = report["summary"]

@@ -133,18 +133,17 @@ def unit_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats)
     """"多少张床位" needs a number of 张 in the clause that answers, "占比多少" a percentage."""
     if not info.units:
         return None
-    text = focus
     for unit in info.units:
         if unit == "%":
-            if _PERCENT_RE.search(text):
+            if _PERCENT_RE.search(focus):
                 return None
-        elif re.search(rf"(\d|[一二两三四五六七八九十百千万])({_MAGNITUDE}){re.escape(unit)}", text):
+        elif re.search(rf"(\d|[一二两三四五六七八九十百千万])({_MAGNITUDE}){re.escape(unit)}", focus):
             return None
         # "多少名大学生" is answered by "50万大学生": after 万/亿 the measure word is often left out.
-        if (noun := _counted_noun(info.text)) and re.search(rf"\d\s*[万亿]\s*{re.escape(noun)}", text):
+        if (noun := _counted_noun(info.text)) and re.search(rf"\d\s*[万亿]\s*{re.escape(noun)}", focus):
             return None
         # A table states an indicator's unit once, after its name: "国内生产总值（万亿元）：2015年 67.7".
-        if re.search(rf"[（(]\s*{_MAGNITUDE}{re.escape(unit)}\s*[）)]", text) and re.search(r"\d", text):
+        if re.search(rf"[（(]\s*{_MAGNITUDE}{re.escape(unit)}\s*[）)]", focus) and re.search(r"\d", focus):
             return None
     return "所问的数量"
 
