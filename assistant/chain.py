@@ -81,7 +81,7 @@ class AnswerChain:
             RunnablePassthrough.assign(rq=RunnableLambda(
                 lambda x: rewrite(x["question"], x.get("history", []), in_plans)))
             | RunnablePassthrough.assign(scope=RunnableLambda(lambda x: plan_scope(
-                named_plans(x["rq"].query, profiles), x.get("plans") or (), loaded)))
+                named_plans(x["rq"].query, profiles, x["rq"].said), x.get("plans") or (), loaded)))
             | RunnablePassthrough.assign(hits=RunnableLambda(
                 lambda x: retriever.search(x["rq"].query, k=RETRIEVED_DEPTH * depth(x["scope"]), docs=x["scope"])))
         )

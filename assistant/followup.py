@@ -12,13 +12,13 @@ from collections.abc import Callable
 import jieba.posseg as pseg
 from pydantic import BaseModel, Field
 
-from .query import (CN_YEAR_RE, NUMBER_CUES, SCOPE_RE, UNIT_Q_RE, YEAR_RE, asked_units, content_terms,
-                    expand_abbreviations, years_in)
+from .planlang import CN_YEAR_RE, PERIOD, YEAR_RE, years_in
+from .query import NUMBER_CUES, SCOPE_RE, UNIT_Q_RE, asked_units, content_terms, expand_abbreviations
 
 _LEAD = re.compile(r"^\s*(那么|那|还有|另外|再问一下|再问|and then|and|what about|how about|what of)[\s,，、]*", re.I)
 _TAIL = re.compile(r"[\s,，]*(呢|的呢|又如何|怎么样|如何|情况|多少|是多少)?\s*[?？。!！]*\s*$")
 _YEAR_WORD = re.compile(r"(到|至|在)?\s*((?:19|20)\d\d|[二][〇零][〇零一二三四五六七八九]{2})\s*年?(底|末)?")
-_TIME_WORDS = re.compile(r"前五年|过去五年|这五年|十[一二三四五六七八九]五|现在|目前|去年|今年|以前|过去|远景|in the past|last five years")
+_TIME_WORDS = re.compile(rf"前五年|过去五年|这五年|{PERIOD}|现在|目前|去年|今年|以前|过去|远景|in the past|last five years")
 
 
 class RewrittenQuery(BaseModel):

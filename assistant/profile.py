@@ -4,8 +4,7 @@ Every rule that needs "which plan is this" reads a Profile, never a constant: th
 district's 十四五 plan, a national 十三五 outline or a province's 十五五 plan. Facts of plan language used here:
 - a title names the issuing government's places from the widest to the narrowest ("某省某市某区…");
 - a national plan's title begins with 中华人民共和国;
-- "第十四个五年规划" / "“十四五”" name the period; the N-th period (N ≥ 3) runs from 1966 + 5·(N−3)
-  for five years (三五 1966–1970 … 十四五 2021–2025), the calendar of every Chinese five-year plan;
+- "第十四个五年规划" / "“十四五”" name the period (planlang.py holds the five-year calendar);
 - "二〇三五年远景目标" names the vision year.
 """
 
@@ -15,46 +14,13 @@ import re
 from collections import Counter
 
 from .models import Profile
+from .planlang import PERIOD_SHORT_RE, cn_number, cn_year, period_name, period_number, period_years
 
-_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
-PERIOD_RE = re.compile(r"(?:第)?([一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])个?五年")
-SHORT_PERIOD_RE = re.compile(r"“?(十[一二三四五六七八九])五”?")
 LEVEL_SUFFIXES = (("自治区", "省"), ("省", "省"), ("自治州", "市"), ("市", "市"), ("区", "区县"), ("县", "区县"),
                   ("旗", "区县"))
 PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,7}?(?:自治区|自治州|省|市|区|县|旗)")
 VISION_RE = re.compile(r"(20\d\d|二[〇零][一二三四五六七八九〇零]{2})\s*年远景")
 _NATIONAL = "中华人民共和国"
-
-
-def _cn_number(s: str) -> int:
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
-    return _CN_DIGIT[s]
-
-
-def _cn_year(s: str) -> int:
-    return int(s) if s.isdigit() else int("".join(str(_CN_DIGIT[c]) for c in s))
-
-
-def period_name(n: int) -> str:
-    """14 → "十四五"."""
-    digits = "一二三四五六七八九"
-    tens, ones = divmod(n, 10)
-    head = ("十" if tens == 1 else digits[tens - 1] + "十") if tens else ""
-    return head + (digits[ones - 1] if ones else "") + "五"
-
-
-def period_years(n: int) -> tuple[int, int]:
-    """First and last year of the N-th five-year period (N ≥ 3): 14 → (2021, 2025)."""
-    start = 1966 + 5 * (n - 3)
-    return start, start + 4
-
-
-def period_number(name: str) -> int | None:
-    """"十四五" / "第十四个五年" → 14."""
-    m = SHORT_PERIOD_RE.search(name) or PERIOD_RE.search(name)
-    return _cn_number(m.group(1)) if m else None
 
 
 def _place(title: str) -> tuple[str | None, str | None]:
@@ -82,7 +48,7 @@ def derive_profile(title: str, text: str) -> Profile:
     place, level = _place(title)
     n = period_number(title)
     if n is None:
-        named = Counter(_cn_number(m.group(1)) for m in SHORT_PERIOD_RE.finditer(text))
+        named = Counter(cn_number(m.group(1)) for m in PERIOD_SHORT_RE.finditer(text))
         n = named.most_common(1)[0][0] if named else None
     start = target = None
     if n is not None and n >= 3:
@@ -91,7 +57,7 @@ def derive_profile(title: str, text: str) -> Profile:
         # No period: the year most often written as the goal ("到2030年") is the target year.
         goals = Counter(int(y) for y in re.findall(r"到\s*(20\d\d)\s*年", text))
         target = goals.most_common(1)[0][0] if goals else None
-    vision = next((_cn_year(m.group(1)) for m in VISION_RE.finditer(title + text)), None)
+    vision = next((cn_year(m.group(1)) for m in VISION_RE.finditer(title + text)), None)
     period = period_name(n) if n else None
     short = (_short_place(place, level) + (period or "")) or title[:12]
     return Profile(short_name=short, place=place, level=level, period=period, period_number=n,

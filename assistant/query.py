@@ -21,13 +21,11 @@ from pydantic import BaseModel, Field
 if TYPE_CHECKING:
     from .models import Profile
 
+from .planlang import CN_YEAR_RE, YEAR_RE, named_periods, period_years, plan_periods, stated_years, years_in
 from .text import clean, normalise, pinyin
 
 jieba.setLogLevel(logging.WARNING)
 
-YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-9]\d)(?!\d)")
-_CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-CN_YEAR_RE = re.compile(r"[二][〇零][〇零一二三四五六七八九]{2}")
 CODE_RE = re.compile(r"(?<![A-Za-z0-9.])(?:[A-Za-z]{1,3}\d{1,3}|\d{1,3}[A-Za-z]{1,2})(?![A-Za-z0-9])")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 QUOTED_RE = re.compile(r"[“\"《「]([^”\"》」]{2,30})[”\"》」]")
@@ -101,15 +99,6 @@ PERCENT_Q_RE = re.compile(r"百分之|几成|比例|比重|占比|百分比|率[
 # Relative periods staff say instead of years; the answerer maps them onto the plan's own horizon.
 FUTURE_RE = re.compile(r"五年后|今后五年|规划期末|本规划期|in five years")
 PAST_RE = re.compile(r"前五年|过去五年|这五年来|前几年|in the past five years")
-# A period's name ("“十三五”", "13th five-year") names a plan; with a time word ("“十三五”时期", "十三五末")
-# it is a time, and speaks of the period's last year (profile.period_years).
-PERIOD_WORD_RE = re.compile(r"“?(十[一二三四五六七八九])五”?(?:规划)?(?:末|期末|结束|期间|时期|以来)?")
-PERIOD_TIME_RE = re.compile(r"“?(十[一二三四五六七八九])五”?(?:规划)?(?:末|期末|结束|期间|时期|以来)")
-ENGLISH_PERIOD_RE = re.compile(r"\b(1\d)(?:th|st|nd|rd)\s+five", re.I)
-ENGLISH_PERIOD_TIME_RE = re.compile(r"\b(?:during|over|in|by the end of) the (1\d)(?:th|st|nd|rd)\s+five", re.I)
-# "是2015年的1.54倍", "较2015年增长": a comparison's base year is not the year a figure belongs to.
-BASE_YEAR_RE = re.compile(r"(是|较|比|与|同)\s*(?:(19|20)\d\d\s*年|“?十[一二三四五六七八九]五”?(?:末|期末)?)(的|相比|增长|末|底)?")
-TITLE_RE = re.compile(r"《[^》]*》")
 # Words that say which level of government a question is about: "全区" and "咱区" speak of a district,
 # "全省" of a province. "全国" is not among them: district plans name national things ("全国文明城市").
 LEVEL_WORDS = {
@@ -118,9 +107,6 @@ LEVEL_WORDS = {
     "省": re.compile(r"全省|我省|本省|省里"),
     "国家": re.compile(r"我国|国家层面|国家规划|全国规划|national (?:plan|outline)", re.I),
 }
-# A period names a plan when said as the plan ("十三五规划", "13th Five-Year Plan"), not as a time
-# ("十三五期间…" may be a later plan's look back).
-PERIOD_PLAN_RE = re.compile(r"“?(十[一二三四五六七八九])五”?(?:规划|纲要)")
 
 
 class QueryInfo(BaseModel):
@@ -233,27 +219,12 @@ def synonym_pairs(query: str) -> list[tuple[str, str]]:
             if query[m.end():].startswith(SYNONYM_JOIN + g.replace[m.group().lower()])]
 
 
-def stated_years(text: str) -> list[int]:
-    """Years a figure belongs to: not a comparison's base year ("是2015年的1.54倍"), nor the year in a
-    document's name ("《健康某市2030行动规划》")."""
-    return years_in(BASE_YEAR_RE.sub("", TITLE_RE.sub("", text)))
-
-
-def named_periods(text: str, as_time: bool = False) -> list[int]:
-    """Five-year periods a text names ("十三五" → 13); `as_time`: only those said as a time ("十三五时期")."""
-    from .profile import period_number
-
-    pattern = PERIOD_TIME_RE if as_time else PERIOD_WORD_RE
-    found = [period_number(m.group(1) + "五") for m in pattern.finditer(text)]
-    found += [int(m.group(1)) for m in (ENGLISH_PERIOD_TIME_RE if as_time else ENGLISH_PERIOD_RE).finditer(text)]
-    return list(dict.fromkeys(n for n in found if n))
-
-
-def named_plans(text: str, profiles: dict[str, "Profile"]) -> list[str]:
+def named_plans(text: str, profiles: dict[str, "Profile"], said: str | None = None) -> list[str]:
     """Ids of the loaded plans a question names by place ("某区…"), level ("全区…") or period ("十三五规划…").
 
     A place outranks a period: "某区十三五期间…" asks the district's plan about its past, not the national
-    13th outline. With one plan loaded nothing is named: it answers everything."""
+    13th outline. A question that names none may still point to plans by its time (dated_plans; `said`:
+    the asker's own words of a follow-up). With one plan loaded nothing is named: it answers everything."""
     if len(profiles) < 2:
         return []
     lower = text.lower()
@@ -263,14 +234,47 @@ def named_plans(text: str, profiles: dict[str, "Profile"]) -> list[str]:
     if not by_place:
         levels = {level for level, words in LEVEL_WORDS.items() if words.search(text)}
         by_place = [d for d, p in profiles.items() if p.level in levels]
-    from .profile import period_number
-
-    periods = {period_number(m.group(1) + "五") for m in PERIOD_PLAN_RE.finditer(text)}
-    periods |= {int(m.group(1)) for m in ENGLISH_PERIOD_RE.finditer(text)}
+    periods = plan_periods(text)
     by_period = [d for d, p in profiles.items() if p.period_number in periods]
     if by_place:
         return [d for d in by_place if d in by_period] or by_place
-    return by_period
+    return by_period or dated_plans(text, profiles, said)
+
+
+# What a plan sets out to reach ("…目标是多少", "要达到", "力争") and what was reached ("完成了", "实际").
+TARGET_CUES = _cues(r"目标|(?<![主需只])要|力争|争取|计划|打算|预期|确保|将", r"target|aim|goal|plan to|should|expected|by")
+ACHIEVED_CUES = _cues(r"了|已经|已|实际|完成值|实现值|成效|成就|成绩", r"achieved|reached|was|were|had")
+
+
+def dated_plans(text: str, profiles: dict[str, "Profile"], said: str | None = None) -> list[str]:
+    """The plans a question's time points to, when it names no plan.
+
+    A fact of every five-year plan: it sets targets for the years of its own period, and looks back on
+    the period before it. So a target asked for 2025 ("到2025年…要达到多少", "“十四五”时期…目标") is a
+    target of a plan whose period holds 2025; what was achieved by then is told by the plan of the next
+    period. A question that says neither, or whose time no loaded plan holds, is not narrowed. A follow-up
+    ("那2020年呢?") is read in its own words (`said`): the target the previous question asked about may be
+    an achievement in the year it moves to."""
+    own = (text if said is None else said).lower()
+    target, achieved = bool(TARGET_CUES.search(own)), bool(ACHIEVED_CUES.search(own))
+    if target == achieved:
+        return []
+    spans = [period_years(n) for n in named_periods(text, as_time=True) if n >= 3]
+    spans += [(y, y) for y in stated_years(text)]
+    if not spans:
+        return []
+
+    def holds(p: "Profile", first: int, last: int) -> bool:
+        if not (p.start_year and p.target_year):
+            return False
+        if achieved:  # the plan of the next period looks back on it
+            return p.start_year - 5 <= first and last < p.start_year
+        return p.start_year <= first and last <= p.target_year
+
+    # A time no loaded plan holds (a vision year such as 2035, which plans of two periods look to) says nothing.
+    spans = [s for s in spans if any(holds(p, *s) for p in profiles.values())]
+    dated = [d for d, p in profiles.items() if spans and all(holds(p, *span) for span in spans)]
+    return dated if len(dated) < len(profiles) else []
 
 
 def _romanised_in(place: str, lower: str) -> bool:
@@ -283,12 +287,6 @@ def place_variants(place: str) -> list[str]:
     """"某某区" and "某某": the name is said with or without its administrative suffix."""
     base = re.sub(r"(自治区|自治州|省|市|区|县|旗)$", "", place)
     return [place] + ([base] if len(base) >= 2 else [])
-
-
-def years_in(text: str) -> list[int]:
-    years = [int(y) for y in YEAR_RE.findall(text)]
-    years += [int(m.group().translate(_CN_YEAR_DIGITS)) for m in CN_YEAR_RE.finditer(text)]
-    return sorted(set(years), key=years.index)
 
 
 @lru_cache(maxsize=4096)

@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 
 from .ocr.layout import NOTE_RE
+from .planlang import YEAR_HEADER_RE
 from .ocr.models import Table
 
-YEAR_HEADER = re.compile(r"20\d\d\s*年")
 HEADER_WORDS = ("属性", "指标")
 UNIT_IN_LABEL = re.compile(r"[（(]\s*([^（()）]{1,8})\s*[)）]\s*\*?\s*$")
 FIGURE = re.compile(r"^([<>≤≥＜＞]?\s*约?\s*[-+]?\d[\d.,]*)(以上|以下|左右|以内|上下|\*)?$")
@@ -57,8 +57,8 @@ def _gap(lines: list[str]) -> int:
 
 def _is_header(cs: list[str]) -> bool:
     cs = [c for c in cs if c]
-    return len(cs) >= MIN_CELLS and (any(YEAR_HEADER.search(c) for c in cs) or any(c in HEADER_WORDS for c in cs)) \
-        and not any(FIGURE.match(c) and not YEAR_HEADER.search(c) for c in cs)
+    return len(cs) >= MIN_CELLS and (any(YEAR_HEADER_RE.search(c) for c in cs) or any(c in HEADER_WORDS for c in cs)) \
+        and not any(FIGURE.match(c) and not YEAR_HEADER_RE.search(c) for c in cs)
 
 
 def with_unit(value: str, unit: str | None) -> str:
@@ -104,7 +104,7 @@ def read_table(lines: list[str]) -> tuple[Table, list[str], list[str]] | None:
     if len(rows) < TABLE_MIN_ROWS:
         return None
     unit_col = next((j for j, h in enumerate(header) if h in UNIT_WORDS), None)
-    label_cols = [j for j, h in enumerate(header) if j != unit_col and not YEAR_HEADER.search(h)
+    label_cols = [j for j, h in enumerate(header) if j != unit_col and not YEAR_HEADER_RE.search(h)
                   and h not in ("属性",) and not any(w in h for w in ("年均", "累计"))]
     # The indicator is the last label column; those before it (类别, 序号) say what it sits under.
     name_col = label_cols[-1] if label_cols else 0
@@ -206,7 +206,7 @@ _VALUE = re.compile(r"^(?:[—－-]|[【〔\[].*[】〕\]][*∗]?|[<>≤≥＜�
 
 def _numbered_header(line: str) -> list[str] | None:
     words = line.split()
-    if SERIAL_HEADER in words and "指标" in words and (any(YEAR_HEADER.search(w) for w in words) or "属性" in words):
+    if SERIAL_HEADER in words and "指标" in words and (any(YEAR_HEADER_RE.search(w) for w in words) or "属性" in words):
         return words
     return None
 

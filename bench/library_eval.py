@@ -47,6 +47,10 @@ def assistant(folder: Path, stems: tuple[str, ...], spec: dict, extra: bool = Fa
     return PlanAssistant.load(Settings(corpus_dir=corpus, vectorstore_dir=folder / "vectorstore"), progress=False)
 
 
+def _rate(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", action="append", default=[], help="only this set (repeatable)")
@@ -73,10 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     lines = [f"Each set on its plan alone and with {plans} plans loaded (bench/library_eval.py) · "
              f"{time.strftime('%Y-%m-%d %H:%M')} · {time.perf_counter() - began:.0f} s", "",
              f"{'set':24s} {'n':>4s}  {'answer alone':>12s}  {'answer all':>10s}  {'drop':>6s}  "
-             f"{'citation alone':>14s}  {'citation all':>12s}  within {WITHIN}"]
+             f"{'citation alone':>14s}  {'citation all':>12s}  {'refusal alone':>13s}  {'refusal all':>11s}  within {WITHIN}"]
     for name, _, n, one, all_, drop in rows:
         lines.append(f"{name:24s} {n:4d}  {one['answer_accuracy']:12.3f}  {all_['answer_accuracy']:10.3f}  "
                      f"{drop:6.3f}  {one['citation_accuracy']:14.3f}  {all_['citation_accuracy']:12.3f}  "
+                     f"{_rate(one['refusal_accuracy']):>13s}  {_rate(all_['refusal_accuracy']):>11s}  "
                      f"{'yes' if drop <= WITHIN else 'NO'}")
     text = "\n".join(lines) + "\n"
     print(text)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from ..models import Chunk, box_label, cn_numeral
-from ..query import QueryInfo, stated_years
+from ..planlang import PERIOD, stated_years
+from ..query import QueryInfo
 from ..text import clean, normalise
 from .grounding import NUMBER_RE
 from .params import MAX_BODY
 from .scoring import CLAUSE_RE
 
-TIME_LEAD_RE = re.compile(r"^(到|至|力争|预计|“?十[一二三四五六七八九]五”?期间|(19|20)\d\d\s*年)")
+TIME_LEAD_RE = re.compile(rf"^(到|至|力争|预计|{PERIOD}期间|(19|20)\d\d\s*年)")
 ENDED_RE = re.compile(r"[。！？!?…][”’」）)]*$")
 
 

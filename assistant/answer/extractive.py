@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from ..followup import RewrittenQuery
 from ..models import Chunk, Citation, Document, Hit, box_label
 from ..pictures import LOW_CONFIDENCE
+from ..planlang import period_years
 from ..query import QueryInfo, analyse, asked_units
 from ..tables import is_row_sentence
 from ..text import clean, normalise
@@ -53,8 +54,6 @@ class ExtractiveAnswerer:
             info.units = asked_units(rq.asked.lower())
         if not info.years:
             # "十三五时期" is that period's last year; "五年后" the plan's horizon; "前五年" the year before it starts.
-            from ..profile import period_years
-
             doc = hits[0].chunk.doc_id if hits else None
             horizon = self.stats.horizon(doc) if doc else None
             if info.periods:

@@ -10,8 +10,7 @@ from functools import lru_cache
 
 from ..models import Chunk, Document, Profile
 from .params import SECTION_YEAR_MENTIONS
-from ..profile import SHORT_PERIOD_RE, period_number, period_years
-from ..query import BASE_YEAR_RE, stated_years
+from ..planlang import BASE_YEAR_RE, PERIOD_SHORT_RE, period_number, period_years, stated_years
 from ..text import clean, normalise, pinyin
 
 SectionKey = tuple[str, int | None, int | None, int | None]  # doc, part, chapter, section
@@ -115,6 +114,6 @@ class PlanStats:
     @staticmethod
     def _period_years(text: str) -> list[int]:
         # "较“十二五”增长8%": a comparison's base period is not the period the figure belongs to.
-        named = [period_number(m.group()) for m in SHORT_PERIOD_RE.finditer(BASE_YEAR_RE.sub("", text))]
+        named = [period_number(m.group()) for m in PERIOD_SHORT_RE.finditer(BASE_YEAR_RE.sub("", text))]
         return [period_years(n)[1] for n in named if n and n >= 3]
 

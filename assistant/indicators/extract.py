@@ -12,7 +12,7 @@ Hand-written rules, because they state general facts of Chinese plan language (n
 - a figure followed, in its clause, by a level verb and another figure is part of the subject
   ("15年免费教育比例达98%", "1.26万亩农田排涝能力提高到10年一遇");
 - the year is the last year said before the figure in the sentence or its paragraph, unless it is a
-  comparison's base ("较2015年", "是2015年的": query.BASE_YEAR_RE); a figure with no year is for the plan's
+  comparison's base ("较2015年", "是2015年的": planlang.BASE_YEAR_RE); a figure with no year is for the plan's
   target year, or, in a review section (发展基础) or before the plan's first year, achieved.
 """
 
@@ -26,8 +26,7 @@ from ..chunking import iter_chunks
 from ..models import Chunk, Document, Profile
 from ..parsing import cn_to_int
 from ..pictures import load_records
-from ..profile import period_number, period_years
-from ..query import BASE_YEAR_RE, YEAR_RE
+from ..planlang import BASE_YEAR_RE, PERIOD_TIME_RE, YEAR_RE, period_number, period_years
 from .from_tables import row_indicators, sentence_indicators, text_tables, unread_table_row
 from .models import Comparator, Indicator
 from .units import MAG as _MAG, MAGNITUDE as _MAGNITUDE, UNIT as _UNIT
@@ -61,7 +60,6 @@ QUOTED_SPAN_RE = re.compile(r"“[^”]*”|《[^》]*》|\"[^\"]*\"")
 CLAUSE_RE = re.compile(r"[，；;]|,(?!\d)")
 # A review section tells what the previous period achieved.
 REVIEW_TITLE_RE = re.compile(r"发展基础|发展成就|回顾|主要成就|工作成效|基础条件")
-PERIOD_TIME_RE = re.compile(r"“?(十[一二三四五六七八九])五”?\s*(?:末|期末|时期|期间|以来)")
 PAST_WORDS_RE = re.compile(r"五年来|过去五年|近五年")
 FROM_RE = re.compile(r"由\s*$|从\s*$")
 # Words around a subject that are not the subject: leads, time phrases, verbs and comparators.

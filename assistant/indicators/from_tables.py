@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from ..models import Chunk, Profile
 from ..pictures import PictureRecord
-from ..profile import period_number, period_years
+from ..planlang import period_number, period_years
 from ..tables import (ATTRIBUTES, LABEL_JOIN, MIN_CELLS, TABLE_MIN_ROWS, UNIT_IN_LABEL, UNIT_WORDS, cells,
                       parse_row_sentence)
 from ..text import normalise

@@ -1,0 +1,63 @@
+"""Periods and years as plans write them (planlang.py), and the plans a question's time points to when it
+names none (query.dated_plans). Pure functions: no index, no embedder."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import Profile
+from assistant.planlang import named_periods, period_name, period_number, period_years, plan_periods, stated_years
+from assistant.profile import derive_profile
+from assistant.query import named_plans
+
+
+def test_the_five_year_calendar() -> None:
+    assert period_years(14) == (2021, 2025) and period_years(3) == (1966, 1970)
+    assert period_name(14) == "十四五" and period_number("第十五个五年规划") == 15 and period_number("“十三五”") == 13
+
+
+def test_a_period_is_a_time_with_a_time_word_and_a_plan_with_规划() -> None:
+    assert named_periods("“十三五”时期新增就业多少") == [13] == named_periods("十三五 期间", as_time=True)
+    assert named_periods("十三五规划讲什么", as_time=True) == []
+    assert plan_periods("十三五规划讲什么") == {13} and plan_periods("十三五期间新增就业") == set()
+    assert stated_years("2025年是2015年的1.5倍，见《某市2030行动计划》") == [2025]
+
+
+def _profile(place: str, level: str, n: int) -> Profile:
+    start, end = period_years(n)
+    return Profile(short_name=f"{place}{period_name(n)}", place=place, level=level, period=period_name(n),
+                   period_number=n, start_year=start, target_year=end)
+
+
+# A library of three periods: a district's 十四五, a city's 十五五, a national 十三五.
+PROFILES = {"district-14": _profile("某区", "区县", 14), "city-15": _profile("某市", "市", 15),
+            "national-13": _profile("全国", "国家", 13)}
+
+
+@pytest.mark.parametrize("question, plans", [
+    # A target for a year is set by the plan whose period holds it.
+    ("到2025年研发投入占比要达到百分之几?", ["district-14"]),
+    ("“十五五”时期城镇化率目标是多少?", ["city-15"]),
+    ("What is the target for life expectancy by 2020?", ["national-13"]),
+    # What was achieved in a period is told by the plan of the next one.
+    ("“十四五”期间地区生产总值实际增长了多少?", ["city-15"]),
+    # Neither a target nor an achievement, or a time no plan holds: not narrowed.
+    ("2025年城镇化率是多少?", []),
+    ("到2035年人均生产总值要达到什么水平?", []),
+    # A named place outranks the time.
+    ("某市到2025年的目标是多少?", ["city-15"]),
+])
+def test_a_questions_time_points_to_the_plans_that_hold_it(question: str, plans: list[str]) -> None:
+    assert named_plans(question, PROFILES) == plans
+
+
+def test_a_follow_up_is_read_in_its_own_words() -> None:
+    # "那2020年呢?" after a target question moves the year, not the asking for a target.
+    rewritten = "2020年地区生产总值目标是多少?"
+    assert named_plans(rewritten, PROFILES) == ["national-13"]
+    assert named_plans(rewritten, PROFILES, said="那2020年呢?") == []
+
+
+def test_profiles_read_the_period_from_a_title() -> None:
+    p = derive_profile("某某市国民经济和社会发展第十五个五年规划纲要", "")
+    assert (p.period, p.start_year, p.target_year, p.place) == ("十五五", 2026, 2030, "某某市")
