@@ -1,7 +1,8 @@
 """The extractive answerer (no LLM), as a thin orchestrator over the parts of this package:
 
   constraints.missing_from_plans → structure.overview → scoring.score_candidates (+ constraints checks)
-  → refusal or the best sentence(s) → compose → grounding (number check, citations) → Draft with a trace.
+  → refusal or the best sentence(s) → replies (compose, grounding: number check, citations) → Draft with a
+  trace. This module decides what answers; replies.py writes it.
 """
 
 from __future__ import annotations
@@ -11,20 +12,18 @@ from collections.abc import Callable, Sequence
 
 from ..followup import RewrittenQuery
 from ..models import Chunk, Citation, Document, Hit, box_label
-from ..pictures import LOW_CONFIDENCE
 from ..planlang import period_years
 from ..query import QueryInfo, analyse, asked_units
 from ..tables import is_row_sentence
 from ..text import clean, normalise
 from . import params as P
 from .base import Draft
-from .compose import box_list, clauses, finish, item_count, item_name, item_start, item_text
+from .compose import clauses
 from .constraints import missing_from_plans, problems, relative_years
-from .grounding import citation, numbers_supported, refusal_text
-from .labels import english_location, label
 from .scoring import Candidate, SentenceScorer, confident, name_weights, score_candidates, term_weights
 from .stats import PlanStats, section_key
-from .structure import Overview, overview
+from .replies import Replies
+from .structure import overview
 
 
 class ExtractiveAnswerer:
@@ -34,6 +33,7 @@ class ExtractiveAnswerer:
         self.documents = list(documents)
         self.sentence_scorer = sentence_scorer
         self.stats = PlanStats(chunks, sources, documents)
+        self.replies = Replies(sources, self.stats)
 
     # ---------------------------------------------------------------- the decision
 
@@ -43,7 +43,7 @@ class ExtractiveAnswerer:
         `history` is not read: the follow-up rewrite has already folded what matters into `rq`."""
         info = self._read(rq, hits)
         trace: dict = {"scope": list(scope), "years": info.years, "units": info.units}
-        related = [self._cite(h.chunk, h.chunk.start, h.chunk.end) for h in hits[:3]]
+        related = [self.replies.cite(h.chunk, h.chunk.start, h.chunk.end) for h in hits[:3]]
         draft = self._decide(info, rq, hits, scope, related, trace)
         draft.trace = {**trace, **draft.trace}
         return draft
@@ -67,27 +67,27 @@ class ExtractiveAnswerer:
                 related: list[Citation], trace: dict) -> Draft:
         missing = missing_from_plans(info, self.stats)
         if missing:
-            return self._refuse(info, related, f"规划中没有关于“{missing}”的内容")
+            return self.replies.refuse(info, related, f"规划中没有关于“{missing}”的内容")
         found = overview(info, self._docs_in_order(scope, hits), self.stats)
         if found is not None:
             trace["decision"] = "overview from the table of contents"
-            return self._overview_reply(info, found, related)
+            return self.replies.overview(info, found, related)
         if info.wants_list and (m := ATTRIBUTE_ASKED_RE.search(info.text)):
             rows = self._rows_with_attribute(m.group(1), scope, hits)
             if rows:
                 trace["decision"] = f"the table rows whose 属性 is {m.group(1)}"
-                return self._attribute_reply(info, m.group(1), rows, related)
+                return self.replies.attribute(info, m.group(1), rows, related)
         named_box = self._named_box(info, hits) if info.ordinal is not None or info.item_count or (
             info.wants_list and "专栏" in info.text) else None
         if named_box and info.ordinal is not None:
             if 0 < info.ordinal <= len(named_box):
                 trace["decision"] = "the N-th item of a 专栏"
-                return self._item_reply(info, named_box[info.ordinal - 1], related)
+                return self.replies.item(info, named_box[info.ordinal - 1], related)
         elif named_box:
             # "某某专栏有哪些项目?" / "…一共列了多少项?": the question asks about a 专栏, so its items (and
             # their count) are the answer even when retrieval ranked other sentences first.
             trace["decision"] = "the items of the 专栏 the question names"
-            return self._box_reply(info, named_box, related)
+            return self.replies.box(info, named_box, related)
         weights_by_doc: dict[str, dict[str, float]] = {}
 
         def weights_for(doc: str) -> dict[str, float]:
@@ -109,10 +109,10 @@ class ExtractiveAnswerer:
         if dominated:
             # The plan speaks of the topic, but not for the year, place or quantity asked: that is a "no".
             top = max(blocked, key=lambda c: c.lex) if blocked else None
-            return self._refuse(info, related, f"规划没有给出{top.problems[0]}的相应内容" if top else None)
+            return self.replies.refuse(info, related, f"规划没有给出{top.problems[0]}的相应内容" if top else None)
         best = ok[0]
         if not confident(info, best):
-            return self._refuse(info, related, None, why="the best sentence is not close enough to the question")
+            return self.replies.refuse(info, related, None, why="the best sentence is not close enough to the question")
         if info.wants_list:
             listed = self._list_reply(info, best, ok, related, trace)
             if listed is not None:
@@ -135,10 +135,10 @@ class ExtractiveAnswerer:
                  and normalise(c.chunk.lead) in normalise(info.text) and normalise(c.chunk.lead) not in title]
         if named:
             trace["decision"] = "the 专栏 item the question names"
-            return self._item_reply(info, max(named, key=lambda c: len(c.lead or "")), related)
+            return self.replies.item(info, max(named, key=lambda c: len(c.lead or "")), related)
         if box_named:
             trace["decision"] = "the items of the 专栏 the question names"
-            return self._box_reply(info, self._box_of(top_box.chunk), related)
+            return self.replies.box(info, self._box_of(top_box.chunk), related)
         if _is_table_row(best.chunk):
             rows = self._table_rows(info, best.chunk)
             if len(rows) >= 2:
@@ -146,7 +146,7 @@ class ExtractiveAnswerer:
                 body = f"{box_label(best.chunk.box) if best.chunk.box else '表'}中：" + "；".join(
                     clean(c.text).rstrip("。") for c in rows) + "。"
                 if len(body) <= P.MAX_LIST_BODY:
-                    return self._reply(info, body, [self._cite(c, c.start, c.end) for c in rows], best.chunk, related)
+                    return self.replies.reply(info, body, [self.replies.cite(c, c.start, c.end) for c in rows], best.chunk, related)
         if INTRODUCES_RE.search(clean(best.sentence.text)):
             # "总体目标是:" or "要实现以下目标。" introduces the paragraphs that follow; their lead phrases
             # (or, for "——…" items, their first sentences) are the list.
@@ -155,9 +155,9 @@ class ExtractiveAnswerer:
             if len(leads) >= 2:
                 trace["decision"] = "the led paragraphs a colon introduces"
                 body = clean(best.sentence.text) + "；".join(leads) + "。"
-                intro = self._cite(best.chunk, best.sentence.start, best.sentence.end)
-                quotes = [intro] + [self._cite(c, c.start, c.end) for c in following]
-                return self._reply(info, body, quotes, best.chunk, related)
+                intro = self.replies.cite(best.chunk, best.sentence.start, best.sentence.end)
+                quotes = [intro] + [self.replies.cite(c, c.start, c.end) for c in following]
+                return self.replies.reply(info, body, quotes, best.chunk, related)
         return None
 
     # ---------------------------------------------------------------- one or two sentences
@@ -183,14 +183,14 @@ class ExtractiveAnswerer:
                 else [best, runner_up]
         parts = [clauses(c.sentence.text, info, self._asked(weights_for(c.chunk.doc_id), c.chunk)) for c in chosen]
         if len(chosen) == 2 and not _same_section(*chosen):
-            body = f"{parts[0]}（{self._label(chosen[0].chunk)}）{parts[1]}"
+            body = f"{parts[0]}（{self.replies.label(chosen[0].chunk)}）{parts[1]}"
         else:
             body = "".join(parts)
         if sum(map(len, parts)) > P.MAX_BODY + 60:  # the quotes, not the labels between them
             body = clauses(best.sentence.text, info, self._asked(weights_for(best.chunk.doc_id), best.chunk))
             chosen = [best]
-        quotes = [self._cite(c.chunk, c.sentence.start, c.sentence.end) for c in chosen]
-        return self._reply(info, body, quotes, chosen[-1].chunk, related)
+        quotes = [self.replies.cite(c.chunk, c.sentence.start, c.sentence.end) for c in chosen]
+        return self.replies.reply(info, body, quotes, chosen[-1].chunk, related)
 
     @staticmethod
     def _asked(weights: dict[str, float], chunk: Chunk) -> dict[str, float]:
@@ -258,15 +258,6 @@ class ExtractiveAnswerer:
         members = max(boxes, key=lambda ms: self._box_match(info, ms[0]))
         return members if self._box_match(info, members[0]) >= P.BOX_ITEM_MATCH else None
 
-    def _box_reply(self, info: QueryInfo, members: list[Chunk], related: list[Citation]) -> Draft:
-        """Every item of a 专栏, under one quote of the whole 专栏 (one chip, not one per item)."""
-        source = self.sources[members[0].doc_id]
-        whole = self._cite(members[0], item_start(source, members[0]), members[-1].end)
-        items = [item_text(source, c) for c in members]
-        count = item_count(items)
-        body = box_list(members[0].box or "", items, [item_name(c) for c in members], count, P.MAX_LIST_BODY)
-        # The count is read off the plan's tree, not quoted: it may be stated.
-        return self._reply(info, body, [whole], members[0], related, given=[str(count)])
 
     def _rows_with_attribute(self, attribute: str, scope: Sequence[str], hits: Sequence[Hit]) -> list[Chunk]:
         """"约束性指标有哪些": the rows of the 主要指标 tables whose 属性 is that, in the plan the question
@@ -279,12 +270,6 @@ class ExtractiveAnswerer:
                 return sorted(rows, key=lambda c: c.start)
         return []
 
-    def _attribute_reply(self, info: QueryInfo, attribute: str, rows: list[Chunk], related: list[Citation]) -> Draft:
-        names = [clean(re.split(r"[：:]", c.text, 1)[0]).split("·")[-1].strip() for c in rows]
-        body = f"{attribute}指标共{len(rows)}项：" + "；".join(names)
-        quotes = [self._cite(c, c.start, c.end) for c in rows]
-        # The count is read off the table, not quoted.
-        return self._reply(info, body, quotes, rows[0], related, given=[str(len(rows))])
 
     def _table_rows(self, info: QueryInfo, row: Chunk) -> list[Chunk]:
         """"人民生活类的约束性指标有哪些?": the rows of the best row's table that carry every word of the
@@ -317,61 +302,6 @@ class ExtractiveAnswerer:
                    if t not in self.stats.periods and not self.stats.any_home(t)}
         total = sum(weights.values()) or 1.0
         return sum(w for t, w in weights.items() if t in box) / total
-
-    # ---------------------------------------------------------------- replies
-
-    def _label(self, chunk: Chunk) -> str:
-        return label(chunk.chapter, chunk.chapter_title, chunk.section, chunk.section_title, chunk.box, chunk.part,
-                     self.stats.plan_name(chunk.doc_id), in_part=chunk.in_part)
-
-    def _cite(self, chunk: Chunk, start: int, end: int) -> Citation:
-        return citation(chunk, start, end, self.sources[chunk.doc_id], self.stats.plan_name(chunk.doc_id))
-
-    def _item_reply(self, info: QueryInfo, item: Chunk, related: list[Citation]) -> Draft:
-        """A whole 专栏 item, cut at a sentence end so that it stays a reply, not a page."""
-        end = next((e for _, e in reversed([(x.start, x.end) for x in item.sentences])
-                    if e - item.start <= P.MAX_BODY + 80), item.sentences[0].end)
-        source = self.sources[item.doc_id]
-        return self._reply(info, clean(source[item.start:end]), [self._cite(item, item.start, end)], item, related)
-
-    def _overview_reply(self, info: QueryInfo, found: Overview, related: list[Citation]) -> Draft:
-        doc, ch = found.doc, found.chapter
-        source = self.sources[doc.id]
-        plan = self.stats.plan_name(doc.id)
-        quotes = []
-        for start, end, sec in found.spans:
-            quotes.append(Citation(
-                doc=doc.id, part=ch.part, chapter=ch.number, section=sec.number if sec else None,
-                path=(f"{ch.title}" + (f" › {sec.title}" if sec else "")), quote=source[start:end],
-                start=start, end=end,
-                label=label(ch.number, ch.title, sec.number if sec else None, sec.title if sec else None, None,
-                            ch.part, plan, in_part=ch.in_part), plan=plan))
-        where = label(ch.number, ch.title, None, None, None, ch.part, plan, in_part=ch.in_part)
-        reply = f"{found.body}（{where}）"
-        if info.english:
-            reply = f"According to the plan ({english_location(quotes[0]) if quotes else 'contents'}): " + reply
-        if not numbers_supported(reply, [q.quote for q in quotes] + [where] + found.boxes):
-            return self._refuse(info, related, "答案中的数字无法在原文中核实")
-        return Draft(answer=reply, found=True, citations=quotes)
-
-    def _reply(self, info: QueryInfo, body: str, quotes: list[Citation], chunk: Chunk, related: list[Citation],
-               given: Sequence[str] = ()) -> Draft:
-        reply = f"{finish(body)}（{self._label(chunk)}）"
-        if any(q.ocr_conf is not None and q.ocr_conf < LOW_CONFIDENCE for q in quotes):
-            # Not stated as fact: what the picture seems to say, and where to look.
-            reply = ("Read from a picture with low confidence, please check it: " if info.english
-                     else "图片识别结果（置信度低，请核对原图）：") + reply
-        if info.english:
-            reply = f"According to the plan ({english_location(quotes[0])}): " + reply
-        # The whole reply, label included; the label is the plan's own heading ("专栏2 …" has a digit).
-        if not numbers_supported(reply, [q.quote for q in quotes] + [self._label(chunk)] + [q.label for q in quotes]
-                                 + list(given)):
-            return self._refuse(info, related, "答案中的数字无法在原文中核实")
-        return Draft(answer=reply, found=True, citations=quotes)
-
-    def _refuse(self, info: QueryInfo, related: list[Citation], reason: str | None, why: str | None = None) -> Draft:
-        text = refusal_text(info.english, reason, related)
-        return Draft(answer=text, found=False, related=related, trace={"refusal": reason or why or "no evidence"})
 
 
 def _near_tie(c: Candidate, best: Candidate) -> bool:

@@ -1,0 +1,96 @@
+"""Drafts written from evidence the answerer has chosen: the quoted body with its label, its citations, the
+check that every number stands in a quote, and the refusal. extractive.py decides what answers; this writes
+it (compose.py cuts the quoted text, grounding.py checks and cites it)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..models import Chunk, Citation
+from ..pictures import LOW_CONFIDENCE
+from ..query import QueryInfo
+from ..text import clean
+from . import params as P
+from .base import Draft
+from .compose import box_list, finish, item_count, item_name, item_start, item_text
+from .grounding import citation, numbers_supported, refusal_text
+from .labels import english_location, label
+from .stats import PlanStats
+from .structure import Overview
+
+
+class Replies:
+    def __init__(self, sources: dict[str, str], stats: PlanStats) -> None:
+        self.sources = sources
+        self.stats = stats
+
+    def label(self, chunk: Chunk) -> str:
+        return label(chunk.chapter, chunk.chapter_title, chunk.section, chunk.section_title, chunk.box, chunk.part,
+                     self.stats.plan_name(chunk.doc_id), in_part=chunk.in_part)
+
+    def cite(self, chunk: Chunk, start: int, end: int) -> Citation:
+        return citation(chunk, start, end, self.sources[chunk.doc_id], self.stats.plan_name(chunk.doc_id))
+
+    def item(self, info: QueryInfo, item: Chunk, related: list[Citation]) -> Draft:
+        """A whole 专栏 item, cut at a sentence end so that it stays a reply, not a page."""
+        end = next((e for _, e in reversed([(x.start, x.end) for x in item.sentences])
+                    if e - item.start <= P.MAX_BODY + 80), item.sentences[0].end)
+        source = self.sources[item.doc_id]
+        return self.reply(info, clean(source[item.start:end]), [self.cite(item, item.start, end)], item, related)
+
+    def overview(self, info: QueryInfo, found: Overview, related: list[Citation]) -> Draft:
+        doc, ch = found.doc, found.chapter
+        source = self.sources[doc.id]
+        plan = self.stats.plan_name(doc.id)
+        quotes = []
+        for start, end, sec in found.spans:
+            quotes.append(Citation(
+                doc=doc.id, part=ch.part, chapter=ch.number, section=sec.number if sec else None,
+                path=(f"{ch.title}" + (f" › {sec.title}" if sec else "")), quote=source[start:end],
+                start=start, end=end,
+                label=label(ch.number, ch.title, sec.number if sec else None, sec.title if sec else None, None,
+                            ch.part, plan, in_part=ch.in_part), plan=plan))
+        where = label(ch.number, ch.title, None, None, None, ch.part, plan, in_part=ch.in_part)
+        reply = f"{found.body}（{where}）"
+        if info.english:
+            reply = f"According to the plan ({english_location(quotes[0]) if quotes else 'contents'}): " + reply
+        if not numbers_supported(reply, [q.quote for q in quotes] + [where] + found.boxes):
+            return self.refuse(info, related, "答案中的数字无法在原文中核实")
+        return Draft(answer=reply, found=True, citations=quotes)
+
+    def reply(self, info: QueryInfo, body: str, quotes: list[Citation], chunk: Chunk, related: list[Citation],
+               given: Sequence[str] = ()) -> Draft:
+        reply = f"{finish(body)}（{self.label(chunk)}）"
+        if any(q.ocr_conf is not None and q.ocr_conf < LOW_CONFIDENCE for q in quotes):
+            # Not stated as fact: what the picture seems to say, and where to look.
+            reply = ("Read from a picture with low confidence, please check it: " if info.english
+                     else "图片识别结果（置信度低，请核对原图）：") + reply
+        if info.english:
+            reply = f"According to the plan ({english_location(quotes[0])}): " + reply
+        # The whole reply, label included; the label is the plan's own heading ("专栏2 …" has a digit).
+        if not numbers_supported(reply, [q.quote for q in quotes] + [self.label(chunk)] + [q.label for q in quotes]
+                                 + list(given)):
+            return self.refuse(info, related, "答案中的数字无法在原文中核实")
+        return Draft(answer=reply, found=True, citations=quotes)
+
+    def refuse(self, info: QueryInfo, related: list[Citation], reason: str | None, why: str | None = None) -> Draft:
+        text = refusal_text(info.english, reason, related)
+        return Draft(answer=text, found=False, related=related, trace={"refusal": reason or why or "no evidence"})
+
+    def box(self, info: QueryInfo, members: list[Chunk], related: list[Citation]) -> Draft:
+        """Every item of a 专栏, under one quote of the whole 专栏 (one chip, not one per item)."""
+        source = self.sources[members[0].doc_id]
+        whole = self.cite(members[0], item_start(source, members[0]), members[-1].end)
+        items = [item_text(source, c) for c in members]
+        count = item_count(items)
+        body = box_list(members[0].box or "", items, [item_name(c) for c in members], count, P.MAX_LIST_BODY)
+        # The count is read off the plan's tree, not quoted: it may be stated.
+        return self.reply(info, body, [whole], members[0], related, given=[str(count)])
+
+    def attribute(self, info: QueryInfo, attribute: str, rows: list[Chunk], related: list[Citation]) -> Draft:
+        names = [clean(re.split(r"[：:]", c.text, 1)[0]).split("·")[-1].strip() for c in rows]
+        body = f"{attribute}指标共{len(rows)}项：" + "；".join(names)
+        quotes = [self.cite(c, c.start, c.end) for c in rows]
+        # The count is read off the table, not quoted.
+        return self.reply(info, body, quotes, rows[0], related, given=[str(len(rows))])
