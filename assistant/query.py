@@ -119,6 +119,7 @@ class QueryInfo(BaseModel):
     wants_number: bool = False
     wants_when: bool = False
     wants_name: bool = False
+    wants_target: bool = False  # what a plan sets out to reach, not what was reached (TARGET_CUES)
     english: bool = False
     units: list[str] = Field(default_factory=list)  # the evidence must state a quantity in one of these
     codes: list[str] = Field(default_factory=list)  # "S2", "5G": identifiers the evidence must contain
@@ -246,6 +247,12 @@ TARGET_CUES = _cues(r"目标|(?<![主需只])要|力争|争取|计划|打算|预
 ACHIEVED_CUES = _cues(r"了|已经|已|实际|完成值|实现值|成效|成就|成绩", r"achieved|reached|was|were|had")
 
 
+def asked_for(text: str) -> str | None:
+    """"target" or "achieved" when the question says which it asks for, else None."""
+    target, achieved = bool(TARGET_CUES.search(text.lower())), bool(ACHIEVED_CUES.search(text.lower()))
+    return None if target == achieved else "target" if target else "achieved"
+
+
 def dated_plans(text: str, profiles: dict[str, "Profile"], said: str | None = None) -> list[str]:
     """The plans a question's time points to, when it names no plan.
 
@@ -255,10 +262,10 @@ def dated_plans(text: str, profiles: dict[str, "Profile"], said: str | None = No
     period. A question that says neither, or whose time no loaded plan holds, is not narrowed. A follow-up
     ("那2020年呢?") is read in its own words (`said`): the target the previous question asked about may be
     an achievement in the year it moves to."""
-    own = (text if said is None else said).lower()
-    target, achieved = bool(TARGET_CUES.search(own)), bool(ACHIEVED_CUES.search(own))
-    if target == achieved:
+    kind = asked_for(text if said is None else said)
+    if kind is None:
         return []
+    achieved = kind == "achieved"
     spans = [period_years(n) for n in named_periods(text, as_time=True) if n >= 3]
     spans += [(y, y) for y in stated_years(text)]
     if not spans:
@@ -370,6 +377,7 @@ def analyse(question: str, said: str | None = None) -> QueryInfo:
         wants_number=bool(NUMBER_CUES.search(lower)),
         wants_when=bool(WHEN_CUES.search(lower)),
         wants_name=bool(NAME_CUES.search(lower)),
+        wants_target=asked_for(said if said is not None else text) == "target",
         english=english,
         units=asked_units(lower),
         codes=CODE_RE.findall(text),

@@ -29,6 +29,9 @@ HEADER_WORDS = ("属性", "指标")
 UNIT_IN_LABEL = re.compile(r"[（(]\s*([^（()）]{1,8})\s*[)）]\s*\*?\s*$")
 FIGURE = re.compile(r"^([<>≤≥＜＞]?\s*约?\s*[-+]?\d[\d.,]*)(以上|以下|左右|以内|上下|\*)?$")
 UNIT_WORDS = ("单位",)
+# A review table heads its columns by what they hold: the plan's 目标 and what was 实现 or 完成, whatever the year.
+TARGET_COLUMN_RE = re.compile(r"目标")
+ACHIEVED_COLUMN_RE = re.compile(r"实现|完成|实际")
 TABLE_MIN_ROWS = 3  # fewer rows are a list with a gap, not a table
 MIN_CELLS = 3
 

@@ -21,6 +21,10 @@ PLAN = """云溪区国民经济和社会发展第十五个五年规划纲要
 第二章 主要目标
 
 到2030年，全区地区生产总值达到760亿元，养老机构护理型床位占比达到65%，新增养老床位800张。
+
+经济发展 · 常住人口城镇化率（%）：2025年完成值 70%，2030年目标值 75%，属性 预期性。
+
+绿色低碳 · 地表水优良水体比例（%）：2025年完成值 90%，2030年目标值 完成市下达目标，属性 约束性。
 """
 
 
@@ -55,6 +59,23 @@ def test_year_asked_must_be_the_year_the_sentence_speaks_of(plan) -> None:
     assert year_problem(analyse("2030年地区生产总值目标是多少?"), target, target.sentence.text, stats) is None
     assert year_problem(analyse("2030年地区生产总值目标是多少?"), review, review.sentence.text, stats)
     assert year_problem(analyse("2035年地区生产总值目标是多少?"), target, target.sentence.text, stats)
+
+
+def test_a_rows_figure_belongs_to_its_columns_year(plan) -> None:
+    stats, chunks = plan
+    row = candidate(chunks, "常住人口城镇化率")
+    water = candidate(chunks, "优良水体比例")
+
+    def check(question: str, cand: Candidate) -> str | None:
+        return year_problem(analyse(question), cand, cand.sentence.text, stats)
+
+    assert check("2030年城镇化率目标是多少?", row) is None
+    assert check("2025年城镇化率是多少?", row) is None
+    # What was achieved in 2025 is no target, and 2025 is before this plan's period: its base year.
+    assert check("2025年城镇化率目标是多少?", row) == "2025年的目标"
+    # A target in words is that year's target; a year with no column is not answered by the row.
+    assert check("2030年优良水体比例要提高到多少?", water) is None
+    assert check("2027年优良水体比例要提高到多少?", water) == "2027年"
 
 
 def test_code_or_counted_thing_must_be_named(plan) -> None:

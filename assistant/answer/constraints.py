@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..models import Profile
+from ..planlang import YEAR_RE
 from ..query import QueryInfo
+from ..tables import ACHIEVED_COLUMN_RE, parse_row_sentence
 from ..text import clean, normalise
 from .params import SPECIFIC_IDF
 from .scoring import Candidate
@@ -44,6 +47,10 @@ def year_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats)
     doc = cand.chunk.doc_id
     horizon = stats.horizon(doc)
     years = relative_years(info.period, horizon) if info.years_relative and info.period and horizon else info.years
+    row = parse_row_sentence(cand.sentence.text)
+    dated = [col for col in (row[1] if row else {}) if YEAR_RE.search(col)]
+    if dated:
+        return _row_year_problem(info, years, dated, stats.profiles.get(doc))
     sent_years = stats.years_of(clean(cand.sentence.text), doc)
     key = section_key(cand.chunk)
     main_year = stats.section_year.get(key)
@@ -65,6 +72,19 @@ def year_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats)
         if year == horizon and (not sent_years or sent_years == [horizon] or (undated and horizon_named)):
             continue  # the plan's targets default to its horizon year
         return f"{year}年"
+    return None
+
+
+def _row_year_problem(info: QueryInfo, years: list[int], dated: list[str], profile: Profile | None) -> str | None:
+    """A table row gives each figure under its column's year ("2025年完成值 84.38岁，2030年目标值 ≥85岁"): the
+    year asked must head a column (its cell may be words: "达到国家要求" is that year's target). A target
+    asked for is not met by a column of what was achieved (完成 / 实现 / 实际), nor by a year before the
+    plan's own period (its base year)."""
+    for year in years:
+        if info.wants_target and profile and profile.start_year and year < profile.start_year:
+            return f"{year}年的目标"
+        if not any(str(year) in col and not (info.wants_target and ACHIEVED_COLUMN_RE.search(col)) for col in dated):
+            return f"{year}年"
     return None
 
 

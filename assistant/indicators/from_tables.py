@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from ..models import Chunk, Profile
 from ..pictures import PictureRecord
 from ..planlang import period_number, period_years
-from ..tables import (ATTRIBUTES, LABEL_JOIN, MIN_CELLS, TABLE_MIN_ROWS, UNIT_IN_LABEL, UNIT_WORDS, cells,
-                      parse_row_sentence)
+from ..tables import (ACHIEVED_COLUMN_RE, ATTRIBUTES, LABEL_JOIN, MIN_CELLS, TABLE_MIN_ROWS, TARGET_COLUMN_RE,
+                      UNIT_IN_LABEL, UNIT_WORDS, cells, parse_row_sentence)
 from ..text import normalise
 from .models import Comparator, Indicator
 from .units import MAG as _MAG, MAGNITUDE
@@ -40,10 +40,6 @@ from .units import UNIT as UNIT_WORD  # the units prose figures take
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _PACE_COL = re.compile(r"年均|累计|增速|增长")
 _ATTRIBUTE_COL = re.compile(r"属性")
-# A review table ("…规划主要指标实现情况") heads its columns by what they hold: the plan's 目标 and what
-# was 实现 or 完成, whatever the year.
-_TARGET_COL = re.compile(r"目标")
-_ACHIEVED_COL = re.compile(r"实现|完成|实际")
 _NAME_COLS = ("指标", "指标名称", "主要指标", "项目")
 _SERIAL = re.compile(r"\d{1,3}")  # a 序号 cell
 _LIST_NUMBER = re.compile(r"^\s*(?:[(（]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[.、．]|[①-⑳])\s*")
@@ -89,15 +85,15 @@ def _column(column: str) -> str:
         return "pace"
     if _YEAR.search(column):
         return "year"
-    if _TARGET_COL.search(column) or _ACHIEVED_COL.search(column):
+    if TARGET_COLUMN_RE.search(column) or ACHIEVED_COLUMN_RE.search(column):
         return "value"
     return "label"
 
 
 def _kind(column: str, year: int | None, start_year: int | None) -> str:
-    if _ACHIEVED_COL.search(column):
+    if ACHIEVED_COLUMN_RE.search(column):
         return "achieved"
-    if _TARGET_COL.search(column):
+    if TARGET_COLUMN_RE.search(column):
         return "target"
     return "achieved" if start_year and year and year < start_year else "target"
 
@@ -231,7 +227,7 @@ def read_row(row: dict[str, str], header: list[str], start_year: int | None,
     # 2035 vision column), else to the table's last year (in a review table, the end of the period reviewed).
     pace_year = target_year if target_year in years else max(years) if years else target_year
     # A review table (it has a column of what was achieved): a column with no year is the reviewed period's end.
-    review = any(_ACHIEVED_COL.search(c) for c in columns if c)
+    review = any(ACHIEVED_COLUMN_RE.search(c) for c in columns if c)
     plain_year = (start_year - 1 if start_year else None) if review else target_year
     for column in order:
         kind = kinds[column]
