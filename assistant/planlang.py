@@ -92,8 +92,10 @@ def years_in(text: str) -> list[int]:
     years = [int(y) for y in YEAR_RE.findall(text)]
     years += [cn_year(m.group()) for m in CN_YEAR_RE.finditer(text)]
     return sorted(set(years), key=years.index)
+
+
 # "是2015年的1.54倍", "较2015年增长", "比“十三五”末": a comparison's base year is not the year a figure belongs to.
-BASE_YEAR_RE = re.compile(r"(是|较|比|与|同)\s*(?:(19|20)\d\d\s*年|“?十[一二三四五六七八九]五”?(?:末|期末)?)(的|相比|增长|末|底)?")
+BASE_YEAR_RE = re.compile(rf"(是|较|比|与|同)\s*(?:(19|20)\d\d\s*年|{PERIOD}(?:末|期末)?)(的|相比|增长|末|底)?")
 _TITLE_RE = re.compile(r"《[^》]*》")
 
 

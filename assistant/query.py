@@ -249,7 +249,8 @@ ACHIEVED_CUES = _cues(r"了|已经|已|实际|完成值|实现值|成效|成就|
 
 def asked_for(text: str) -> str | None:
     """"target" or "achieved" when the question says which it asks for, else None."""
-    target, achieved = bool(TARGET_CUES.search(text.lower())), bool(ACHIEVED_CUES.search(text.lower()))
+    lower = text.lower()
+    target, achieved = bool(TARGET_CUES.search(lower)), bool(ACHIEVED_CUES.search(lower))
     return None if target == achieved else "target" if target else "achieved"
 
 
