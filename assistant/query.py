@@ -102,9 +102,9 @@ PAST_RE = re.compile(r"前五年|过去五年|这五年来|前几年|in the past
 # Words that say which level of government a question is about: "全区" and "咱区" speak of a district,
 # "全省" of a province. "全国" is not among them: district plans name national things ("全国文明城市").
 LEVEL_WORDS = {
-    "区县": re.compile(r"全区|我区|咱区|本区|区里|区级|全县|我县|本县|县里|县级"),
-    "市": re.compile(r"全市|我市|本市|市里"),
-    "省": re.compile(r"全省|我省|本省|省里"),
+    "区县": re.compile(r"(?:全|我|咱|本|我们|咱们)[区县]|[区县]里|[区县]级"),
+    "市": re.compile(r"(?:全|我|咱|本|我们|咱们)市|市里"),
+    "省": re.compile(r"(?:全|我|咱|本|我们|咱们)省|省里"),
     "国家": re.compile(r"我国|国家层面|国家规划|全国规划|national (?:plan|outline)", re.I),
 }
 

@@ -14,6 +14,7 @@ from ..followup import RewrittenQuery
 from ..models import Chunk, Citation, Document, Hit, box_label
 from ..planlang import period_years
 from ..query import QueryInfo, analyse, asked_units
+from ..ranking import settled
 from ..tables import is_row_sentence
 from ..text import clean, normalise
 from . import params as P
@@ -88,6 +89,54 @@ class ExtractiveAnswerer:
             # their count) are the answer even when retrieval ranked other sentences first.
             trace["decision"] = "the items of the 专栏 the question names"
             return self.replies.box(info, named_box, related)
+        dense = self.sentence_scorer(rq.query) if self.sentence_scorer else {}
+        hits = self._named(info, self._scoped(info, hits))
+        plans = list(dict.fromkeys(h.chunk.doc_id for h in hits))
+        if len(plans) < 2:
+            return self._from_sentences(info, rq, hits, dense, related, trace)
+        return self._each_plan(info, rq, hits, plans, dense, related, trace)
+
+    def _each_plan(self, info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit], plans: list[str],
+                   dense: dict, related: list[Citation], trace: dict) -> Draft:
+        """Several plans in play (none named, or several named): each answers from its own sentences as it
+        would alone, and the reply gives every plan whose answer is about as good as the best one, each with
+        its name, rather than letting one plan's general wording hide another's figure."""
+        answers = []
+        for doc in plans:
+            own: dict = {}
+            draft = self._from_sentences(info, rq, [h for h in hits if h.chunk.doc_id == doc], dense, related, own)
+            answers.append((doc, draft, own))
+        trace["plans"] = {doc: {"found": d.found, "content": t.get("content"), "decision": t.get("decision"),
+                                **({"refusal": d.trace["refusal"]} if "refusal" in d.trace else {})}
+                          for doc, d, t in answers}
+        found = sorted((a for a in answers if a[1].found), key=lambda a: -a[2]["content"])  # stable: plan order
+        if not found:
+            doc, draft, own = answers[0]
+            trace.update({k: v for k, v in own.items() if k != "content"})
+            return draft
+        top = found[0][2]["content"]
+        shown = [a for a in found if a[2]["content"] >= P.OTHER_PLAN_TIE * top][:P.MAX_PLANS_SHOWN]
+        if len(shown) == 1:
+            trace.update({k: v for k, v in shown[0][2].items() if k != "content"})
+            return shown[0][1]
+        # The best plan's reply as it stands; each other plan's in brief (its best sentence, not a pair), so
+        # that several fit in one reply.
+        briefs = [shown[0][1]] + [self._from_sentences(info, rq, [h for h in hits if h.chunk.doc_id == doc], dense,
+                                                       related, {}, brief=True) for doc, _, _ in shown[1:]]
+        limit = P.MAX_LIST_REPLY if info.wants_list else P.MAX_REPLY
+        kept = [briefs[0]]
+        for b in briefs[1:]:
+            if b.found and sum(len(normalise(k.answer)) for k in kept) + len(normalise(b.answer)) <= limit:
+                kept.append(b)
+        trace["decision"] = f"{len(kept)} plans answer alike: each plan's best sentence"
+        if len(kept) == 1:
+            return shown[0][1]
+        return Draft(answer="\n".join(k.answer for k in kept), found=True,
+                     citations=[c for k in kept for c in k.citations])
+
+    def _from_sentences(self, info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit], dense: dict,
+                        related: list[Citation], trace: dict, brief: bool = False) -> Draft:
+        """The answer from the hits' sentences (of one plan, when several are in play)."""
         weights_by_doc: dict[str, dict[str, float]] = {}
 
         def weights_for(doc: str) -> dict[str, float]:
@@ -95,15 +144,11 @@ class ExtractiveAnswerer:
                 weights_by_doc[doc] = term_weights(info, rq, self.stats, doc)
             return weights_by_doc[doc]
 
-        dense = self.sentence_scorer(rq.query) if self.sentence_scorer else {}
-
-        cands = score_candidates(info, rq, self._named(info, self._scoped(info, hits)), weights_for, self.stats,
+        cands = score_candidates(info, rq, hits, weights_for, self.stats,
                                  dense, lambda c, focus: problems(info, c, focus, self.stats))
         trace["candidates"] = [c.trace() for c in cands[:6]]
         ok = [c for c in cands if not c.problems]
-        # Only the best allowed sentence's own plan can say "not for what was asked": another plan's
-        # sentence for another year says nothing about what this plan gives.
-        blocked = [c for c in cands if c.problems and (not ok or c.chunk.doc_id == ok[0].chunk.doc_id)]
+        blocked = [c for c in cands if c.problems]
         dominated = (not info.english and blocked and ok[0].lex < P.DOMINATED_LEX
                      and max(c.lex for c in blocked) - ok[0].lex >= P.DOMINATED_MARGIN) if ok else True
         if dominated:
@@ -113,12 +158,13 @@ class ExtractiveAnswerer:
         best = ok[0]
         if not confident(info, best):
             return self.replies.refuse(info, related, None, why="the best sentence is not close enough to the question")
+        trace["content"] = settled(best.content)  # across plans: the rank prior left out
         if info.wants_list:
             listed = self._list_reply(info, best, ok, related, trace)
             if listed is not None:
                 return listed
         trace["decision"] = "best sentence"
-        return self._sentence_reply(info, best, ok, weights_for, related, scope_is_open=not scope)
+        return self._sentence_reply(info, best, [best] if brief else ok, weights_for, related)
 
     # ---------------------------------------------------------------- lists
 
@@ -163,17 +209,10 @@ class ExtractiveAnswerer:
     # ---------------------------------------------------------------- one or two sentences
 
     def _sentence_reply(self, info: QueryInfo, best: Candidate, ok: list[Candidate],
-                        weights_for: Callable[[str], dict[str, float]], related: list[Citation],
-                        scope_is_open: bool = True) -> Draft:
+                        weights_for: Callable[[str], dict[str, float]], related: list[Citation]) -> Draft:
         chosen = [best]
         partner = next((c for c in ok[1:] if c.chunk.id == best.chunk.id), None)
         runner_up = ok[1] if len(ok) > 1 else None
-        if scope_is_open and self.stats.multi:
-            # No plan named and several loaded: the best sentence of another plan, if it is as good, is the
-            # runner-up, so that plans that disagree ("55%" here, "60%" there) are both shown with their names.
-            runner_up = next((c for c in ok[1:] if c.chunk.doc_id != best.chunk.doc_id and _near_tie(c, best)),
-                             runner_up)
-            partner = None if runner_up and runner_up.chunk.doc_id != best.chunk.doc_id else partner
         if partner and partner.score >= P.NEIGHBOUR_TIE * best.score and abs(partner.index - best.index) == 1:
             chosen = sorted([best, partner], key=lambda c: c.index)
         elif (runner_up and _near_tie(runner_up, best)
@@ -305,9 +344,6 @@ class ExtractiveAnswerer:
 
 
 def _near_tie(c: Candidate, best: Candidate) -> bool:
-    """Close enough to the best to be shown with it; across plans the rank prior is left out."""
-    if c.chunk.doc_id != best.chunk.doc_id:
-        return c.content >= P.NEAR_TIE * best.content
     return c.score >= P.NEAR_TIE * best.score
 
 

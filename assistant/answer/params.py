@@ -48,9 +48,15 @@ SECTION_YEAR_MENTIONS = 2
 # fact stated in text, or read clearly elsewhere, answers instead; larger hides doubtful pictures entirely.
 LOW_OCR_PENALTY = 0.15
 NEAR_TIE = 0.95  # a runner-up this close to the best sentence is shown with it, rather than a coin toss
+# Several plans in play: another plan whose best sentence scores this close to the best plan's (rank prior
+# left out) is shown beside it, up to MAX_PLANS_SHOWN plans. Lower: more plans' figures, longer replies.
+OTHER_PLAN_TIE = 0.8
+MAX_PLANS_SHOWN = 3
 NEIGHBOUR_TIE = 0.9  # the next sentence of the same paragraph joins at this ratio
 MAX_BODY = 150  # characters of quoted text in a reply; the whole reply stays under the contract's 300
 MAX_LIST_BODY = 880  # a whole 专栏 or enumeration; the contract allows 1,000 for a list reply
+MAX_REPLY = 300  # a reply of several plans, labels included: the contract's limit for a reply ...
+MAX_LIST_REPLY = 1000  # ... and for a list
 BOX_MATCH = 0.4  # a 专栏 title carrying this share of the question's words makes its items the answer
 BOX_ITEM_MATCH = 0.5  # a question that says 专栏 ("…专栏第一项", "…专栏有哪些") must name its title this well
 SCOPE_LEADS_SHARE = 0.6  # a chapter is "led" (its leads are its list) when this share of paragraphs has a lead
