@@ -120,6 +120,7 @@ class QueryInfo(BaseModel):
     wants_when: bool = False
     wants_name: bool = False
     wants_target: bool = False  # what a plan sets out to reach, not what was reached (TARGET_CUES)
+    base_years: list[int] = Field(default_factory=list)  # asked as they stand, not as targets (base_years)
     english: bool = False
     units: list[str] = Field(default_factory=list)  # the evidence must state a quantity in one of these
     codes: list[str] = Field(default_factory=list)  # "S2", "5G": identifiers the evidence must contain
@@ -254,6 +255,19 @@ def asked_for(text: str) -> str | None:
     return None if target == achieved else "target" if target else "achieved"
 
 
+CLAUSE_RE = re.compile(r"[，,；;？?。！!]")
+
+
+def base_years(text: str) -> list[int]:
+    """Years asked in a clause of their own that does not ask for a target while another clause does:
+    "2025年是多少，2030年要到多少" asks 2025 as it stands (a table's base-year column) and 2030 as a target."""
+    clauses = [c for c in CLAUSE_RE.split(text) if years_in(c)]
+    kinds = [asked_for(c) for c in clauses]
+    if len(clauses) < 2 or "target" not in kinds:
+        return []
+    return [y for c, kind in zip(clauses, kinds) if kind != "target" for y in years_in(c)]
+
+
 def dated_plans(text: str, profiles: dict[str, "Profile"], said: str | None = None) -> list[str]:
     """The plans a question's time points to, when it names no plan.
 
@@ -379,6 +393,7 @@ def analyse(question: str, said: str | None = None) -> QueryInfo:
         wants_when=bool(WHEN_CUES.search(lower)),
         wants_name=bool(NAME_CUES.search(lower)),
         wants_target=asked_for(said if said is not None else text) == "target",
+        base_years=base_years(said if said is not None else text),
         english=english,
         units=asked_units(lower),
         codes=CODE_RE.findall(text),

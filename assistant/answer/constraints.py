@@ -81,9 +81,10 @@ def _row_year_problem(info: QueryInfo, years: list[int], dated: list[str], profi
     asked for is not met by a column of what was achieved (完成 / 实现 / 实际), nor by a year before the
     plan's own period (its base year)."""
     for year in years:
-        if info.wants_target and profile and profile.start_year and year < profile.start_year:
+        target = info.wants_target and year not in info.base_years
+        if target and profile and profile.start_year and year < profile.start_year:
             return f"{year}年的目标"
-        if not any(str(year) in col and not (info.wants_target and ACHIEVED_COLUMN_RE.search(col)) for col in dated):
+        if not any(str(year) in col and not (target and ACHIEVED_COLUMN_RE.search(col)) for col in dated):
             return f"{year}年"
     return None
 

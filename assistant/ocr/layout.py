@@ -6,6 +6,7 @@ named constant below, in units of the picture's median box height (`h`) so the r
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 import unicodedata
@@ -34,6 +35,9 @@ INDENT = 1.0
 # A line ending this far (× h) short of the right edge ends its paragraph; closer, it wraps to the next.
 # Higher joins a short last line to the following paragraph; lower breaks paragraphs mid-sentence.
 WRAP_SLACK = 2.0
+# Two boxes on a line that overlap by more than this share of a character's width read that character
+# twice; lower takes boxes that merely touch for a repeated character.
+SHARED_CHAR = 0.3
 # Table: at least this many columns, this many rows filled in ≥ TABLE_MIN_COLS columns, and this share of
 # value cells that are numbers/ranges/"—". The last keeps a two- or three-column list of names a list.
 TABLE_MIN_COLS = 3
@@ -52,11 +56,13 @@ MAP_LABEL_CHARS = 10
 
 TITLE_RE = re.compile(r"^\s*专栏\s*(\d+)\s*[:：]?\s*(.*)$")
 CAPTION_RE = re.compile(r"^\s*图\s*(\d+)\s*[:：]?\s*(.*)$")
-# Item headings: （一） (1) （1） 01 1. 1、 一、 — at the start of a line.
-HEADING_RE = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d{1,2}(?:[.、．]|(?=\s|$))|"
+# Item headings: （一） (1) （1） 01 1. 1、 一、 — at the start of a line ("17.5万公里" is a figure).
+HEADING_RE = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d{1,2}(?:[.．](?!\d)|、|(?=\s|$))|"
                         r"[一二三四五六七八九十]+、)")
 # The plan's own headings, read from a scanned page: 第N篇 / 第N章 / 第N节 (title after it, or alone).
 PLAN_HEADING_RE = re.compile(r"^\s*第\s*[零〇一二三四五六七八九十百]+\s*[篇章节]")
+# An item number written with a leading zero ("02普速铁路网") is never a figure: a space after it.
+ITEM_NUMBER_RE = re.compile(r"^(0[1-9])(?=[^\d\s.．、])")
 NUMBER_ONLY_RE = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d{1,2}[.、．]?|[一二三四五六七八九十]+、)\s*$")
 # A table value: a number, a range "＞7" "<5" "约3", a 5-year total "[18]" "〔18〕", a share, or an empty mark.
 VALUE_RE = re.compile(r"^[\[〔【(（]?[<>≤≥约~]?\s*[-+]?\d[\d.,]*\s*[%‰]?[\]〕】)）]?[%‰]?\*?$|^[-—–―一]+$|^[\[〔【][\]〕】]$")
@@ -99,6 +105,19 @@ def _join(a: str, b: str) -> str:
     return a + b
 
 
+def _unshared(prev: OcrBox, b: OcrBox) -> str:
+    """`b`'s text without the characters it shares with the box before it: two boxes that overlap on a
+    line read the same ink twice ("04" and "4沿海港口" over one "4"; "06" and "5…" over a "6" read as 5)."""
+    text, tail = b.text.strip(), prev.text.strip()
+    overlap = prev.box[2] - b.box[0]
+    if overlap <= 0 or not text or not tail:
+        return text
+    k = math.ceil(overlap / ((prev.box[2] - prev.box[0]) / len(tail)) - SHARED_CHAR)
+    if 0 < k < len(text) and k <= len(tail) and (tail.endswith(text[:k]) or (text[:k] + tail[-k:]).isdigit()):
+        return text[k:]
+    return text
+
+
 def _h(b: OcrBox) -> float:
     return b.box[3] - b.box[1]
 
@@ -125,7 +144,7 @@ class _VLine:
     def text(self) -> str:
         out = ""
         for i, b in enumerate(self.boxes):
-            out = _join(out, b.text.strip())
+            out = _join(out, _unshared(self.boxes[i - 1], b) if i else b.text.strip())
             if i == 0 and len(self.boxes) > 1 and NUMBER_ONLY_RE.match(_norm(b.text)):
                 out += " "  # "01" printed apart from its heading: "01 现代种业"
         return out
@@ -211,8 +230,11 @@ def _items(lines: list[_VLine], h: float) -> list[ImageLine]:
     """
     if not lines:
         return []
-    left = min(ln.x0 for ln in lines)
     right = max(ln.x1 for ln in lines)
+    # The text's left edge is where its full lines start: a short heading hanging left of it ("02普速铁路网"
+    # over text set in under its title) is outdented, and starts an item as a numbered heading does.
+    full = [ln.x0 for ln in lines if ln.x1 >= right - WRAP_SLACK * h]
+    left = min(full or [ln.x0 for ln in lines])
     out: list[ImageLine] = []
     heading: list = []  # [text, boxes, used]: the current item heading
     cur_text, cur_boxes, prev_full = "", [], False
@@ -250,10 +272,13 @@ def _items(lines: list[_VLine], h: float) -> list[ImageLine]:
             out.extend(_line(_VLine(seg).text, seg) for seg in segs)
             prev_full = False
             continue
-        text = ln.text
-        starts_heading = bool(HEADING_RE.match(_norm(text)))
+        text = ITEM_NUMBER_RE.sub(r"\1 ", ln.text)
         indented = ln.x0 - left > INDENT * h
-        if starts_heading and ln.x1 < right - WRAP_SLACK * h:
+        starts_heading = bool(HEADING_RE.match(_norm(text))) or left - ln.x0 > INDENT * h
+        # A short line with no closing punctuation after a paragraph's short last line is a heading whose
+        # number OCR missed: a sentence of plan text ends with its punctuation.
+        bare = not prev_full and cur_boxes and not indented and text[-1] not in END_PUNCT + "）)"
+        if (starts_heading or bare) and ln.x1 < right - WRAP_SLACK * h:
             flush()
             end_heading()
             heading = [text, ln.boxes, False]
