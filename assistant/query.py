@@ -63,8 +63,13 @@ NAME_WORD_RE = re.compile(r"\b[A-Z][a-z]+\b")  # "Jinping", "Nanhu": pinyin name
 METRIC_RE = re.compile(r"(率|额|量|数|值|比重|指数)$")
 # "建设多少个5G基站?": the thing counted follows the question word and its measure word.
 COUNTED_RE = re.compile(r"(?:多少|(?<!哪)几)[个家所条座项处名张套台辆栋幢亩]([\u4e00-\u9fffA-Za-z\d]{2,12})\s*(?:[?？。,，!！]|$)")
+# "每千人口药师数": a per-head indicator counts the thing named before its 数 / 量.
+PER_HEAD_RE = re.compile(r"每[一二两三五十百千万]+(?:个)?(?:人口|人|户|名)(?:拥有的?|的)?([\u4e00-\u9fffA-Za-z\d]{2,12}?)(?:拥有)?[数量]")
 ORDINAL_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*[项条个]")
-ITEM_COUNT_RE = re.compile(r"(?:多少|几)\s*项")  # "专栏一共列了多少项?": how many items a 专栏 lists
+# "专栏一共列了多少项?", "列了几个领域": how many items a 专栏 or table lists (a verb of listing before the
+# count; "建设多少个基站" counts a thing the plan builds, not its items).
+ITEM_COUNT_RE = re.compile(r"(?:多少|几)\s*项|(?:列|列出|包括|包含|分为|分成|涵盖)了?\s*(?:多少|几)\s*个?\s*"
+                           r"(?:类|大类|方面|领域|方向|部分|板块|重点)")
 QUESTION_WORD_RE = re.compile(r"哪|什么|多少|几|啥|怎")
 STOPWORDS = frozenset(
     """的 了 是 在 和 与 及 或 有 要 将 把 被 对 为 等 中 里 上 下 呢 吗 吧 啊 呀 嘛 么 那 那么 这 这个 那个 哪 哪些 哪个 哪几 几 多少
@@ -125,6 +130,8 @@ class QueryInfo(BaseModel):
     units: list[str] = Field(default_factory=list)  # the evidence must state a quantity in one of these
     codes: list[str] = Field(default_factory=list)  # "S2", "5G": identifiers the evidence must contain
     metrics: list[str] = Field(default_factory=list)  # "城镇化率", "医师数": named indicators
+    # The indicators the asker's own words name: a follow-up ("那入托率呢?") changes the earlier one.
+    own_metrics: list[str] = Field(default_factory=list)
     counted: list[str] = Field(default_factory=list)  # "多少个5G基站" → 基站, the thing counted
     names: list[str] = Field(default_factory=list)  # English questions: romanised names ("jinping")
     part: int | None = None  # "第二篇…": a 篇, alone or holding the chapter named (chapters may restart per 篇)
@@ -397,8 +404,10 @@ def analyse(question: str, said: str | None = None) -> QueryInfo:
         english=english,
         units=asked_units(lower),
         codes=CODE_RE.findall(text),
-        metrics=_metrics(text, compounds=not english),
-        counted=[_head(m.group(1)) for m in COUNTED_RE.finditer(text) if _head(m.group(1))],
+        metrics=(metrics := _metrics(text, compounds=not english)),
+        own_metrics=metrics if said is None else _metrics(clean(said), compounds=not english),
+        counted=[_head(m.group(1)) for r in (COUNTED_RE, PER_HEAD_RE) for m in r.finditer(text)
+                 if _head(m.group(1)) and not QUESTION_WORD_RE.search(m.group(1))],
         names=[w.lower() for w in NAME_WORD_RE.findall(text)[1:] + NAME_WORD_RE.findall(text)[:0] if len(w) >= 5],
         part=_number(m.group(1)) if (m := PART_SCOPE_RE.search(text)) else None,
         chapter=_scope(text)[0],

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.constraints import HARD_CHECKS, named_problem, problems, unit_problem, year_problem
+from assistant.answer import constraints
+from assistant.answer.constraints import (HARD_CHECKS, named_problem, problems, row_measure_problem, unit_problem,
+                                          year_problem)
 from assistant.answer.scoring import Candidate
 from assistant.answer.stats import PlanStats
 from assistant.chunking import iter_chunks
@@ -49,7 +51,7 @@ def candidate(chunks: list, words: str) -> Candidate:
 
 
 def test_the_checks_are_one_list_with_one_signature() -> None:
-    assert HARD_CHECKS == (year_problem, named_problem, unit_problem)
+    assert HARD_CHECKS == (year_problem, named_problem, row_measure_problem, unit_problem)
 
 
 def test_year_asked_must_be_the_year_the_sentence_speaks_of(plan) -> None:
@@ -73,6 +75,8 @@ def test_a_rows_figure_belongs_to_its_columns_year(plan) -> None:
     assert check("2025年城镇化率是多少?", row) is None
     # What was achieved in 2025 is no target, and 2025 is before this plan's period: its base year.
     assert check("2025年城镇化率目标是多少?", row) == "2025年的目标"
+    # Each year in its own clause: 2025 asked as it stands, 2030 as a target.
+    assert check("城镇化率2025年是多少，2030年要到多少?", row) is None
     # A target in words is that year's target; a year with no column is not answered by the row.
     assert check("2030年优良水体比例要提高到多少?", water) is None
     assert check("2027年优良水体比例要提高到多少?", water) == "2027年"
@@ -85,6 +89,21 @@ def test_code_or_counted_thing_must_be_named(plan) -> None:
     beds = candidate(chunks, "800张")
     missing = named_problem(analyse("建成多少个5G基站?"), beds, beds.sentence.text, stats)
     assert missing is not None and missing in "5G基站"  # the code 5G, matched exactly, is checked first
+
+
+def test_a_row_answers_only_for_the_indicator_its_labels_name(plan, monkeypatch) -> None:
+    stats, chunks = plan
+    row = candidate(chunks, "常住人口城镇化率")
+    # In a plan this small no word is rare; the rarity bar is lowered so that every indicator is specific.
+    monkeypatch.setattr(constraints, "SPECIFIC_IDF", 0.0)
+
+    def check(question: str, said: str | None = None) -> str | None:
+        return row_measure_problem(analyse(question, said), row, row.sentence.text, stats)
+
+    assert check("2030年常住人口城镇化率目标是多少?") is None
+    assert check("2030年居民消费率目标是多少?") in ("消费率", "居民消费率")
+    # A follow-up is held to the indicator the asker now names, not the earlier one.
+    assert check("居民消费率2030年目标 那城镇化率呢?", said="那城镇化率呢?") is None
 
 
 def test_unit_asked_must_stand_in_the_clause_that_answers(plan) -> None:

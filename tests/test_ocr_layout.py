@@ -20,6 +20,9 @@ BOX_13 = PLANS / "national-13th" / "images" / "W020220405088055027924.jpg"  # �
 BOX_12 = PLANS / "national-12th" / "images" / "W020251017106712607359_ORIGIN.jpg"  # 专栏3 新农村建设
 MAP_12 = PLANS / "national-12th" / "images" / "W020251017084249149782_ORIGIN.jpg"  # 图1
 INDICATORS_15 = PLANS / "national-15th" / "images" / "W020260313827492973777.JPG"  # 专栏1 主要指标
+BOX_15_TRANSPORT = PLANS / "national-15th" / "images" / "W020260313827494307346.JPG"  # 专栏4 综合立体交通网
+BOX_15_CITY = PLANS / "national-15th" / "images" / "W020260313827498031523.JPG"  # 专栏13 城市更新
+BOX_15_JOBS = PLANS / "national-15th" / "images" / "W020260313827499914845.JPG"  # 专栏18 就业促进
 MIN_CELL_ACCURACY = 0.98
 
 
@@ -105,6 +108,22 @@ def test_box_items_one_line_each():
     assert page.title == "专栏4 重大人才工程" and len(page.lines) == 7
     assert page.lines[1].text.startswith("（一）创新人才推进计划：在优势科研领域")
     assert page.lines[1].text.endswith("建设一批创新人才培养示范基地。")
+
+
+def test_box_items_of_the_15th_plan_by_their_geometry():
+    """The 15th outline sets each item's text in under its title, the item number hanging left of it and
+    often read glued to the title ("02普速铁路网") or twice by two overlapping boxes ("04" + "4沿海港口")."""
+    page = layout(cached(BOX_15_TRANSPORT))
+    items = [ln.text for ln in page.lines[1:]]
+    assert [t.split("：")[0] for t in items] == ["01 “八纵八横”高速铁路主通道", "02 普速铁路网", "03 国家公路网",
+                                                 "04 沿海港口", "05 内河高等级航道", "06 现代化机场体系"]
+    assert items[5].endswith("推进延吉、伊宁机场迁建等支线机场项目。")  # every wrapped line joined
+    # A line that starts with a decimal figure ("17.5万公里") continues its item, it is no item number.
+    city = [ln.text for ln in layout(cached(BOX_15_CITY)).lines[1:]]
+    assert len(city) == 4 and "供水管网约17.5万公里、污水管网" in city[0]
+    # An item whose number OCR missed: a short unpunctuated line after a paragraph's short last line.
+    jobs = [ln.text for ln in layout(cached(BOX_15_JOBS)).lines[1:]]
+    assert len(jobs) == 4 and jobs[2].startswith("就业公共服务提质：加强“家门口”就业服务")
 
 
 def test_map_gives_only_its_caption():

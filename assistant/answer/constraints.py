@@ -138,6 +138,20 @@ def named_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats
     return None
 
 
+def row_measure_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats) -> str | None:
+    """A table row gives figures for the indicator its labels name, nothing else: a specific indicator the
+    question names ("居民消费率", rare in the plan) must be among them, not only somewhere in the row's
+    chapter. A generic one ("增长率") may be worded otherwise by the label ("国内生产总值增长")."""
+    row = parse_row_sentence(cand.sentence.text) if info.own_metrics else None
+    if row is None:
+        return None
+    label = normalise("".join(row[0]))
+    if any(normalise(m) in label for m in info.own_metrics):
+        return None
+    doc = cand.chunk.doc_id
+    return next((m for m in info.own_metrics if stats.idf(normalise(m), doc) >= SPECIFIC_IDF), None)
+
+
 _COUNT_Q_RE = re.compile(r"(?:多少|(?<!哪)几)[名个位人家所处条座项张套台辆]([\u4e00-\u9fff]{2,8})")
 
 
@@ -170,7 +184,7 @@ def unit_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats)
 
 
 Check = Callable[[QueryInfo, Candidate, str, PlanStats], str | None]
-HARD_CHECKS: tuple[Check, ...] = (year_problem, named_problem, unit_problem)
+HARD_CHECKS: tuple[Check, ...] = (year_problem, named_problem, row_measure_problem, unit_problem)
 
 
 def problems(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats) -> list[str]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from ..followup import RewrittenQuery
 from ..models import Chunk, Citation, Document, Hit, box_label
 from ..planlang import period_years
-from ..query import QueryInfo, analyse, asked_units
+from ..query import QueryInfo, analyse, asked_units, content_terms
 from ..ranking import settled
 from ..tables import is_row_sentence
 from ..text import clean, normalise
@@ -73,11 +73,17 @@ class ExtractiveAnswerer:
         if found is not None:
             trace["decision"] = "overview from the table of contents"
             return self.replies.overview(info, found, related)
-        if info.wants_list and (m := ATTRIBUTE_ASKED_RE.search(info.text)):
+        if (info.wants_list or info.item_count) and (m := ATTRIBUTE_ASKED_RE.search(info.text)):
             rows = self._rows_with_attribute(m.group(1), scope, hits)
             if rows:
                 trace["decision"] = f"the table rows whose 属性 is {m.group(1)}"
                 return self.replies.attribute(info, m.group(1), rows, related)
+        if (info.wants_list or info.item_count) and CATEGORY_ASKED_RE.search(info.text) and "指标" in info.text:
+            table = self._named_table(info, hits)
+            kinds = self.replies.categories(info, table, related) if table else None
+            if kinds is not None:
+                trace["decision"] = "the 类别 of the indicator table the question names"
+                return kinds
         named_box = self._named_box(info, hits) if info.ordinal is not None or info.item_count or (
             info.wants_list and "专栏" in info.text) else None
         if named_box and info.ordinal is not None:
@@ -193,6 +199,12 @@ class ExtractiveAnswerer:
                     clean(c.text).rstrip("。") for c in rows) + "。"
                 if len(body) <= P.MAX_LIST_BODY:
                     return self.replies.reply(info, body, [self.replies.cite(c, c.start, c.end) for c in rows], best.chunk, related)
+        titled = self._titled_section(info, best)
+        if len(titled) >= 2:
+            trace["decision"] = "the led paragraphs of the 节 whose title the question says"
+            body = f"{titled[0].section_title}：" + "；".join(clean(_item_lead(c)).lstrip("—-") for c in titled) + "。"
+            return self.replies.reply(info, body, [self.replies.cite(c, c.start, c.end) for c in titled], titled[0],
+                                      related)
         if INTRODUCES_RE.search(clean(best.sentence.text)):
             # "总体目标是:" or "要实现以下目标。" introduces the paragraphs that follow; their lead phrases
             # (or, for "——…" items, their first sentences) are the list.
@@ -333,6 +345,31 @@ class ExtractiveAnswerer:
             out.append(c)
         return out
 
+    def _titled_section(self, info: QueryInfo, best: Candidate) -> list[Chunk]:
+        """"必须遵循哪些原则": a 节 of the best sentence's chapter whose title's every word the question says
+        ("必须遵循的原则"), made of led paragraphs ("——坚持…。"): those paragraphs are the list."""
+        question = normalise(info.text)
+        for key, chunks in sorted(self.stats.by_section.items(), key=lambda kv: kv[1][0].start):
+            first = chunks[0]
+            if (first.doc_id, first.part, first.chapter) != (best.chunk.doc_id, best.chunk.part, best.chunk.chapter) \
+                    or first.section is None or not first.section_title:
+                continue
+            words = [normalise(w) for w in content_terms(first.section_title) if len(w) >= 2]
+            if not words or not all(w in question for w in words):
+                continue
+            led = [c for c in chunks if not c.box and (c.lead or DASH_ITEM_RE.match(c.text))]
+            if len(led) >= 2 and len(led) == len([c for c in chunks if not c.box]):
+                return led
+        return []
+
+    def _named_table(self, info: QueryInfo, hits: Sequence[Hit]) -> list[Chunk] | None:
+        """"主要指标分成哪几类": of the plans in play, the indicator table (a 专栏 of table rows) whose title
+        the question matches best; any match will do, as a plan holds few such tables."""
+        docs = {h.chunk.doc_id for h in hits} or {d.id for d in self.documents}
+        tables = sorted((ms for key, ms in self.stats.boxes.items() if key[0] in docs and all(map(_is_table_row, ms))),
+                        key=lambda ms: (-self._box_match(info, ms[0]), ms[0].doc_id, ms[0].start))
+        return tables[0] if tables and self._box_match(info, tables[0][0]) > 0 else None
+
     def _box_match(self, info: QueryInfo, chunk: Chunk) -> float:
         box = normalise(chunk.box or "")
         # The plan's own period or place names the plan, not one of its 专栏 ("“十N五”规划的…工程").
@@ -363,6 +400,7 @@ def _item_lead(chunk: Chunk) -> str:
 
 # "哪些是约束性指标", "预期性指标有哪些": the 属性 column of a 主要指标 table, named in the question.
 ATTRIBUTE_ASKED_RE = re.compile(r"(约束性|预期性)(?:的)?指标")
+CATEGORY_ASKED_RE = re.compile(r"[几哪]\s*(?:个)?\s*大?类|类别")  # "分成哪几大类", "有几类": a table's 类别
 
 
 def _is_table_row(chunk: Chunk) -> bool:

@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..models import Chunk, Citation
+from ..models import Chunk, Citation, box_label
 from ..pictures import LOW_CONFIDENCE
 from ..query import QueryInfo
+from ..tables import LABEL_JOIN
 from ..text import clean
 from . import params as P
 from .base import Draft
@@ -87,6 +88,19 @@ class Replies:
         body = box_list(members[0].box or "", items, [item_name(c) for c in members], count, P.MAX_LIST_BODY)
         # The count is read off the plan's tree, not quoted: it may be stated.
         return self.reply(info, body, [whole], members[0], related, given=[str(count)])
+
+    def categories(self, info: QueryInfo, rows: list[Chunk], related: list[Citation]) -> Draft | None:
+        """"主要指标分成哪几类": a table's 类别, the first label of its rows (a row read from a table is
+        "类别 · 指标：…"), in the table's order; None when its rows carry no 类别."""
+        rows = [c for c in rows if not clean(c.text).startswith("注")]  # the table's notes
+        labels = [clean(c.text).partition("：")[0].split(LABEL_JOIN.strip()) for c in rows]
+        if not labels or not all(len(ls) > 1 for ls in labels):
+            return None
+        kinds = list(dict.fromkeys(ls[0].strip() for ls in labels))
+        source = self.sources[rows[0].doc_id]
+        whole = self.cite(rows[0], item_start(source, rows[0]), rows[-1].end)
+        body = f"{box_label(rows[0].box) if rows[0].box else '指标'}分为{len(kinds)}类：" + "；".join(kinds)
+        return self.reply(info, body, [whole], rows[0], related, given=[str(len(kinds))])
 
     def attribute(self, info: QueryInfo, attribute: str, rows: list[Chunk], related: list[Citation]) -> Draft:
         names = [clean(re.split(r"[：:]", c.text, 1)[0]).split("·")[-1].strip() for c in rows]

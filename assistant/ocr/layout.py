@@ -38,6 +38,9 @@ WRAP_SLACK = 2.0
 # Two boxes on a line that overlap by more than this share of a character's width read that character
 # twice; lower takes boxes that merely touch for a repeated character.
 SHARED_CHAR = 0.3
+# A value-less row band nearer both its neighbours than this share of the table's row pitch is a cell
+# merged over them; higher takes a short row (one line among wrapped ones) for a merged cell.
+SQUEEZED_ROW = 0.6
 # Table: at least this many columns, this many rows filled in ≥ TABLE_MIN_COLS columns, and this share of
 # value cells that are numbers/ranges/"—". The last keeps a two- or three-column list of names a list.
 TABLE_MIN_COLS = 3
@@ -380,6 +383,24 @@ def _rows(boxes: list[OcrBox], cols) -> list[Region]:
     return sorted(bands, key=lambda r: r[1])
 
 
+def _squeezed(bands: list[Region], boxes: list[OcrBox]) -> set[int]:
+    """Bands that hold no value and stand between two rows, nearer each than SQUEEZED_ROW of the table's
+    row pitch: a cell merged over the two (每千人口拥有医护人员数 and its 属性 beside 执业医师数 and 注册护士数
+    below each other), whose boxes overlap each row too little to be seen as spanning them."""
+    mids = [(r[1] + r[3]) / 2 for r in bands]
+    if len(mids) < 3:
+        return set()
+    pitch = statistics.median(b - a for a, b in zip(mids, mids[1:]))
+    out = set()
+    for i in range(1, len(bands) - 1):
+        if i - 1 in out or max(mids[i] - mids[i - 1], mids[i + 1] - mids[i]) >= SQUEEZED_ROW * pitch:
+            continue
+        own = [b for b in boxes if _overlap(bands[i], b.box) >= LINE_OVERLAP * _h(b)]
+        if own and not any(_is_value(b.text) for b in own):
+            out.add(i)
+    return out
+
+
 def _bands_of(b: OcrBox, bands: list[Region]) -> list[int]:
     """The rows a box belongs to: those it overlaps enough, else the two it stands between, else the nearest."""
     hits = [i for i, r in enumerate(bands) if _overlap(r, b.box) >= SPAN_OVERLAP * (r[3] - r[1])]
@@ -437,10 +458,14 @@ def _table(lines: list[_VLine], h: float, width: int):
         data_boxes = head_lines[-1].boxes + data_boxes
         head_lines = head_lines[:-1]
     bands = _rows(data_boxes, cols)
-    cells: list[list[list[OcrBox]]] = [[[] for _ in cols] for _ in bands]
+    squeezed = _squeezed(bands, data_boxes)
+    kept = [i for i in range(len(bands)) if i not in squeezed]
+    cells: list[list[list[OcrBox]]] = [[[] for _ in cols] for _ in kept]
     for b in data_boxes:
-        for i in _bands_of(b, bands):
-            cells[i][_col_of(b, cols)].append(b)
+        rows = {k for i in _bands_of(b, bands) for k in ((i - 1, i + 1) if i in squeezed else (i,))}
+        for i in sorted(rows):
+            cells[kept.index(i)][_col_of(b, cols)].append(b)
+    bands = [bands[i] for i in kept]
     cells = _merge_wrapped(cells, h)
     full = sum(1 for row in cells if sum(1 for c in row if c) >= TABLE_MIN_COLS)
     values = [b for row in cells for c in row[1:] for b in c]
@@ -553,7 +578,7 @@ def _join_fragments(cells, bands: list[Region], nlab: int, h: float):
             else:
                 prev = i
     named = [i for i, row in enumerate(cells) if row[last]]
-    texts = {i: "".join(b.text for b in sorted(cells[i][last], key=lambda b: (b.box[1], b.box[0]))) for i in named}
+    texts = {i: _cell_text(cells[i][last], h) for i in named}
     numbered = [i for i in named if NUMBERED_RE.match(texts[i])]
     indent = min((min(b.box[0] for b in cells[i][last]) for i in numbered), default=None)
     into: dict[int, int] = {}
