@@ -233,6 +233,24 @@ def _numbered_row(lines: list[str], values: int, has_attribute: bool) -> tuple[s
     return "".join(name), cells + ([attribute] if attribute else [])
 
 
+def _numbered_rows(lines: list[str], values: int, has_attribute: bool) -> list[tuple[str, list[str]]]:
+    """The rows one numbered row's lines hold: itself, or, for a parent indicator over sub-indicators
+    ("食品药品安全" / "食品安全抽检合格率(%) >98.5 >98.7" / "药品抽检合格率(%) >99 >99" / "约束性"), one row per
+    sub-indicator line, named after its parent, with the 属性 they share (a cell merged over them)."""
+    one = _numbered_row(lines, values, has_attribute)
+    if one is not None:
+        return [one]
+    lines = [ln.strip() for ln in lines if ln.strip()]
+    attribute = lines[-1] if has_attribute and lines and lines[-1] in ATTRIBUTES else None
+    body = lines[:-1] if attribute else lines
+    if len(body) < 3 or any(_VALUE.match(t) for t in body[0].split()):
+        return []
+    subs = [_numbered_row([ln], values, False) for ln in body[1:]]
+    if any(sub is None for sub in subs) or (has_attribute and attribute is None):
+        return []
+    return [(f"{body[0]}{LABEL_JOIN}{name}", cells + ([attribute] if attribute else [])) for name, cells in subs]
+
+
 def read_numbered_table(lines: list[str]) -> tuple[list[str], list[str], int] | None:
     """A numbered table from its header line on: (one sentence per row, its notes, the lines it takes);
     None when the lines do not read as one (fewer than CLEAN_SHARE of its rows read)."""
@@ -264,18 +282,18 @@ def read_numbered_table(lines: list[str]) -> tuple[list[str], list[str], int] | 
             rows[-1][1].append(line)
         i += 1
     sentences = []
+    read = 0  # numbered rows read (a parent over sub-indicators gives a sentence per sub-indicator)
     for label, row_lines in rows:
-        read = _numbered_row(row_lines, len(value_cols), has_attribute)
-        if read is None:
-            continue
-        name, cells = read
-        m = UNIT_IN_LABEL.search(name)
-        unit = m.group(1) if m else None
-        parts = [f"{h} {with_unit(c, unit)}" for h, c in zip(value_cols, cells) if c not in ("—", "－", "-")]
-        if has_attribute:
-            parts.append(f"属性 {cells[-1]}")
-        sentences.append((f"{label} · " if label else "") + f"{name}：" + "，".join(parts) + "。")
-    if len(rows) < TABLE_MIN_ROWS or len(sentences) < CLEAN_SHARE * len(rows):
+        subrows = _numbered_rows(row_lines, len(value_cols), has_attribute)
+        read += bool(subrows)
+        for name, cells in subrows:
+            m = UNIT_IN_LABEL.search(name)
+            unit = m.group(1) if m else None
+            parts = [f"{h} {with_unit(c, unit)}" for h, c in zip(value_cols, cells) if c not in ("—", "－", "-")]
+            if has_attribute:
+                parts.append(f"属性 {cells[-1]}")
+            sentences.append((f"{label} · " if label else "") + f"{name}：" + "，".join(parts) + "。")
+    if len(rows) < TABLE_MIN_ROWS or read < CLEAN_SHARE * len(rows):
         return None
     notes: list[str] = []  # "注：…", its numbered points, and lines that continue an unfinished one
     while i < len(lines) and (line := lines[i].strip()) and (

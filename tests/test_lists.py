@@ -70,3 +70,26 @@ def test_chapter_question_inside_a_chat_stands_alone(plan_assistant) -> None:
     """"第七章讲什么" names its own chapter: asked after another question, it is not that question's follow-up."""
     a = plan_assistant.ask("第七章讲什么", ["重大基础设施项目专栏有哪些项目?"])
     assert a.found and a.rewritten_query == "第七章讲什么" and {c.chapter for c in a.citations} == {7}, a.answer
+
+
+@pytest.mark.parametrize("plan", ["national-12th-published", "national-13th-published"])
+def test_indicator_table_questions_are_read_off_the_table(plan, corpus_assistant) -> None:
+    """"主要指标分为哪几类" lists the 类别 of the plan's table, "约束性指标有几项" counts its 属性 column: both
+    compared with the rows of the plan's own tree."""
+    from assistant.tables import LABEL_JOIN
+    from assistant.text import clean
+
+    assistant = corpus_assistant((plan,))
+    doc = assistant.documents[0]
+    rows = [clean(i.text) for ch in doc.chapters for s in ch.sections for b in s.blocks if isinstance(b, Box)
+            for i in b.items if i.image and i.image.table and not clean(i.text).startswith("注")]
+    labels = [r.partition("：")[0].split(LABEL_JOIN.strip()) for r in rows]
+    if not rows or not all(len(ls) > 1 for ls in labels):
+        pytest.skip(f"{plan}'s indicator table has no 类别 column")
+    kinds = list(dict.fromkeys(ls[0].strip() for ls in labels))
+    a = assistant.ask("主要指标分为哪几类?")
+    assert a.found and f"{len(kinds)}类" in a.answer and all(k in a.answer for k in kinds), a.answer
+    bound = [r for r in rows if "属性 约束性" in r or "属性约束性" in r]
+    if bound:
+        a = assistant.ask("约束性指标一共有几项?")
+        assert a.found and f"共{len(bound)}项" in a.answer, a.answer

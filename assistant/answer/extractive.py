@@ -73,11 +73,18 @@ class ExtractiveAnswerer:
         if found is not None:
             trace["decision"] = "overview from the table of contents"
             return self.replies.overview(info, found, related)
-        if (info.wants_list or info.item_count) and (m := ATTRIBUTE_ASKED_RE.search(info.text)):
-            rows = self._rows_with_attribute(m.group(1), scope, hits)
+        kind = CATEGORY_NAMED_RE.search(info.text)
+        attribute = (ATTRIBUTE_RE if kind else ATTRIBUTE_ASKED_RE).search(info.text)
+        if (info.wants_list or info.item_count) and (kind or attribute):
+            # "约束性指标有哪些", "创新发展类指标有几项", "绿色发展类指标中哪些是约束性的": the rows whose 类别
+            # and 属性 are those named.
+            patterns = ([rf"^\s*{re.escape(kind.group(1))}\s*·"] if kind else []) + (
+                [rf"属性\s*{attribute.group(1)}"] if attribute else [])
+            rows = self._rows_matching(patterns, scope, hits)
             if rows:
-                trace["decision"] = f"the table rows whose 属性 is {m.group(1)}"
-                return self.replies.attribute(info, m.group(1), rows, related)
+                named = (f"{kind.group(1)}类" if kind else "") + (attribute.group(1) if attribute else "")
+                trace["decision"] = f"the table rows of {named}"
+                return self.replies.attribute(info, named, rows, related)
         if (info.wants_list or info.item_count) and CATEGORY_ASKED_RE.search(info.text) and "指标" in info.text:
             table = self._named_table(info, hits)
             kinds = self.replies.categories(info, table, related) if table else None
@@ -310,13 +317,13 @@ class ExtractiveAnswerer:
         return members if self._box_match(info, members[0]) >= P.BOX_ITEM_MATCH else None
 
 
-    def _rows_with_attribute(self, attribute: str, scope: Sequence[str], hits: Sequence[Hit]) -> list[Chunk]:
-        """"约束性指标有哪些": the rows of the 主要指标 tables whose 属性 is that, in the plan the question
+    def _rows_matching(self, patterns: list[str], scope: Sequence[str], hits: Sequence[Hit]) -> list[Chunk]:
+        """The rows of the 主要指标 tables that match every pattern (a 类别, a 属性), in the plan the question
         names, else in the plan retrieval found first; in the table's order."""
         plans = list(scope) or list(dict.fromkeys(h.chunk.doc_id for h in hits))
         for doc in plans:
             rows = [c for chunks in self.stats.by_section.values() for c in chunks
-                    if c.doc_id == doc and _is_table_row(c) and re.search(rf"属性\s*{attribute}", c.text)]
+                    if c.doc_id == doc and _is_table_row(c) and all(re.search(p, c.text) for p in patterns)]
             if rows:
                 return sorted(rows, key=lambda c: c.start)
         return []
@@ -363,12 +370,16 @@ class ExtractiveAnswerer:
         return []
 
     def _named_table(self, info: QueryInfo, hits: Sequence[Hit]) -> list[Chunk] | None:
-        """"主要指标分成哪几类": of the plans in play, the indicator table (a 专栏 of table rows) whose title
-        the question matches best; any match will do, as a plan holds few such tables."""
+        """"主要指标分成哪几类": of the plans in play, the indicator table (a 专栏 of table rows, or the rows
+        of a section) whose title the question matches best (any match will do, as a plan holds few such
+        tables), or the only one."""
         docs = {h.chunk.doc_id for h in hits} or {d.id for d in self.documents}
-        tables = sorted((ms for key, ms in self.stats.boxes.items() if key[0] in docs and all(map(_is_table_row, ms))),
-                        key=lambda ms: (-self._box_match(info, ms[0]), ms[0].doc_id, ms[0].start))
-        return tables[0] if tables and self._box_match(info, tables[0][0]) > 0 else None
+        tables = [ms for key, ms in self.stats.boxes.items() if key[0] in docs and all(map(_is_table_row, ms))]
+        # A table set in a section's own text (not a 专栏): its rows, when they are most of the section.
+        tables += [rows for chunks in self.stats.by_section.values() if chunks[0].doc_id in docs
+                   if len(rows := [c for c in chunks if not c.box and _is_table_row(c)]) >= 3]
+        tables.sort(key=lambda ms: (-self._box_match(info, ms[0]), ms[0].doc_id, ms[0].start))
+        return tables[0] if len(tables) == 1 or (tables and self._box_match(info, tables[0][0]) > 0) else None
 
     def _box_match(self, info: QueryInfo, chunk: Chunk) -> float:
         box = normalise(chunk.box or "")
@@ -400,6 +411,9 @@ def _item_lead(chunk: Chunk) -> str:
 
 # "哪些是约束性指标", "预期性指标有哪些": the 属性 column of a 主要指标 table, named in the question.
 ATTRIBUTE_ASKED_RE = re.compile(r"(约束性|预期性)(?:的)?指标")
+ATTRIBUTE_RE = re.compile(r"(约束性|预期性)")  # beside a 类别 named: "绿色发展类指标中哪些是约束性的"
+# "创新发展类指标有几项": the rows of one 类别 (a row read from a table starts "类别 · 指标：").
+CATEGORY_NAMED_RE = re.compile(r"([\u4e00-\u9fff]{2,8}?)类(?:的)?指标")
 CATEGORY_ASKED_RE = re.compile(r"[几哪]\s*(?:个)?\s*大?类|类别")  # "分成哪几大类", "有几类": a table's 类别
 
 
