@@ -99,6 +99,8 @@ MONEY_Q_RE = re.compile(r"(投资|资金|金额|经费|收入|产值|总额|增�
 # "提高到多少年/岁": a measure word after 多少 says what is asked, so it is no rate.
 GROWTH_Q_RE = re.compile(rf"(?:年均|平均)?(?:增长|增速|提高|下降|降低)[^,，。?？个件亿万元人]{{0,2}}(?:多少|几)(?!(?:{_Q_UNITS}|件|年))")
 PERCENT_Q_RE = re.compile(r"百分之|几成|比例|比重|占比|百分比|率[^,，。?？]{0,4}(?:多少|几)|percentage|share|proportion|percent")
+# "研发投入要占地区生产总值多少": what 占 takes is the whole a share is of, not money asked for.
+SHARE_Q_RE = re.compile(r"占(?!地(?!区)|用|据|领|有)[^,，。?？]{1,12}?(?:多少|百分之几)")
 
 
 # Relative periods staff say instead of years; the answerer maps them onto the plan's own horizon.
@@ -159,11 +161,12 @@ def asked_units(text: str) -> list[str]:
     text = re.sub(r"(多少|几)个亿", r"\1亿", text)  # "多少个亿" asks for money, not a count
     for u in UNIT_Q_RE.findall(text):
         u = "元" if u in ("钱", "亿") else "美元" if u.endswith("美元") else u
-        units += next((g for g in UNIT_GROUPS if u in g), (u,))
-    growth = GROWTH_Q_RE.search(text)
-    if MONEY_Q_RE.search(text) and not growth:
+        # Every group that holds the word: "多少家" is answered by "2000家" or by "2000个" (the general count).
+        units += [w for g in UNIT_GROUPS if u in g for w in g] or [u]
+    growth, share = GROWTH_Q_RE.search(text), SHARE_Q_RE.search(text)
+    if MONEY_Q_RE.search(text) and not growth and not share:
         units += next(g for g in UNIT_GROUPS if "元" in g)
-    if PERCENT_Q_RE.search(text) or growth:
+    if PERCENT_Q_RE.search(text) or growth or share:
         units.append("%")
     return list(dict.fromkeys(units))
 

@@ -18,7 +18,7 @@ PLAN = """云溪区国民经济和社会发展第十五个五年规划纲要
 
 第一章 发展基础
 
-“十四五”时期，全区地区生产总值达到520亿元，建成5G基站1200个。
+“十四五”时期，全区地区生产总值达到520亿元，建成5G基站1200个，开展6G技术试验。
 
 第二章 主要目标
 
@@ -89,6 +89,8 @@ def test_code_or_counted_thing_must_be_named(plan) -> None:
     beds = candidate(chunks, "800张")
     missing = named_problem(analyse("建成多少个5G基站?"), beds, beds.sentence.text, stats)
     assert missing is not None and missing in "5G基站"  # the code 5G, matched exactly, is checked first
+    # A code qualifies the noun after it: 6G and 基站 both stand in the passage, "6G基站" does not.
+    assert named_problem(analyse("建成多少个6G基站?"), stations, stations.sentence.text, stats) == "6G基站"
 
 
 def test_a_row_answers_only_for_the_indicator_its_labels_name(plan, monkeypatch) -> None:
@@ -123,3 +125,19 @@ def test_problems_runs_every_check_in_order(plan) -> None:
     found = problems(info, review, review.sentence.text, stats)
     assert found == [p for check in HARD_CHECKS if (p := check(info, review, review.sentence.text, stats))]
     assert found and found[0] == year_problem(info, review, review.sentence.text, stats)
+
+
+def test_the_quantity_a_question_asks_for() -> None:
+    """What analyse reads for the unit check: a share of a whole is a percentage even when the whole is
+    money; 个 counts what 家 or 座 count; 每千人口X数 counts X; a year in a clause of its own without a
+    target word is asked as it stands."""
+    from assistant.query import asked_units
+
+    assert asked_units("研发投入要占地区生产总值多少?") == ["%"]
+    assert asked_units("占地多少亩") == ["亩"] and "元" in asked_units("总投资多少")
+    assert "个" in asked_units("公办养老院要有多少家达到二级以上标准")
+    assert "%" not in asked_units("交通到底占了哪几样优势")
+    assert analyse("主要指标里每千人口药师数2030年要达到多少?").counted == ["药师"]
+    assert analyse("每一万个人能摊上几件含金量高的发明专利?").counted == []  # no thing before 量: a question
+    info = analyse("服务业增加值比重在2010年是多少，2015年的目标是多少？")
+    assert info.wants_target and info.base_years == [2010]

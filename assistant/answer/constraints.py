@@ -114,6 +114,10 @@ def named_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats
         for code in info.codes:  # "轻轨S2线" is not "轻轨S1": a code is matched exactly
             if normalise(code) not in ctx:
                 return code
+            # A code qualifies the noun after it: a passage on 6G技术 and 5G-A基站 says nothing of "6G基站".
+            noun = _noun_after(info.text, code)
+            if noun and noun in ctx and normalise(code + noun) not in ctx:
+                return code + noun
     for thing in info.counted:  # "多少个5G基站" is answered by a count of 基站, not of 智能车间
         # (a generic word such as 园区 is often paraphrased: "电商园区" for "电商产业园")
         if stats.idf(normalise(thing), doc) >= SPECIFIC_IDF and normalise(thing) not in ctx:
@@ -150,6 +154,15 @@ def row_measure_problem(info: QueryInfo, cand: Candidate, focus: str, stats: Pla
         return None
     doc = cand.chunk.doc_id
     return next((m for m in info.own_metrics if stats.idf(normalise(m), doc) >= SPECIFIC_IDF), None)
+
+
+def _noun_after(text: str, code: str) -> str | None:
+    """The word right after a code in the question ("6G基站" → 基站), when it is a Chinese word."""
+    import jieba
+
+    m = re.search(re.escape(code) + r"([\u4e00-\u9fff]{2,})", text)
+    word = next((w for w in jieba.cut(m.group(1)) if w.strip()), "") if m else ""
+    return normalise(word) if len(word) >= 2 else None
 
 
 _COUNT_Q_RE = re.compile(r"(?:多少|(?<!哪)几)[名个位人家所处条座项张套台辆]([\u4e00-\u9fff]{2,8})")
