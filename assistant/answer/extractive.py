@@ -73,24 +73,9 @@ class ExtractiveAnswerer:
         if found is not None:
             trace["decision"] = "overview from the table of contents"
             return self.replies.overview(info, found, related)
-        kind = CATEGORY_NAMED_RE.search(info.text)
-        attribute = (ATTRIBUTE_RE if kind else ATTRIBUTE_ASKED_RE).search(info.text)
-        if (info.wants_list or info.item_count) and (kind or attribute):
-            # "约束性指标有哪些", "创新发展类指标有几项", "绿色发展类指标中哪些是约束性的": the rows whose 类别
-            # and 属性 are those named.
-            patterns = ([rf"^\s*{re.escape(kind.group(1))}\s*·"] if kind else []) + (
-                [rf"属性\s*{attribute.group(1)}"] if attribute else [])
-            rows = self._rows_matching(patterns, scope, hits)
-            if rows:
-                named = (f"{kind.group(1)}类" if kind else "") + (attribute.group(1) if attribute else "")
-                trace["decision"] = f"the table rows of {named}"
-                return self.replies.attribute(info, named, rows, related)
-        if (info.wants_list or info.item_count) and CATEGORY_ASKED_RE.search(info.text) and "指标" in info.text:
-            table = self._named_table(info, hits)
-            kinds = self.replies.categories(info, table, related) if table else None
-            if kinds is not None:
-                trace["decision"] = "the 类别 of the indicator table the question names"
-                return kinds
+        table = self._table_question(info, scope, hits, related, trace)
+        if table is not None:
+            return table
         named_box = self._named_box(info, hits) if info.ordinal is not None or info.item_count or (
             info.wants_list and "专栏" in info.text) else None
         if named_box and info.ordinal is not None:
@@ -317,17 +302,43 @@ class ExtractiveAnswerer:
         return members if self._box_match(info, members[0]) >= P.BOX_ITEM_MATCH else None
 
 
-    def _rows_matching(self, patterns: list[str], scope: Sequence[str], hits: Sequence[Hit]) -> list[Chunk]:
-        """The rows of the 主要指标 tables that match every pattern (a 类别, a 属性), in the plan the question
-        names, else in the plan retrieval found first; in the table's order."""
+    def _table_question(self, info: QueryInfo, scope: Sequence[str], hits: Sequence[Hit], related: list[Citation],
+                        trace: dict) -> Draft | None:
+        """Questions about a 主要指标 table as a whole, answered from its rows, not from one sentence:
+        "约束性指标有哪些", "创新发展类指标有几项", "绿色发展类指标中哪些是约束性的" (the rows whose 类别 and
+        属性 are those named) and "主要指标分为哪几类" (the table's 类别)."""
+        if not (info.wants_list or info.item_count):
+            return None
+        kind = CATEGORY_NAMED_RE.search(info.text)
+        attribute = (ATTRIBUTE_RE if kind else ATTRIBUTE_ASKED_RE).search(info.text)
+        if kind or attribute:
+            patterns = ([rf"^\s*{re.escape(kind.group(1))}\s*·"] if kind else []) + (
+                [rf"属性\s*{attribute.group(1)}"] if attribute else [])
+            rows = self._rows_matching(info, patterns, scope, hits)
+            if rows:
+                named = (f"{kind.group(1)}类" if kind else "") + (attribute.group(1) if attribute else "")
+                trace["decision"] = f"the table rows of {named}"
+                return self.replies.attribute(info, named, rows, related)
+        if CATEGORY_ASKED_RE.search(info.text) and "指标" in info.text:
+            table = self._named_table(info, list(dict.fromkeys(h.chunk.doc_id for h in hits))
+                                      or [d.id for d in self.documents])
+            kinds = self.replies.categories(info, table, related) if table else None
+            if kinds is not None:
+                trace["decision"] = "the 类别 of the indicator table the question names"
+                return kinds
+        return None
+
+    def _rows_matching(self, info: QueryInfo, patterns: list[str], scope: Sequence[str],
+                       hits: Sequence[Hit]) -> list[Chunk]:
+        """The rows of a plan's 主要指标 table (_named_table) that match every pattern (a 类别, a 属性), in
+        the plan the question names, else in the plan retrieval found first; in the table's order."""
         plans = list(scope) or list(dict.fromkeys(h.chunk.doc_id for h in hits))
         for doc in plans:
-            rows = [c for chunks in self.stats.by_section.values() for c in chunks
-                    if c.doc_id == doc and _is_table_row(c) and all(re.search(p, c.text) for p in patterns)]
+            table = self._named_table(info, [doc], need_match=False)
+            rows = [c for c in table or [] if all(re.search(p, c.text) for p in patterns)]
             if rows:
-                return sorted(rows, key=lambda c: c.start)
+                return rows
         return []
-
 
     def _table_rows(self, info: QueryInfo, row: Chunk) -> list[Chunk]:
         """"人民生活类的约束性指标有哪些?": the rows of the best row's table that carry every word of the
@@ -356,7 +367,7 @@ class ExtractiveAnswerer:
         """"必须遵循哪些原则": a 节 of the best sentence's chapter whose title's every word the question says
         ("必须遵循的原则"), made of led paragraphs ("——坚持…。"): those paragraphs are the list."""
         question = normalise(info.text)
-        for key, chunks in sorted(self.stats.by_section.items(), key=lambda kv: kv[1][0].start):
+        for chunks in sorted(self.stats.by_section.values(), key=lambda cs: cs[0].start):
             first = chunks[0]
             if (first.doc_id, first.part, first.chapter) != (best.chunk.doc_id, best.chunk.part, best.chunk.chapter) \
                     or first.section is None or not first.section_title:
@@ -369,17 +380,27 @@ class ExtractiveAnswerer:
                 return led
         return []
 
-    def _named_table(self, info: QueryInfo, hits: Sequence[Hit]) -> list[Chunk] | None:
-        """"主要指标分成哪几类": of the plans in play, the indicator table (a 专栏 of table rows, or the rows
-        of a section) whose title the question matches best (any match will do, as a plan holds few such
-        tables), or the only one."""
-        docs = {h.chunk.doc_id for h in hits} or {d.id for d in self.documents}
-        tables = [ms for key, ms in self.stats.boxes.items() if key[0] in docs and all(map(_is_table_row, ms))]
-        # A table set in a section's own text (not a 专栏): its rows, when they are most of the section.
+    def _named_table(self, info: QueryInfo, docs: Sequence[str], need_match: bool = True) -> list[Chunk] | None:
+        """"主要指标分成哪几类": of the plans `docs`, the indicator table (a 专栏 of table rows, or the rows of
+        a section) whose title the question matches best, then one that holds its plan's horizon year (a
+        plan's 主要指标 are its targets, not the last period's results), then the first; any title match
+        will do, as a plan holds few such tables, and a plan's only table needs none (nor any table, without
+        `need_match`)."""
+        tables = [[c for c in ms if not clean(c.text).startswith("注")] for key, ms in self.stats.boxes.items()
+                  if key[0] in docs and all(map(_is_table_row, ms))]
+        # A table set in a section's own text (not a 专栏): the section's rows, three or more.
         tables += [rows for chunks in self.stats.by_section.values() if chunks[0].doc_id in docs
                    if len(rows := [c for c in chunks if not c.box and _is_table_row(c)]) >= 3]
-        tables.sort(key=lambda ms: (-self._box_match(info, ms[0]), ms[0].doc_id, ms[0].start))
-        return tables[0] if len(tables) == 1 or (tables and self._box_match(info, tables[0][0]) > 0) else None
+        tables = [t for t in tables if t]
+
+        def horizon_named(rows: list[Chunk]) -> bool:
+            year = self.stats.horizon(rows[0].doc_id)
+            return bool(year) and any(f"{year}年" in c.text for c in rows)
+
+        tables.sort(key=lambda t: (-self._box_match(info, t[0]), not horizon_named(t), t[0].doc_id, t[0].start))
+        if not tables or (need_match and len(tables) > 1 and self._box_match(info, tables[0][0]) == 0):
+            return None
+        return tables[0]
 
     def _box_match(self, info: QueryInfo, chunk: Chunk) -> float:
         box = normalise(chunk.box or "")
