@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import constraints
-from assistant.answer.constraints import (HARD_CHECKS, named_problem, problems, row_measure_problem, unit_problem,
-                                          year_problem)
+from assistant.answer.constraints import (HARD_CHECKS, direction_problem, named_problem, problems,
+                                          row_measure_problem, unit_problem, year_problem)
 from assistant.answer.scoring import Candidate
 from assistant.answer.stats import PlanStats
 from assistant.chunking import iter_chunks
@@ -51,7 +51,7 @@ def candidate(chunks: list, words: str) -> Candidate:
 
 
 def test_the_checks_are_one_list_with_one_signature() -> None:
-    assert HARD_CHECKS == (year_problem, named_problem, row_measure_problem, unit_problem)
+    assert HARD_CHECKS == (year_problem, named_problem, row_measure_problem, direction_problem, unit_problem)
 
 
 def test_year_asked_must_be_the_year_the_sentence_speaks_of(plan) -> None:
@@ -106,6 +106,18 @@ def test_a_row_answers_only_for_the_indicator_its_labels_name(plan, monkeypatch)
     assert check("2030年居民消费率目标是多少?") in ("消费率", "居民消费率")
     # A follow-up is held to the indicator the asker now names, not the earlier one.
     assert check("居民消费率2030年目标 那城镇化率呢?", said="那城镇化率呢?") is None
+
+
+def test_a_fall_does_not_answer_a_rise(plan) -> None:
+    stats, chunks = plan
+    cand = candidate(chunks, "760亿元")  # the check reads only the question and the clause that answers
+    rise = analyse("地区生产总值年均增长目标是百分之几?")
+    assert direction_problem(rise, cand, "单位地区生产总值能耗降低13%", stats) == "增长"
+    assert direction_problem(rise, cand, "地区生产总值年均增长6%", stats) is None
+    fall = analyse("细颗粒物浓度要下降多少?")
+    assert direction_problem(fall, cand, "优良天数比率提高到85%，细颗粒物浓度降至27微克/立方米", stats) is None
+    assert direction_problem(fall, cand, "优良天数比率提高到85%", stats) == "下降"
+    assert direction_problem(analyse("新增养老床位多少张?"), cand, "床位减少", stats) is None  # 新增: no direction
 
 
 def test_unit_asked_must_stand_in_the_clause_that_answers(plan) -> None:

@@ -165,6 +165,26 @@ def _noun_after(text: str, code: str) -> str | None:
     return normalise(word) if len(word) >= 2 else None
 
 
+# Which way a figure moves: a decrease does not answer a question about an increase. "新增" (newly added)
+# names no direction of a rate.
+UP_RE = re.compile(r"(?<!新)增(?:长|速|加|幅)|提高|提升|上升")
+DOWN_RE = re.compile(r"降|减少|下降|压减|削减")
+
+
+def direction_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats) -> str | None:
+    """A question asking how much something rises ("年均增长目标是百分之几") is not answered by a clause
+    that states only a fall (单位国内生产总值二氧化碳排放降低17%), nor the other way round."""
+    if not info.wants_number:
+        return None
+    up, down = bool(UP_RE.search(info.text)), bool(DOWN_RE.search(info.text))
+    if up == down:
+        return None
+    same, other = (UP_RE, DOWN_RE) if up else (DOWN_RE, UP_RE)
+    if other.search(focus) and not same.search(focus):
+        return "增长" if up else "下降"
+    return None
+
+
 _COUNT_Q_RE = re.compile(r"(?:多少|(?<!哪)几)[名个位人家所处条座项张套台辆]([\u4e00-\u9fff]{2,8})")
 
 
@@ -197,7 +217,7 @@ def unit_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats)
 
 
 Check = Callable[[QueryInfo, Candidate, str, PlanStats], str | None]
-HARD_CHECKS: tuple[Check, ...] = (year_problem, named_problem, row_measure_problem, unit_problem)
+HARD_CHECKS: tuple[Check, ...] = (year_problem, named_problem, row_measure_problem, direction_problem, unit_problem)
 
 
 def problems(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats) -> list[str]:
