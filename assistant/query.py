@@ -127,7 +127,7 @@ class QueryInfo(BaseModel):
     wants_when: bool = False
     wants_name: bool = False
     wants_target: bool = False  # what a plan sets out to reach, not what was reached (TARGET_CUES)
-    base_years: list[int] = Field(default_factory=list)  # asked as they stand, not as targets (base_years)
+    base_years: list[int] = Field(default_factory=list)  # asked as they stand, not as targets (base_years())
     english: bool = False
     units: list[str] = Field(default_factory=list)  # the evidence must state a quantity in one of these
     codes: list[str] = Field(default_factory=list)  # "S2", "5G": identifiers the evidence must contain
@@ -265,13 +265,13 @@ def asked_for(text: str) -> str | None:
     return None if target == achieved else "target" if target else "achieved"
 
 
-CLAUSE_RE = re.compile(r"[，,；;？?。！!]")
+QUESTION_CLAUSE_RE = re.compile(r"[，,；;？?。！!]")  # a question's clauses, each asking one thing
 
 
 def base_years(text: str) -> list[int]:
     """Years asked in a clause of their own that does not ask for a target while another clause does:
     "2025年是多少，2030年要到多少" asks 2025 as it stands (a table's base-year column) and 2030 as a target."""
-    clauses = [c for c in CLAUSE_RE.split(text) if years_in(c)]
+    clauses = [c for c in QUESTION_CLAUSE_RE.split(text) if years_in(c)]
     kinds = [asked_for(c) for c in clauses]
     if len(clauses) < 2 or "target" not in kinds:
         return []
