@@ -158,11 +158,8 @@ def row_measure_problem(info: QueryInfo, cand: Candidate, focus: str, stats: Pla
 
 def _noun_after(text: str, code: str) -> str | None:
     """The word right after a code in the question ("6G基站" → 基站), when it is a Chinese word."""
-    import jieba
-
-    m = re.search(re.escape(code) + r"([\u4e00-\u9fff]{2,})", text)
-    word = next((w for w in jieba.cut(m.group(1)) if w.strip()), "") if m else ""
-    return normalise(word) if len(word) >= 2 else None
+    word = _first_word(re.search(re.escape(code) + r"([\u4e00-\u9fff]{2,})", text))
+    return normalise(word) if word else None
 
 
 # Which way a figure moves: a decrease does not answer a question about an increase. "新增" (newly added)
@@ -190,9 +187,13 @@ _COUNT_Q_RE = re.compile(r"(?:多少|(?<!哪)几)[名个位人家所处条座项
 
 def _counted_noun(question: str) -> str | None:
     """The first word after "多少名" ("大学生" of "多少名大学生服务…")."""
+    return _first_word(_COUNT_Q_RE.search(question))
+
+
+def _first_word(m: re.Match[str] | None) -> str | None:
+    """The first word of a match's group 1, when it is a word of two characters or more."""
     import jieba
 
-    m = _COUNT_Q_RE.search(question)
     word = next((w for w in jieba.cut(m.group(1)) if w.strip()), "") if m else ""
     return word if len(word) >= 2 else None
 

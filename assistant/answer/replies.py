@@ -91,8 +91,8 @@ class Replies:
 
     def categories(self, info: QueryInfo, rows: list[Chunk], related: list[Citation]) -> Draft | None:
         """"主要指标分成哪几类": a table's 类别, the first label of its rows (a row read from a table is
-        "类别 · 指标：…"), in the table's order; None when its rows carry no 类别."""
-        rows = [c for c in rows if not clean(c.text).startswith("注")]  # the table's notes
+        "类别 · 指标：…"), in the table's order; None when its rows carry no 类别. `rows` are the table's
+        rows without its notes (ExtractiveAnswerer._named_table)."""
         labels = [clean(c.text).partition("：")[0].split(LABEL_JOIN.strip()) for c in rows]
         if not labels or not all(len(ls) > 1 for ls in labels):
             return None
