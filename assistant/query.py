@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 if TYPE_CHECKING:
     from .models import Profile
 
+from .gazetteer import bare_places
 from .planlang import CN_YEAR_RE, YEAR_RE, named_periods, period_years, plan_periods, stated_years, years_in
 from .text import clean, normalise, pinyin
 
@@ -38,7 +39,10 @@ def _cues(chinese: str, english: str) -> re.Pattern[str]:
 
 LIST_CUES = _cues(r"哪些|哪几|哪[三四五六七八九十\d]+[个项类条方大]|几个方面|几方面|有几个|包括什么|包含什么|包括哪|都有什么|分别是|列出|列举"
                   # "专栏里有啥": what a 专栏 holds is its items.
-                  r"|专栏[里中内]?[都还]?(?:有|包括|包含|列了|写了)?(?:什么|啥)",
+                  r"|专栏[里中内]?[都还]?(?:有|包括|包含|列了|写了)?(?:什么|啥)"
+                  # "四个战略重点是什么", "“两城”指什么": what a counted set is, is its members.
+                  r"|(?:(?<![第十一二三四五六七八九\d])[两二三四五六七八九十][个大项条种类]|“[两二三四五六七八九十](?![十一二三四五六七八九])"
+                  r"|[那这]几[种个类项条大])[\u4e00-\u9fff“”\"]{1,12}(?:是|指|都是|分别指)(?:什么|啥|哪)",
                   r"which (?:are|projects|ones)|what are|list")
 NUMBER_CUES = _cues(
     r"多少|(?<!哪)几[个家所条座项名人万亿%年倍]|几成|比例|比重|占比|百分之|增速|增长率|率[是为达]?[多几]|达到多|目标值|规模",
@@ -60,7 +64,7 @@ def _number(s: str) -> int:
 
 
 NAME_WORD_RE = re.compile(r"\b[A-Z][a-z]+\b")  # "Jinping", "Nanhu": pinyin names in an English question
-METRIC_RE = re.compile(r"(率|额|量|数|值|比重|指数)$")
+METRIC_RE = re.compile(r"(率|额|量|数|值|比重|指数|强度)$")
 # "建设多少个5G基站?": the thing counted follows the question word and its measure word.
 COUNTED_RE = re.compile(r"(?:多少|(?<!哪)几)[个家所条座项处名张套台辆栋幢亩]([\u4e00-\u9fffA-Za-z\d]{2,12})\s*(?:[?？。,，!！]|$)")
 # "每千人口药师数": a per-head indicator counts the thing named before its 数 / 量.
@@ -338,16 +342,17 @@ PLACE_SUFFIX = ("省", "市", "区", "县", "镇", "乡")
 
 def _places(text: str) -> list[str]:
     """Place names with an administrative suffix ("某某区", "某某县"): jieba tags many plain words as
-    places ("东西"), but a word with 区/县/市/镇 after it names somewhere."""
+    places ("东西"), but a word with 区/县/市/镇 after it names somewhere; so does a province's or a
+    city's bare name ("深圳")."""
     words = list(pseg.cut(text))
     places = []
     for i, w in enumerate(words):
-        if w.flag != "ns":
+        if w.flag != "ns" and w.word not in bare_places():
             continue
         name = w.word
         if not name.endswith(PLACE_SUFFIX) and i + 1 < len(words) and words[i + 1].word in PLACE_SUFFIX:
             name += words[i + 1].word
-        if len(name) >= 3 and name.endswith(PLACE_SUFFIX):
+        if len(name) >= 3 and name.endswith(PLACE_SUFFIX) or name in bare_places():
             places.append(name)
     return places
 
@@ -364,8 +369,9 @@ def _metrics(text: str, compounds: bool = True) -> list[str]:
         if len(w) >= 3:
             found.append(w)
         before = words[i - 1] if i else ""
-        # Only for a rate: before 比重 or 额 usually stands the base or a time ("占地区生产总值比重").
-        if compounds and w.endswith("率") and len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before not in STOPWORDS:
+        # Only for a rate or an intensity ("投入强度"): before 比重 or 额 usually stands the base or a time
+        # ("占地区生产总值比重").
+        if compounds and w.endswith(("率", "强度")) and len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before not in STOPWORDS:
             found.append(before + w)
     return found
 

@@ -28,6 +28,8 @@ from .ocr.models import Table
 HEADER_WORDS = ("属性", "指标")
 UNIT_IN_LABEL = re.compile(r"[（(]\s*([^（()）]{1,8})\s*[)）]\s*\*?\s*$")
 FIGURE = re.compile(r"^([<>≤≥＜＞]?\s*约?\s*[-+]?\d[\d.,]*)(以上|以下|左右|以内|上下|\*)?$")
+# The figure at the end of a cell that words it; a year ("2021-2024年") is no figure, nor a digit of a code.
+WORDED_FIGURE = re.compile(r"(?<![\d.A-Za-z])(\d[\d.,]*)(以上|以下|左右|以内|上下)?$")
 UNIT_WORDS = ("单位",)
 # A review table heads its columns by what they hold: the plan's 目标 and what was 实现 or 完成, whatever the year.
 TARGET_COLUMN_RE = re.compile(r"目标")
@@ -69,7 +71,11 @@ def with_unit(value: str, unit: str | None) -> str:
     if not unit or unit in value:
         return value
     m = FIGURE.match(value)
-    return f"{m.group(1).strip()}{unit}{m.group(2) or ''}" if m else value
+    if m:
+        return f"{m.group(1).strip()}{unit}{m.group(2) or ''}"
+    # A worded cell ("“十四五”年均增长4.0", "累计降低8.2左右"): the figure that ends it is the one measured.
+    m = WORDED_FIGURE.search(value)
+    return f"{value[:m.end(1)]}{unit}{value[m.end(1):]}" if m else value
 
 
 def read_table(lines: list[str]) -> tuple[Table, list[str], list[str]] | None:

@@ -31,6 +31,30 @@ def test_rewrite_entity_switch_keeps_frame() -> None:
     assert "国家科技型中小企业" in rq.query and "增至多少" in rq.query and "中小企业" in rq.focus
 
 
+def test_a_follow_up_noun_phrase_takes_the_place_of_the_one_it_stands_for() -> None:
+    # The same head noun: the old 产业 / 吞吐量 goes, so that its name no longer draws the old sentence.
+    assert rewrite("医药健康产业呢?", ["新一代信息技术产业规模要突破多少?"]).query == "医药健康产业规模要突破多少?"
+    assert rewrite("那货邮吞吐量呢?", ["机场年旅客吞吐量力争达到多少?"]).query == "机场年货邮吞吐量力争达到多少?"
+    # The same first word: 森林蓄积量 stands for 森林覆盖率.
+    assert rewrite("那森林蓄积量呢?", ["森林覆盖率要达到多少?"]).query == "森林蓄积量要达到多少?"
+    # Nothing shared: the previous question stays the frame.
+    assert rewrite("物流这块呢?", ["金融业增加值要达到多少?"]).query.endswith("金融业增加值要达到多少?")
+
+
+def test_a_question_that_points_back_is_a_follow_up() -> None:
+    assert is_followup("这个是约束性指标吗?", ["养老机构护理型床位占比2030年目标是多少?"])
+    assert not is_followup("这个规划纲要管的是哪几年?", ["养老机构护理型床位占比2030年目标是多少?"])
+
+
+def test_a_counted_set_asked_for_is_a_list() -> None:
+    assert analyse("推动发展要把握的四个战略重点是什么?").wants_list
+    assert analyse("“两城两区”中的“两城”指什么?").wants_list
+    assert analyse("要培育的那几种新消费“经济”都是啥?").wants_list
+    # A period's numeral is no count: "“十四五”时期的目标" asks for the targets' text, not a list.
+    assert not analyse("“十四五”时期的主要目标是什么?").wants_list
+    assert not analyse("第一个五年是什么?").wants_list
+
+
 def test_query_constraints() -> None:
     info = analyse("连云港市连云区2025年床位要达到多少张?")
     assert info.years == [2025] and "连云区" in info.places and "张" in info.units and info.wants_number

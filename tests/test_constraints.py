@@ -7,7 +7,7 @@ import pytest
 
 from assistant.answer import constraints
 from assistant.answer.constraints import (HARD_CHECKS, direction_problem, named_problem, problems,
-                                          row_measure_problem, unit_problem, year_problem)
+                                          measure_problem, unit_problem, year_problem)
 from assistant.answer.scoring import Candidate
 from assistant.answer.stats import PlanStats
 from assistant.chunking import iter_chunks
@@ -22,7 +22,9 @@ PLAN = """云溪区国民经济和社会发展第十五个五年规划纲要
 
 第二章 主要目标
 
-到2030年，全区地区生产总值达到760亿元，养老机构护理型床位占比达到65%，新增养老床位800张。
+到2030年，全区地区生产总值达到760亿元，养老机构护理型床位占比达到65%，新增养老床位800张。全社会研发经费投入年均增长7%以上。
+
+区长办公会议统筹推进重大项目。
 
 经济发展 · 常住人口城镇化率（%）：2025年完成值 70%，2030年目标值 75%，属性 预期性。
 
@@ -51,7 +53,7 @@ def candidate(chunks: list, words: str) -> Candidate:
 
 
 def test_the_checks_are_one_list_with_one_signature() -> None:
-    assert HARD_CHECKS == (year_problem, named_problem, row_measure_problem, direction_problem, unit_problem)
+    assert HARD_CHECKS == (year_problem, named_problem, measure_problem, direction_problem, unit_problem)
 
 
 def test_year_asked_must_be_the_year_the_sentence_speaks_of(plan) -> None:
@@ -100,12 +102,43 @@ def test_a_row_answers_only_for_the_indicator_its_labels_name(plan, monkeypatch)
     monkeypatch.setattr(constraints, "SPECIFIC_IDF", 0.0)
 
     def check(question: str, said: str | None = None) -> str | None:
-        return row_measure_problem(analyse(question, said), row, row.sentence.text, stats)
+        return measure_problem(analyse(question, said), row, row.sentence.text, stats)
 
     assert check("2030年常住人口城镇化率目标是多少?") is None
     assert check("2030年居民消费率目标是多少?") in ("消费率", "居民消费率")
     # A follow-up is held to the indicator the asker now names, not the earlier one.
     assert check("居民消费率2030年目标 那城镇化率呢?", said="那城镇化率呢?") is None
+
+
+def test_a_sentence_answers_only_for_the_indicator_it_names(plan, monkeypatch) -> None:
+    stats, chunks = plan
+    growth = candidate(chunks, "研发经费投入年均增长")
+    monkeypatch.setattr(constraints, "SPECIFIC_IDF", 0.0)
+    # 投入年均增长 is not 投入强度, though every other word of the question is in the sentence.
+    assert measure_problem(analyse("全社会研发经费投入强度要达到多少?"), growth, growth.sentence.text, stats) \
+        in ("强度", "投入强度")
+    assert measure_problem(analyse("研发经费投入年均增长多少?"), growth, growth.sentence.text, stats) is None
+    # Only a figure is held to it: what the plan says of a topic needs no indicator named.
+    assert measure_problem(analyse("研发经费投入强度方面有什么要求?"), growth, growth.sentence.text, stats) is None
+
+
+def test_the_office_whose_holder_is_asked_must_be_named(plan) -> None:
+    stats, chunks = plan
+    beds = candidate(chunks, "800张")
+    meeting = candidate(chunks, "区长办公会议")
+    assert named_problem(analyse("云溪区区长是谁?"), beds, beds.sentence.text, stats) == "区长"
+    assert named_problem(analyse("云溪区区长是谁?"), meeting, meeting.sentence.text, stats) is None
+    # An organisation may be named otherwise ("由区发展改革委牵头"): only a person's office is held to.
+    assert named_problem(analyse("牵头单位是谁?"), beds, beds.sentence.text, stats) is None
+
+
+def test_a_city_named_bare_must_be_named_by_the_evidence(plan) -> None:
+    stats, chunks = plan
+    target = candidate(chunks, "760亿元")
+    assert analyse("深圳地区生产总值目标是多少?").places == ["深圳"]
+    assert named_problem(analyse("深圳地区生产总值目标是多少?"), target, target.sentence.text, stats) == "深圳"
+    assert named_problem(analyse("云溪区地区生产总值目标是多少?"), target, target.sentence.text, stats) is None
+    assert analyse("中山大学附属医院有几家?").places == []  # a city's name inside another word is no place
 
 
 def test_a_fall_does_not_answer_a_rise(plan) -> None:
@@ -153,3 +186,4 @@ def test_the_quantity_a_question_asks_for() -> None:
     assert analyse("每一万个人能摊上几件含金量高的发明专利?").counted == []  # no thing before 量: a question
     info = analyse("服务业增加值比重在2010年是多少，2015年的目标是多少？")
     assert info.wants_target and info.base_years == [2010]
+

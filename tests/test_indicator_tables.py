@@ -253,3 +253,13 @@ def test_a_drawn_numbered_table_of_another_shape() -> None:
     assert out[1:5] == ["森林覆盖率(%)：2030年 32%，属性 约束性。", "城镇新增就业人数(万人)：2030年 【50】，属性 预期性。",
                         "空气质量优良天数比率(%)：2030年 >85%，属性 约束性。", "人均预期寿命(岁)：2030年 80岁左右，属性 预期性。"], out
     assert out[0] == "表1 主要指标" and out[5:] == ["注:【 】为五年累计数。", "第二章 发展环境"]
+
+
+def test_a_worded_cell_takes_its_unit_after_the_figure_that_ends_it() -> None:
+    assert with_unit("“十五五”年均增长5.0左右", "%") == "“十五五”年均增长5.0%左右"
+    assert with_unit("2021-2024年累计降低8.2", "%") == "2021-2024年累计降低8.2%"
+    assert with_unit("73", "%") == "73%" and with_unit("5以上", "%") == "5%以上"
+    # Words without a figure, a year, or a code's digit take no unit.
+    assert with_unit("完成省下达目标", "%") == "完成省下达目标"
+    assert with_unit("2025年", "%") == "2025年"
+    assert with_unit("〔10〕", "%") == "〔10〕"

@@ -41,7 +41,9 @@ def clauses(text: str, info: QueryInfo, weights: dict[str, float]) -> str:
         s = sum(w for t, w in weights.items() if t in n)
         if info.years and clause_years[i]:
             s += total if set(clause_years[i]) & set(info.years) else -total
-        return s + (0.5 if info.wants_number and NUMBER_RE.search(parts[i]) else 0.0)
+        kind = (info.wants_number and NUMBER_RE.search(parts[i])) or (info.wants_when and clause_years[i]
+                                                                       and stated_years(parts[i]))
+        return s + (0.5 if kind else 0.0)
 
     best = max(range(len(parts)), key=score)
     lo, hi = best, best + 1

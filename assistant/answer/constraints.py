@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ..models import Profile
 from ..planlang import YEAR_RE
-from ..query import QueryInfo
+from ..query import QueryInfo, expand_abbreviations
 from ..tables import ACHIEVED_COLUMN_RE, parse_row_sentence
 from ..text import clean, normalise
 from .params import SPECIFIC_IDF
@@ -126,6 +126,9 @@ def named_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats
         # (the words between may differ: the glossary says 地区生产总值 where a plan says 国内生产总值)
         if not re.search(rf"人均.{{0,{PER_CAPITA_GAP}}}{re.escape(normalise(metric))}", ctx):
             return f"人均{metric}"
+    role = _who_of(info.text)  # "区长是谁": a passage that never says 区长 cannot say who it is
+    if role and role not in ctx:
+        return role
     for base in PER_BASE_RE.findall(info.text):
         if base not in clean(cand.sentence.text):
             return base
@@ -142,14 +145,16 @@ def named_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats
     return None
 
 
-def row_measure_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats) -> str | None:
-    """A table row gives figures for the indicator its labels name, nothing else: a specific indicator the
-    question names ("居民消费率", rare in the plan) must be among them, not only somewhere in the row's
-    chapter. A generic one ("增长率") may be worded otherwise by the label ("国内生产总值增长")."""
+def measure_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats) -> str | None:
+    """A figure is the figure of what its sentence names: a specific indicator the question names ("居民
+    消费率", "投入强度", rare in the plan) must be named by the sentence, or by a table row's labels, not
+    only somewhere in its chapter (研发经费投入年均增长 is not 投入强度). A generic one ("增长率") may be
+    worded otherwise ("国内生产总值增长")."""
     row = parse_row_sentence(cand.sentence.text) if info.own_metrics else None
-    if row is None:
+    if row is None and not (info.own_metrics and info.wants_number):
         return None
-    label = normalise("".join(row[0]))
+    # The question's words went through the glossary ("GDP" → 地区生产总值); so do the evidence's.
+    label = normalise(expand_abbreviations("".join(row[0]) if row else clean(cand.sentence.text)))
     if any(normalise(m) in label for m in info.own_metrics):
         return None
     doc = cand.chunk.doc_id
@@ -190,12 +195,31 @@ def _counted_noun(question: str) -> str | None:
     return _first_word(_COUNT_Q_RE.search(question))
 
 
+# "海淀区区长是谁", "市长现在是哪位": the office whose holder is asked.
+OFFICE_ENDINGS = ("长", "书记", "主任", "主席", "负责人")
+_WHO_RE = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:现在|目前)?(?:是谁|是哪位|由谁担任)")
+
+
+def _who_of(question: str) -> str | None:
+    """The last word before "是谁" (区长 of "海淀区区长是谁")."""
+    import jieba
+
+    m = _WHO_RE.search(question)
+    words = [w for w in jieba.cut(m.group(1)) if w.strip()] if m else []
+    role = words[-1] if words else ""
+    # A person's office only: "牵头单位是谁" may be answered by the organisation a passage names.
+    return normalise(role) if len(role) >= 2 and role.endswith(OFFICE_ENDINGS) else None
+
+
 def _first_word(m: re.Match[str] | None) -> str | None:
     """The first word of a match's group 1, when it is a word of two characters or more."""
     import jieba
 
     word = next((w for w in jieba.cut(m.group(1)) if w.strip()), "") if m else ""
     return word if len(word) >= 2 else None
+
+
+UNIT_PROBLEM = "所问的数量"
 
 
 def unit_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats) -> str | None:
@@ -214,11 +238,11 @@ def unit_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats)
         # A table states an indicator's unit once, after its name: "国内生产总值（万亿元）：2015年 67.7".
         if re.search(rf"[（(]\s*{_MAGNITUDE}{re.escape(unit)}\s*[）)]", focus) and re.search(r"\d", focus):
             return None
-    return "所问的数量"
+    return UNIT_PROBLEM
 
 
 Check = Callable[[QueryInfo, Candidate, str, PlanStats], str | None]
-HARD_CHECKS: tuple[Check, ...] = (year_problem, named_problem, row_measure_problem, direction_problem, unit_problem)
+HARD_CHECKS: tuple[Check, ...] = (year_problem, named_problem, measure_problem, direction_problem, unit_problem)
 
 
 def problems(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from ..followup import RewrittenQuery
 from ..models import Chunk, Citation, Document, Hit, box_label
@@ -20,7 +21,7 @@ from ..text import clean, normalise
 from . import params as P
 from .base import Draft
 from .compose import clauses
-from .constraints import missing_from_plans, problems, relative_years
+from .constraints import UNIT_PROBLEM, missing_from_plans, problems, relative_years
 from .scoring import Candidate, SentenceScorer, confident, name_weights, score_candidates, term_weights
 from .stats import PlanStats, section_key
 from .replies import Replies
@@ -147,8 +148,11 @@ class ExtractiveAnswerer:
         trace["candidates"] = [c.trace() for c in cands[:6]]
         ok = [c for c in cands if not c.problems]
         blocked = [c for c in cands if c.problems]
-        dominated = (not info.english and blocked and ok[0].lex < P.DOMINATED_LEX
-                     and max(c.lex for c in blocked) - ok[0].lex >= P.DOMINATED_MARGIN) if ok else True
+        # A sentence without the unit asked ("多少岁") does not outweigh one that has it: it speaks of
+        # something else, or of the same thing without the figure.
+        rivals = [c for c in blocked if c.problems != [UNIT_PROBLEM]]
+        dominated = (not info.english and rivals and ok[0].lex < P.DOMINATED_LEX
+                     and max(c.lex for c in rivals) - ok[0].lex >= P.DOMINATED_MARGIN) if ok else True
         if dominated:
             # The plan speaks of the topic, but not for the year, place or quantity asked: that is a "no".
             top = max(blocked, key=lambda c: c.lex) if blocked else None
@@ -217,7 +221,10 @@ class ExtractiveAnswerer:
         chosen = [best]
         partner = next((c for c in ok[1:] if c.chunk.id == best.chunk.id), None)
         runner_up = ok[1] if len(ok) > 1 else None
-        if partner and partner.score >= P.NEIGHBOUR_TIE * best.score and abs(partner.index - best.index) == 1:
+        if RUN_IN_HEADING_RE.match(clean(best.sentence.text)) and best.index + 1 < len(best.chunk.sentences):
+            # "二、2050年市域空间格局。" only names what the paragraph's next sentence says.
+            chosen = [best, replace(best, index=best.index + 1)]
+        elif partner and partner.score >= P.NEIGHBOUR_TIE * best.score and abs(partner.index - best.index) == 1:
             chosen = sorted([best, partner], key=lambda c: c.index)
         elif (runner_up and _near_tie(runner_up, best)
               and normalise(runner_up.sentence.text) != normalise(best.sentence.text)):
@@ -420,6 +427,8 @@ def _same_section(a: Candidate, b: Candidate) -> bool:
     return section_key(a.chunk) == section_key(b.chunk)
 
 
+# A numbered heading run into its paragraph as a sentence of its own ("二、2050年市域空间格局。").
+RUN_IN_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])[^，,；;：:。]{1,24}。?$")
 # A sentence that announces a list of the paragraphs after it: "…如下：", "要实现以下目标。".
 INTRODUCES_RE = re.compile(r"(?:[:：]|以下[^。，,]{0,12}。)$")
 # "——经济高质量发展取得显著成效。…": a paragraph set as an item of the list before it.

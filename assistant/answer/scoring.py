@@ -16,6 +16,7 @@ from ..models import Chunk, Hit
 from ..pictures import LOW_CONFIDENCE
 from ..query import CJK_RE, QUOTED_RE, QueryInfo, synonym_pairs
 from ..ranking import settled
+from ..tables import is_row_sentence
 from ..text import clean, normalise, pinyin
 from . import params as P
 from .grounding import NUMBER_RE
@@ -151,7 +152,8 @@ def _fit(info: QueryInfo, text: str, focus: str, weights: dict[str, float], cand
         if not has_year and not info.english:
             cand.problems.append("具体时间")  # "哪一年通车?" needs a year in the evidence
     elif info.wants_number:
-        has_quantity = bool(QUANTITY_RE.search(focus))
+        # A table row's cell may word its target ("完成省定目标", "与经济增长同步"): that is the figure set.
+        has_quantity = bool(QUANTITY_RE.search(focus)) or is_row_sentence(cand.sentence.text)
         fit = P.KIND_FIT if has_quantity else P.KIND_MISFIT
         if not has_quantity and not info.english:
             cand.problems.append("具体数字")

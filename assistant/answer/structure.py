@@ -65,7 +65,8 @@ def _boxes(sec: Section) -> list[str]:
 def _leads(stats: PlanStats, doc: Document, ch: Chapter, sec: Section | None) -> list[Chunk]:
     """The lead phrases of a chapter's (or 节's) paragraphs, when its paragraphs are led that way."""
     paras = [c for key, cs in stats.by_section.items() if key[0] == doc.id and key[2] == ch.number
-             and (sec is None or key[3] == sec.number) for c in cs if not c.box]
+             and (ch.part is None or key[1] == ch.part) and (sec is None or key[3] == sec.number)
+             for c in cs if not c.box]
     led = [c for c in paras if c.lead]
     if len(led) < 2 or len(led) < SCOPE_LEADS_SHARE * len(paras):
         return []
@@ -94,9 +95,17 @@ def _chapter_overview(stats: PlanStats, doc: Document, ch: Chapter) -> Overview 
 def _section_overview(stats: PlanStats, doc: Document, ch: Chapter, sec: Section) -> Overview | None:
     led = _leads(stats, doc, ch, sec)
     boxes = _boxes(sec)
-    if not led and not boxes:
-        return None
     body = f"{section_label(sec.number)} {sec.title}"
+    if not led and not boxes:
+        # Neither led paragraphs nor 专栏: the 节's title says what it is about, its first sentence how.
+        first = next((c for key, cs in stats.by_section.items() if key[0] == doc.id and key[2] == ch.number
+                      and key[3] == sec.number and (ch.part is None or key[1] == ch.part) for c in cs
+                      if not c.box and c.sentences), None)
+        if first is None:
+            return None
+        s = first.sentences[0]
+        spans = ([(sec.span.start, sec.span.end, sec)] if sec.span else []) + [(s.start, s.end, sec)]
+        return Overview(_fit(f"{body}：{clean(s.text)}"), doc, ch, spans)
     if led:
         body += "包括：" + "；".join(clean(c.lead or "") for c in led)
     if boxes:
@@ -116,7 +125,9 @@ def _fit(body: str) -> str:
 
 
 # Words that ask for an overview and say nothing of its topic.
-OVERVIEW_WORDS = frozenset("内容 方面 部分 几节 章节 主要 讲 讲了 讲的 说 说了 包括 包含 分为 哪几节 几个 哪些 重点 about".split())
+# A chapter's 节 are its tasks, in plan language: "第二章有哪几项重点任务" asks for them.
+OVERVIEW_WORDS = frozenset("内容 方面 部分 几节 章节 主要 讲 讲了 讲的 说 说了 包括 包含 分为 哪几节 几个 哪些 重点 "
+                           "任务 重点任务 主要任务 举措 下设 about".split())
 
 
 def _topic(info: QueryInfo) -> list[str]:
