@@ -95,7 +95,10 @@ def years_in(text: str) -> list[int]:
 
 
 # "是2015年的1.54倍", "较2015年增长", "比“十三五”末": a comparison's base year is not the year a figure belongs to.
-BASE_YEAR_RE = re.compile(rf"(是|较|比|与|同)\s*(?:(19|20)\d\d\s*年|{PERIOD}(?:末|期末)?)(的|相比|增长|末|底)?")
+# "2000年底前建成的老旧小区": a year that says which things are meant, in a clause ending in 的, is not
+# the year the sentence speaks of either (unlike a deadline: "2027年底前完成改造").
+BASE_YEAR_RE = re.compile(rf"(是|较|比|与|同)\s*(?:(19|20)\d\d\s*年|{PERIOD}(?:末|期末)?)(的|相比|增长|末|底)?"
+                          r"|(?:19|20)\d\d\s*年底?(?:以)?前[\u4e00-\u9fff]{1,4}的")
 _TITLE_RE = re.compile(r"《[^》]*》")
 
 

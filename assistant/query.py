@@ -64,7 +64,7 @@ def _number(s: str) -> int:
 
 
 NAME_WORD_RE = re.compile(r"\b[A-Z][a-z]+\b")  # "Jinping", "Nanhu": pinyin names in an English question
-METRIC_RE = re.compile(r"(率|额|量|数|值|比重|指数|强度)$")
+METRIC_RE = re.compile(r"(率|额|量|数|值|比重|指数|强度|能耗)$")
 # "建设多少个5G基站?": the thing counted follows the question word and its measure word.
 COUNTED_RE = re.compile(r"(?:多少|(?<!哪)几)[个家所条座项处名张套台辆栋幢亩]([\u4e00-\u9fffA-Za-z\d]{2,12})\s*(?:[?？。,，!！]|$)")
 # "每千人口药师数": a per-head indicator counts the thing named before its 数 / 量.
@@ -102,14 +102,16 @@ MONEY_Q_RE = re.compile(r"(投资|资金|金额|经费|收入|产值|总额|增�
 # "收入年均增长多少": a growth asked without a unit is a rate, not an amount.
 # "提高到多少年/岁": a measure word after 多少 says what is asked, so it is no rate.
 GROWTH_Q_RE = re.compile(rf"(?:年均|平均)?(?:增长|增速|提高|下降|降低)[^,，。?？个件亿万元人]{{0,2}}(?:多少|几)(?!(?:{_Q_UNITS}|件|年))")
-PERCENT_Q_RE = re.compile(r"百分之|几成|比例|比重|占比|百分比|率[^,，。?？]{0,4}(?:多少|几)|percentage|share|proportion|percent")
+PERCENT_Q_RE = re.compile(r"百分之|百分点|几成|比例|比重|占比|百分比|率[^,，。?？]{0,4}(?:多少|几)|percentage|share|proportion|percent")
 # "研发投入要占地区生产总值多少": what 占 takes is the whole a share is of, not money asked for.
-SHARE_Q_RE = re.compile(r"占(?!地(?!区)|用|据|领|有)[^,，。?？]{1,12}?(?:多少|百分之几)")
+SHARE_Q_RE = re.compile(r"占(?!地(?!区)|用|据|领|有)[^,，。?？]{1,12}?(?:多少|百分之几)"
+                        # "农产品加工业与农业总产值比要达到多少": a ratio of two things ("6.3:1"), not money.
+                        r"|(?<=[\u4e00-\u9fff])比(?=(?:要|将)?(?:达到|提升到|提高到|提升至|为|是)?(?:多少|几))")
 
 
 # Relative periods staff say instead of years; the answerer maps them onto the plan's own horizon.
 FUTURE_RE = re.compile(r"五年后|今后五年|规划期末|本规划期|in five years")
-PAST_RE = re.compile(r"前五年|过去五年|这五年来|前几年|in the past five years")
+PAST_RE = re.compile(r"前五年|过去五年|这五年来|前几年|上一?个五年|in the past five years")
 # Words that say which level of government a question is about: "全区" and "咱区" speak of a district,
 # "全省" of a province. "全国" is not among them: district plans name national things ("全国文明城市").
 LEVEL_WORDS = {
@@ -163,6 +165,7 @@ def asked_units(text: str) -> list[str]:
     """The measure words a question asks its figure in ("多少张" → 张, "占比" → %), with the plan's alternatives."""
     units: list[str] = []
     text = re.sub(r"(多少|几)个亿", r"\1亿", text)  # "多少个亿" asks for money, not a count
+    text = re.sub(r"(多少|几)个百分点", r"\1百分点", text)  # nor "多少个百分点" a count: a share
     for u in UNIT_Q_RE.findall(text):
         u = "元" if u in ("钱", "亿") else "美元" if u.endswith("美元") else u
         # Every group that holds the word: "多少家" is answered by "2000家" or by "2000个" (the general count).
@@ -369,9 +372,9 @@ def _metrics(text: str, compounds: bool = True) -> list[str]:
         if len(w) >= 3:
             found.append(w)
         before = words[i - 1] if i else ""
-        # Only for a rate or an intensity ("投入强度"): before 比重 or 额 usually stands the base or a time
+        # Only for a rate or an intensity ("投入强度", "生产总值能耗"): before 比重 or 额 usually stands the base or a time
         # ("占地区生产总值比重").
-        if compounds and w.endswith(("率", "强度")) and len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before not in STOPWORDS:
+        if compounds and w.endswith(("率", "强度", "能耗")) and len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before not in STOPWORDS:
             found.append(before + w)
     return found
 

@@ -28,8 +28,9 @@ from .ocr.models import Table
 HEADER_WORDS = ("属性", "指标")
 UNIT_IN_LABEL = re.compile(r"[（(]\s*([^（()）]{1,8})\s*[)）]\s*\*?\s*$")
 FIGURE = re.compile(r"^([<>≤≥＜＞]?\s*约?\s*[-+]?\d[\d.,]*)(以上|以下|左右|以内|上下|\*)?$")
-# The figure at the end of a cell that words it; a year ("2021-2024年") is no figure, nor a digit of a code.
-WORDED_FIGURE = re.compile(r"(?<![\d.A-Za-z])(\d[\d.,]*)(以上|以下|左右|以内|上下)?$")
+# The figure at the end of a cell that words it, right after its words ("累计降低8.2"); not a year
+# ("2021-2024年"), a code's digit, or the second of two figures ("8358/244").
+WORDED_FIGURE = re.compile(r"(?<=[\u4e00-\u9fff”])(\d[\d.,]*)(以上|以下|左右|以内|上下)?$")
 UNIT_WORDS = ("单位",)
 # A review table heads its columns by what they hold: the plan's 目标 and what was 实现 or 完成, whatever the year.
 TARGET_COLUMN_RE = re.compile(r"目标")

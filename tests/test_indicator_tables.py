@@ -263,3 +263,4 @@ def test_a_worded_cell_takes_its_unit_after_the_figure_that_ends_it() -> None:
     assert with_unit("完成省下达目标", "%") == "完成省下达目标"
     assert with_unit("2025年", "%") == "2025年"
     assert with_unit("〔10〕", "%") == "〔10〕"
+    assert with_unit("8358/244", "万人次") == "8358/244"  # two figures in one cell: neither is worded

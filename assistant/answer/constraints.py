@@ -13,13 +13,15 @@ from collections.abc import Callable
 
 from ..models import Profile
 from ..planlang import YEAR_RE
-from ..query import QueryInfo, expand_abbreviations
+from ..query import QUESTION_CLAUSE_RE, QUESTION_WORD_RE, QueryInfo, expand_abbreviations
 from ..tables import ACHIEVED_COLUMN_RE, parse_row_sentence
 from ..text import clean, normalise
 from .params import SPECIFIC_IDF
 from .scoring import Candidate
 from .stats import PlanStats, section_key
 
+# "——经济高质量发展取得显著成效。…": a paragraph set as an item of the list before it.
+DASH_ITEM_RE = re.compile(r"^\s*[—–-]{1,2}\s*\S")
 # Chinese magnitudes stand between a figure and its unit: "18亿亩", "3000万平方米".
 _MAGNITUDE = r"\s*[万亿]?\s*"
 # A rate is written as a percentage, a ratio, or per 10万 / 千 people ("58/10万", "12‰").
@@ -30,9 +32,16 @@ def missing_from_plans(info: QueryInfo, stats: PlanStats) -> str | None:
     """A place, code, indicator or counted thing no loaded plan names at all: nothing can answer it."""
     missing = [p for p in info.places if normalise(p) not in stats.corpus]
     missing += [c for c in ([] if info.english else info.codes) if normalise(c) not in stats.corpus]
-    missing += [m for m in info.metrics if normalise(m) not in stats.corpus]  # "城镇化率" never named
+    missing += [m for m in _asked_metrics(info, info.metrics) if normalise(m) not in stats.corpus]  # "城镇化率" never named
     missing += [w for w in info.counted if normalise(w) not in stats.corpus]  # "多少个5G基站"
     return missing[0] if missing else None
+
+
+def _asked_metrics(info: QueryInfo, metrics: list[str]) -> list[str]:
+    """The indicators named in the clause that asks ("…这五年打算再添几家"), not in one that only describes
+    the thing asked about ("科研成果拿去做小批量试验的那种中试平台，…": 批量 is no indicator asked)."""
+    asking = [c for c in QUESTION_CLAUSE_RE.split(info.text) if QUESTION_WORD_RE.search(c)]
+    return [m for m in metrics if not asking or any(m in c for c in asking)]
 
 
 def relative_years(period: str, horizon: int) -> list[int]:
@@ -64,6 +73,10 @@ def year_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats)
     # a later year (a 主要目标 chapter that looks on to 2035 as well), is a target for the plan's horizon.
     # A section mostly about an earlier year (发展基础, a review of the last period) keeps that year.
     horizon_named = horizon in stats.section_years.get(key, set()) and (main_year is None or main_year > (horizon or 0))
+    if undated and horizon_named and DASH_ITEM_RE.match(cand.chunk.text):
+        # An undated item ("——…") of such a section's list of targets is a target for the horizon: the
+        # later year is said where it applies ("在此基础上…到2035年…"), not lent to every item.
+        sent_years = []
     # A 专栏's title dates its items ("科技创新2030—重大项目", "…（2030年）").
     sent_years = sent_years + stats.years_of(clean(cand.chunk.box), doc) if cand.chunk.box else sent_years
     for year in years:
@@ -150,15 +163,16 @@ def measure_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanSta
     消费率", "投入强度", rare in the plan) must be named by the sentence, or by a table row's labels, not
     only somewhere in its chapter (研发经费投入年均增长 is not 投入强度). A generic one ("增长率") may be
     worded otherwise ("国内生产总值增长")."""
-    row = parse_row_sentence(cand.sentence.text) if info.own_metrics else None
-    if row is None and not (info.own_metrics and info.wants_number):
+    metrics = _asked_metrics(info, info.own_metrics)
+    row = parse_row_sentence(cand.sentence.text) if metrics else None
+    if row is None and not (metrics and info.wants_number):
         return None
     # The question's words went through the glossary ("GDP" → 地区生产总值); so do the evidence's.
     label = normalise(expand_abbreviations("".join(row[0]) if row else clean(cand.sentence.text)))
-    if any(normalise(m) in label for m in info.own_metrics):
+    if any(normalise(m) in label for m in metrics):
         return None
     doc = cand.chunk.doc_id
-    return next((m for m in info.own_metrics if stats.idf(normalise(m), doc) >= SPECIFIC_IDF), None)
+    return next((m for m in metrics if stats.idf(normalise(m), doc) >= SPECIFIC_IDF), None)
 
 
 def _noun_after(text: str, code: str) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ..followup import RewrittenQuery
 from ..models import Chunk, Citation, Document, Hit, box_label
-from ..planlang import period_years
+from ..planlang import period_years, years_in
 from ..query import QueryInfo, analyse, asked_units, content_terms
 from ..ranking import settled
 from ..tables import is_row_sentence
@@ -21,7 +21,7 @@ from ..text import clean, normalise
 from . import params as P
 from .base import Draft
 from .compose import clauses
-from .constraints import UNIT_PROBLEM, missing_from_plans, problems, relative_years
+from .constraints import DASH_ITEM_RE, UNIT_PROBLEM, missing_from_plans, problems, relative_years
 from .scoring import Candidate, SentenceScorer, confident, name_weights, score_candidates, term_weights
 from .stats import PlanStats, section_key
 from .replies import Replies
@@ -74,6 +74,10 @@ class ExtractiveAnswerer:
         if found is not None:
             trace["decision"] = "overview from the table of contents"
             return self.replies.overview(info, found, related)
+        span = self._plan_span(info, scope, hits, related)
+        if span is not None:
+            trace["decision"] = "the years the plan itself covers"
+            return span
         table = self._table_question(info, scope, hits, related, trace)
         if table is not None:
             return table
@@ -335,6 +339,27 @@ class ExtractiveAnswerer:
                 return kinds
         return None
 
+    def _plan_span(self, info: QueryInfo, scope: Sequence[str], hits: Sequence[Hit],
+                   related: list[Citation]) -> Draft | None:
+        """"本规划纲要的规划期是哪几年": the plan's own first and last year, quoted from the first sentence of
+        the plan that names both ("第十五个五年（2026－2030年）规划纲要")."""
+        if not PLAN_SPAN_RE.search(info.text):
+            return None
+        doc = next(iter(scope), None) or (hits[0].chunk.doc_id if hits else None)
+        profile = self.stats.profiles.get(doc) if doc else None
+        if not profile or not profile.start_year or not profile.target_year:
+            return None
+        wanted = {profile.start_year, profile.target_year}
+        chunks = sorted((c for cs in self.stats.by_section.values() for c in cs if c.doc_id == doc),
+                        key=lambda c: c.start)
+        for chunk in chunks:
+            for sentence in chunk.sentences:
+                if wanted <= set(years_in(sentence.text)):
+                    quote = self.replies.cite(chunk, sentence.start, sentence.end)
+                    body = clauses(sentence.text, info, {str(y): 1.0 for y in wanted})
+                    return self.replies.reply(info, body, [quote], chunk, related)
+        return None
+
     def _rows_matching(self, info: QueryInfo, patterns: list[str], scope: Sequence[str],
                        hits: Sequence[Hit]) -> list[Chunk]:
         """The rows of a plan's 主要指标 table (_named_table) that match every pattern (a 类别, a 属性), in
@@ -427,12 +452,12 @@ def _same_section(a: Candidate, b: Candidate) -> bool:
     return section_key(a.chunk) == section_key(b.chunk)
 
 
+# "本规划纲要的规划期是哪几年", "这个规划管的是哪几年": the years of the plan itself.
+PLAN_SPAN_RE = re.compile(r"规划期(?:是|为)?(?:哪|几|多少)|(?:本|这个|该|这份)?规划(?:纲要)?[^，。？?]{0,6}(?:哪几年|哪些年份?|起止年|从哪年到哪年)")
 # A numbered heading run into its paragraph as a sentence of its own ("二、2050年市域空间格局。").
 RUN_IN_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])[^，,；;：:。]{1,24}。?$")
 # A sentence that announces a list of the paragraphs after it: "…如下：", "要实现以下目标。".
 INTRODUCES_RE = re.compile(r"(?:[:：]|以下[^。，,]{0,12}。)$")
-# "——经济高质量发展取得显著成效。…": a paragraph set as an item of the list before it.
-DASH_ITEM_RE = re.compile(r"^\s*[—–-]{1,2}\s*\S")
 
 
 def _item_lead(chunk: Chunk) -> str:
