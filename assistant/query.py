@@ -380,9 +380,12 @@ def _metrics(text: str, compounds: bool = True) -> list[str]:
 
 
 def _head(phrase: str) -> str:
-    """The head noun of a Chinese noun phrase is its last word ("带本地味儿的文艺精品" → 精品)."""
-    words = [w for w in jieba.cut(phrase) if w.strip()]
-    return words[-1] if words and len(words[-1]) >= 2 else ""
+    """The head noun of a Chinese noun phrase is its last word ("带本地味儿的文艺精品" → 精品); a verb
+    after it ends the phrase ("老街小巷收拾一遍" → 小巷)."""
+    words = [w for w in pseg.cut(phrase) if w.word.strip()]
+    verb = next((i for i, w in enumerate(words) if i and w.flag.startswith("v")), len(words))
+    words = words[:verb]
+    return words[-1].word if words and len(words[-1].word) >= 2 else ""
 
 
 MARKUP_RE = re.compile(r"<[^<>]{0,200}>")  # an HTML tag pasted into a question is not English words

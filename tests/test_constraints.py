@@ -26,6 +26,8 @@ PLAN = """云溪区国民经济和社会发展第十五个五年规划纲要
 
 区长办公会议统筹推进重大项目。
 
+每年完成60条街巷整治提升工作。
+
 经济发展 · 常住人口城镇化率（%）：2025年完成值 70%，2030年目标值 75%，属性 预期性。
 
 绿色低碳 · 地表水优良水体比例（%）：2025年完成值 90%，2030年目标值 完成市下达目标，属性 约束性。
@@ -82,6 +84,16 @@ def test_a_rows_figure_belongs_to_its_columns_year(plan) -> None:
     # A target in words is that year's target; a year with no column is not answered by the row.
     assert check("2030年优良水体比例要提高到多少?", water) is None
     assert check("2027年优良水体比例要提高到多少?", water) == "2027年"
+
+
+def test_a_counted_compound_may_be_worded_by_one_with_its_head_character(plan, monkeypatch) -> None:
+    stats, chunks = plan
+    monkeypatch.setattr(constraints, "SPECIFIC_IDF", 0.0)  # in a plan this small no word is rare
+    lanes, beds = candidate(chunks, "60条街巷"), candidate(chunks, "800张")
+    question = analyse("每年要把多少条老街小巷收拾一遍?")
+    assert question.counted == ["小巷"]  # the verb after it ends the counted phrase
+    assert named_problem(question, lanes, lanes.sentence.text, stats) is None  # 60条街巷 counts 小巷
+    assert named_problem(question, beds, beds.sentence.text, stats) == "小巷"
 
 
 def test_code_or_counted_thing_must_be_named(plan) -> None:

@@ -48,3 +48,45 @@ def test_a_section_named_by_its_part_chapter_and_number_is_overviewed(tmp_path) 
     assert "产教融合" in found.body and "先进制造" not in found.body
     listed = overview(analyse("第二篇第一章有哪几项重点任务?"), docs, stats)
     assert listed is not None and "扩大学位供给" in listed.body and "发展职业教育" in listed.body
+
+
+PARALLEL = """云溪区国民经济和社会发展第十五个五年规划纲要
+
+第一章 总体要求
+
+第一节 基本要求
+
+把握好以下基本要求：
+
+——更加注重创新驱动。把创新摆在发展全局的核心位置。
+
+——更加注重统筹协调。推动城乡区域协调发展。
+
+——更加注重绿色低碳。推进生产生活方式绿色转型。
+
+第二节 发展目标
+
+到2030年，全区地区生产总值达到760亿元，更加注重民生改善。
+"""
+
+
+def test_a_list_of_what_the_question_quotes_is_the_items_that_begin_with_it(tmp_path) -> None:
+    """"哪几个“更加注重”": parallel items begin alike; their leads are the list, whichever sentence ranked first."""
+    from assistant.answer.extractive import ExtractiveAnswerer
+    from assistant.followup import RewrittenQuery
+    from assistant.models import Hit
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "yunxi-15th.txt").write_text(PARALLEL, encoding="utf-8")
+    docs = load_corpus(corpus)
+    sources = {d.id: document_text(d) for d in docs}
+    chunks = [c for d in docs for c in iter_chunks(d, sources[d.id])]
+    answerer = ExtractiveAnswerer(chunks, sources, docs)
+    hits = [Hit(chunk=c, score=1.0) for c in reversed(chunks)]  # the 发展目标 sentence ranked first
+    question = "基本要求提出了哪几个“更加注重”?"
+    draft = answerer(RewrittenQuery(query=question), hits)
+    assert draft.found
+    assert all(w in draft.answer for w in ("更加注重创新驱动", "更加注重统筹协调", "更加注重绿色低碳"))
+    assert "民生改善" not in draft.answer
+    assert draft.trace["decision"].startswith("the led items that share")

@@ -132,8 +132,10 @@ def named_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanStats
             if noun and noun in ctx and normalise(code + noun) not in ctx:
                 return code + noun
     for thing in info.counted:  # "多少个5G基站" is answered by a count of 基站, not of 智能车间
-        # (a generic word such as 园区 is often paraphrased: "电商园区" for "电商产业园")
-        if stats.idf(normalise(thing), doc) >= SPECIFIC_IDF and normalise(thing) not in ctx:
+        # (a generic word such as 园区 is often paraphrased: "电商园区" for "电商产业园"; so is a compound
+        # by another with its head character, which names the kind of thing: "60条街巷" counts 小巷)
+        if stats.idf(normalise(thing), doc) >= SPECIFIC_IDF and normalise(thing) not in ctx \
+                and not re.search(rf"\d[\d.]*\s*[万亿]?[^\d，。；]{{0,4}}{re.escape(thing[-1])}", focus):
             return thing
     for metric in _per_capita(info):  # "人均国内生产总值" is not 国内生产总值, nor 农村居民人均纯收入
         # (the words between may differ: the glossary says 地区生产总值 where a plan says 国内生产总值)

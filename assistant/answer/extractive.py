@@ -199,6 +199,12 @@ class ExtractiveAnswerer:
                     clean(c.text).rstrip("。") for c in rows) + "。"
                 if len(body) <= P.MAX_LIST_BODY:
                     return self.replies.reply(info, body, [self.replies.cite(c, c.start, c.end) for c in rows], best.chunk, related)
+        shared = self._items_sharing_quote(info, best)
+        if len(shared) >= 2:
+            trace["decision"] = "the led items that share the words the question quotes"
+            body = "；".join(clean(_item_lead(c)).lstrip("—-") for c in shared) + "。"
+            return self.replies.reply(info, body, [self.replies.cite(c, c.start, c.end) for c in shared], shared[0],
+                                      related)
         titled = self._titled_section(info, best)
         if len(titled) >= 2:
             trace["decision"] = "the led paragraphs of the 节 whose title the question says"
@@ -394,6 +400,24 @@ class ExtractiveAnswerer:
                 break
             out.append(c)
         return out
+
+    def _items_sharing_quote(self, info: QueryInfo, best: Candidate) -> list[Chunk]:
+        """"哪四个“更加注重”", "那几种“经济”": the led paragraphs ("——更加注重创新驱动。…") or 专栏 items
+        ("情绪经济：…") of one section or 专栏 of the best sentence's plan whose leads begin or end with the
+        words the question quotes, as parallel items do; the section or 专栏 with the most of them."""
+        quoted = [normalise(q) for q in info.quoted if len(normalise(q)) >= 2]
+        if not quoted:
+            return []
+        groups: dict[tuple, list[Chunk]] = {}
+        for chunks in self.stats.by_section.values():
+            if chunks[0].doc_id != best.chunk.doc_id:
+                continue
+            for c in chunks:
+                led = (c.lead or DASH_ITEM_RE.match(c.text)) and not _is_table_row(c)
+                lead = normalise(_item_lead(c)).lstrip("—-") if led else ""
+                if lead and any(lead.startswith(q) or lead.endswith(q) for q in quoted):
+                    groups.setdefault((section_key(c), c.box), []).append(c)
+        return max(groups.values(), key=lambda g: (len(g), -g[0].start), default=[])
 
     def _titled_section(self, info: QueryInfo, best: Candidate) -> list[Chunk]:
         """"必须遵循哪些原则": a 节 of the best sentence's chapter whose title's every word the question says
