@@ -372,9 +372,10 @@ def _metrics(text: str, compounds: bool = True) -> list[str]:
         if len(w) >= 3:
             found.append(w)
         before = words[i - 1] if i else ""
-        # Only for a rate or an intensity ("投入强度", "生产总值能耗"): before 比重 or 额 usually stands the base or a time
-        # ("占地区生产总值比重").
-        if compounds and w.endswith(("率", "强度", "能耗")) and len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before not in STOPWORDS:
+        # Only for a rate, an intensity or a bare amount ("投入强度", "生产总值能耗", "天然气产量"): before
+        # 比重 or 额 usually stands the base or a time ("占地区生产总值比重").
+        specific = w.endswith(("率", "强度", "能耗")) or (len(w) == 2 and w.endswith(("量", "数")))
+        if compounds and specific and len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before not in STOPWORDS:
             found.append(before + w)
     return found
 
@@ -383,7 +384,9 @@ def _head(phrase: str) -> str:
     """The head noun of a Chinese noun phrase is its last word ("带本地味儿的文艺精品" → 精品); a verb
     after it ends the phrase ("老街小巷收拾一遍" → 小巷)."""
     words = [w for w in pseg.cut(phrase) if w.word.strip()]
-    verb = next((i for i, w in enumerate(words) if i and w.flag.startswith("v")), len(words))
+    # (a verb before a 的 is in a clause that modifies the head: "省里认的电商园区" → 园区)
+    verb = next((i for i, w in enumerate(words) if i and w.flag.startswith("v")
+                 and not any(x.word == "的" for x in words[i:])), len(words))
     words = words[:verb]
     return words[-1].word if words and len(words[-1].word) >= 2 else ""
 

@@ -171,7 +171,12 @@ def measure_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanSta
         return None
     # The question's words went through the glossary ("GDP" → 地区生产总值); so do the evidence's.
     label = normalise(expand_abbreviations("".join(row[0]) if row else clean(cand.sentence.text)))
-    if any(normalise(m) in label for m in metrics):
+    named = [m for m in metrics if normalise(m) in label]
+    if named and row is None and not any(re.search(re.escape(normalise(m)) + r"[^，,；;。、]*\d", label) for m in named):
+        # The sentence names the indicator but gives its figure to another ("原油年产量稳定在2亿吨左右、
+        # 天然气产量稳步增长"): in plan prose a figure follows its indicator, before the next clause.
+        return named[0]
+    if named:
         return None
     doc = cand.chunk.doc_id
     return next((m for m in metrics if stats.idf(normalise(m), doc) >= SPECIFIC_IDF), None)
