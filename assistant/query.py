@@ -372,10 +372,9 @@ def _metrics(text: str, compounds: bool = True) -> list[str]:
         if len(w) >= 3:
             found.append(w)
         before = words[i - 1] if i else ""
-        # Only for a rate, an intensity or a bare amount ("投入强度", "生产总值能耗", "天然气产量"): before
-        # 比重 or 额 usually stands the base or a time ("占地区生产总值比重").
-        specific = w.endswith(("率", "强度", "能耗")) or (len(w) == 2 and w.endswith(("量", "数")))
-        if compounds and specific and len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before not in STOPWORDS:
+        # Only for a rate or an intensity ("投入强度", "生产总值能耗"): before 比重 or 额 usually stands the
+        # base or a time ("占地区生产总值比重"), before 数量 or 年数 the everyday word for a count.
+        if compounds and w.endswith(("率", "强度", "能耗")) and len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", before) and before not in STOPWORDS:
             found.append(before + w)
     return found
 

@@ -28,6 +28,8 @@ PLAN = """云溪区国民经济和社会发展第十五个五年规划纲要
 
 每年完成60条街巷整治提升工作。
 
+打造年成交额超百亿元的农产品市场。批发市场成交额稳步提升。
+
 经济发展 · 常住人口城镇化率（%）：2025年完成值 70%，2030年目标值 75%，属性 预期性。
 
 绿色低碳 · 地表水优良水体比例（%）：2025年完成值 90%，2030年目标值 完成市下达目标，属性 约束性。
@@ -132,6 +134,15 @@ def test_a_sentence_answers_only_for_the_indicator_it_names(plan, monkeypatch) -
     assert measure_problem(analyse("研发经费投入年均增长多少?"), growth, growth.sentence.text, stats) is None
     # Only a figure is held to it: what the plan says of a topic needs no indicator named.
     assert measure_problem(analyse("研发经费投入强度方面有什么要求?"), growth, growth.sentence.text, stats) is None
+
+
+def test_a_figure_follows_the_indicator_it_answers_for(plan, monkeypatch) -> None:
+    stats, chunks = plan
+    monkeypatch.setattr(constraints, "SPECIFIC_IDF", 0.0)
+    question = analyse("农产品市场成交额要做到多少?")
+    with_figure, without = candidate(chunks, "超百亿元"), candidate(chunks, "稳步提升")
+    assert measure_problem(question, with_figure, with_figure.sentence.text, stats) is None  # 百亿: a figure
+    assert measure_problem(question, without, without.sentence.text, stats) == "成交额"
 
 
 def test_the_office_whose_holder_is_asked_must_be_named(plan) -> None:

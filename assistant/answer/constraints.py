@@ -172,7 +172,7 @@ def measure_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanSta
     # The question's words went through the glossary ("GDP" → 地区生产总值); so do the evidence's.
     label = normalise(expand_abbreviations("".join(row[0]) if row else clean(cand.sentence.text)))
     named = [m for m in metrics if normalise(m) in label]
-    if named and row is None and not any(re.search(re.escape(normalise(m)) + r"[^，,；;。、]*\d", label) for m in named):
+    if named and row is None and not any(re.search(re.escape(normalise(m)) + FIGURE_AFTER, label) for m in named):
         # The sentence names the indicator but gives its figure to another ("原油年产量稳定在2亿吨左右、
         # 天然气产量稳步增长"): in plan prose a figure follows its indicator, before the next clause.
         return named[0]
@@ -180,6 +180,10 @@ def measure_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanSta
         return None
     doc = cand.chunk.doc_id
     return next((m for m in metrics if stats.idf(normalise(m), doc) >= SPECIFIC_IDF), None)
+
+
+# A figure after an indicator, before the next clause: digits, or Chinese ones with a magnitude ("超百亿元").
+FIGURE_AFTER = r"[^，,；;。、]*?(?:\d|[一二两三四五六七八九十百千]+[万亿])"
 
 
 def _noun_after(text: str, code: str) -> str | None:

@@ -104,10 +104,11 @@ class ExtractiveAnswerer:
         """Several plans in play (none named, or several named): each answers from its own sentences as it
         would alone, and the reply gives every plan whose answer is about as good as the best one, each with
         its name, rather than letting one plan's general wording hide another's figure."""
-        answers = []
+        answers, brief = [], {}
         for doc in plans:
             own: dict = {}
-            draft = self._from_sentences(info, rq, [h for h in hits if h.chunk.doc_id == doc], dense, related, own)
+            draft = self._from_sentences(info, rq, [h for h in hits if h.chunk.doc_id == doc], dense, related, own,
+                                         brief.setdefault(doc, []))
             answers.append((doc, draft, own))
         trace["plans"] = {doc: {"found": d.found, "content": t.get("content"), "decision": t.get("decision"),
                                 **({"refusal": d.trace["refusal"]} if "refusal" in d.trace else {})}
@@ -124,8 +125,7 @@ class ExtractiveAnswerer:
             return shown[0][1]
         # The best plan's reply as it stands; each other plan's in brief (its best sentence, not a pair), so
         # that several fit in one reply.
-        briefs = [shown[0][1]] + [self._from_sentences(info, rq, [h for h in hits if h.chunk.doc_id == doc], dense,
-                                                       related, {}, brief=True) for doc, _, _ in shown[1:]]
+        briefs = [shown[0][1]] + [brief[doc][0] for doc, _, _ in shown[1:]]
         limit = P.MAX_LIST_REPLY if info.wants_list else P.MAX_REPLY
         kept = [briefs[0]]
         for b in briefs[1:]:
@@ -138,8 +138,9 @@ class ExtractiveAnswerer:
                      citations=[c for k in kept for c in k.citations])
 
     def _from_sentences(self, info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit], dense: dict,
-                        related: list[Citation], trace: dict, brief: bool = False) -> Draft:
-        """The answer from the hits' sentences (of one plan, when several are in play)."""
+                        related: list[Citation], trace: dict, brief: list[Draft] | None = None) -> Draft:
+        """The answer from the hits' sentences (of one plan, when several are in play); when it answers,
+        `brief` gets the same answer in brief (its best sentence, not a pair), from the same scoring."""
         weights_by_doc: dict[str, dict[str, float]] = {}
 
         def weights_for(doc: str) -> dict[str, float]:
@@ -168,9 +169,13 @@ class ExtractiveAnswerer:
         if info.wants_list:
             listed = self._list_reply(info, best, ok, related, trace)
             if listed is not None:
+                if brief is not None:
+                    brief.append(listed)
                 return listed
         trace["decision"] = "best sentence"
-        return self._sentence_reply(info, best, [best] if brief else ok, weights_for, related)
+        if brief is not None:
+            brief.append(self._sentence_reply(info, best, [best], weights_for, related))
+        return self._sentence_reply(info, best, ok, weights_for, related)
 
     # ---------------------------------------------------------------- lists
 
