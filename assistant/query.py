@@ -101,7 +101,9 @@ UNIT_Q_RE = re.compile(rf"(?:多少|(?<!哪)几)(?:[万亿](?=(?:{_Q_UNITS})))?(
 MONEY_Q_RE = re.compile(r"(投资|资金|金额|经费|收入|产值|总额|增加值|生产总值)[^,，。?？%]{0,4}(多少|几)")
 # "收入年均增长多少": a growth asked without a unit is a rate, not an amount.
 # "提高到多少年/岁": a measure word after 多少 says what is asked, so it is no rate.
-GROWTH_Q_RE = re.compile(rf"(?:年均|平均)?(?:增长|增速|提高|下降|降低)[^,，。?？个件亿万元人]{{0,2}}(?:多少|几)(?!(?:{_Q_UNITS}|件|年))")
+# ("每年要涨多少": the everyday word for a yearly growth rate)
+GROWTH_Q_RE = re.compile(rf"(?:(?:年均|平均)?(?:增长|增速|提高|下降|降低)|每年(?:要|能|平均)?涨)[^,，。?？个件亿万元人]{{0,2}}"
+                         rf"(?:多少|几)(?!(?:{_Q_UNITS}|件|年))")
 PERCENT_Q_RE = re.compile(r"百分之|百分点|几成|比例|比重|占比|百分比|率[^,，。?？]{0,4}(?:多少|几)|percentage|share|proportion|percent")
 # "研发投入要占地区生产总值多少": what 占 takes is the whole a share is of, not money asked for.
 SHARE_Q_RE = re.compile(r"占(?!地(?!区)|用|据|领|有)[^,，。?？]{1,12}?(?:多少|百分之几)"
@@ -110,7 +112,7 @@ SHARE_Q_RE = re.compile(r"占(?!地(?!区)|用|据|领|有)[^,，。?？]{1,12}?
 
 
 # Relative periods staff say instead of years; the answerer maps them onto the plan's own horizon.
-FUTURE_RE = re.compile(r"五年后|今后五年|规划期末|本规划期|in five years")
+FUTURE_RE = re.compile(r"五年后|今后五年|未来五年|这五年(?!来|里已|间已)|规划期末|本规划期|in five years")
 PAST_RE = re.compile(r"前五年|过去五年|这五年来|前几年|上一?个五年|in the past five years")
 # Words that say which level of government a question is about: "全区" and "咱区" speak of a district,
 # "全省" of a province. "全国" is not among them: district plans name national things ("全国文明城市").

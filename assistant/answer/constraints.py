@@ -173,8 +173,8 @@ def measure_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanSta
     label = normalise(expand_abbreviations("".join(row[0]) if row else clean(cand.sentence.text)))
     named = [m for m in metrics if normalise(m) in label]
     if named and row is None and not any(re.search(re.escape(normalise(m)) + FIGURE_AFTER, label) for m in named):
-        # The sentence names the indicator but gives its figure to another ("原油年产量稳定在2亿吨左右、
-        # 天然气产量稳步增长"): in plan prose a figure follows its indicator, before the next clause.
+        # The sentence names the indicator but gives its figure to another ("原油年产量稳定在2亿吨左右，
+        # 天然气年产量稳步增长"): in plan prose a figure follows its indicator, before the next clause.
         return named[0]
     if named:
         return None
@@ -183,7 +183,8 @@ def measure_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanSta
 
 
 # A figure after an indicator, before the next clause: digits, or Chinese ones with a magnitude ("超百亿元").
-FIGURE_AFTER = r"[^，,；;。、]*?(?:\d|[一二两三四五六七八九十百千]+[万亿])"
+# (an enumeration shares the figure after it: "化学需氧量、总磷排放总量分别下降8%")
+FIGURE_AFTER = r"[^，,；;。]*?(?:\d|[一二两三四五六七八九十百千]+[万亿])"
 
 
 def _noun_after(text: str, code: str) -> str | None:
