@@ -111,8 +111,9 @@ SHARE_Q_RE = re.compile(r"占(?!地(?!区)|用|据|领|有)[^,，。?？]{1,12}?
                         r"|(?<=[\u4e00-\u9fff])比(?=(?:要|将)?(?:达到|提升到|提高到|提升至|为|是)?(?:多少|几))")
 
 
-# Relative periods staff say instead of years; the answerer maps them onto the plan's own horizon.
-FUTURE_RE = re.compile(r"五年后|今后五年|未来五年|这五年(?!来|里已|间已)|规划期末|本规划期|in five years")
+# Relative periods staff say instead of years; the answerer maps them onto the plan's own horizon ("这五年",
+# unless a period is named before it: "“十四五”这五年" is that period).
+FUTURE_RE = re.compile(r"五年后|今后五年|未来五年|(?<!五)(?<!五”)这五年(?!来|里已|间已)|规划期末|本规划期|in five years")
 PAST_RE = re.compile(r"前五年|过去五年|这五年来|前几年|上一?个五年|in the past five years")
 # Words that say which level of government a question is about: "全区" and "咱区" speak of a district,
 # "全省" of a province. "全国" is not among them: district plans name national things ("全国文明城市").

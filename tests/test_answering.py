@@ -11,7 +11,7 @@ from assistant.answer.grounding import numbers_supported
 from assistant.config import ROOT
 from assistant.followup import is_followup, rewrite
 from assistant.answer.compose import item_count
-from assistant.query import analyse, expand_abbreviations, plan_word_test
+from assistant.query import analyse, asked_units, expand_abbreviations, plan_word_test
 from assistant.text import normalise
 
 
@@ -204,3 +204,13 @@ def test_list_question_naming_one_box_item_gets_that_item(plan_assistant) -> Non
     a = plan_assistant.ask("大气综合治理工程包括哪些内容?")
     assert a.found and a.answer.startswith("大气综合治理工程") and "扬尘" in a.answer and "VOCs" in a.answer
     assert a.citations[0].box == "专栏:生态环境建设工程"
+
+
+def test_relative_periods_and_everyday_growth() -> None:
+    assert analyse("这五年地铁要修到多少公里?").period == "future"  # the plan's own five years
+    assert analyse("“十四五”这五年二氧化碳排放降了多少?").period is None  # that named period's
+    assert analyse("这五年来收入增长了多少?").period == "past"
+    assert analyse("上个五年城里多了多少人有工作?").period == "past"
+    assert asked_units("消费每年要涨多少?") == ["%"]  # a yearly growth rate
+    assert asked_units("入托率要提高多少个百分点?") == ["%"]  # not a count of 个
+    assert asked_units("农产品加工业与农业总产值比要达到多少?") == ["%"]  # a ratio, not money
