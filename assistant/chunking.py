@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from .models import Chunk, Document, Paragraph, Sentence
 from .text import clean, sentence_spans
 
-CHUNKING_VERSION = "paragraph-v4"  # v2: 篇 and the untitled preface; v3: text read from pictures; v4: 篇-numbered chapters
+CHUNKING_VERSION = "paragraph-v5"  # v2: 篇 and the untitled preface; v3: text read from pictures; v4: 篇-numbered chapters; v5: run-in numbered 节
 
 
 def _chunk(doc: Document, index: int, para: Paragraph, chapter, section, box: str | None, source: str) -> Chunk:

@@ -24,6 +24,10 @@ SECTION_RE = re.compile(rf"^\s*第\s*({_CN_NUM})\s*节\s*(.{{1,60}}?)\s*$")
 # short line with no sentence end (a line "一、…。" is an enumerated paragraph).
 ENUM_CHAPTER_RE = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、．.]\s*([^。；;]{1,40}?)\s*$")
 ENUM_SECTION_RE = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*([^。；;]{1,40}?)\s*$")
+# A 建议 or a plan without （一） headings may set its 节 as numbered paragraphs, numbered through the
+# document, whose first sentence is the heading ("4.深入推进科学城实体化改革。锚定…"): a run-in 节, which
+# takes its number from its place in its chapter.
+RUN_IN_SECTION_RE = re.compile(r"^\s*(\d{1,2})\s*[.．]\s*(?!\d)([^。；;：:，,]{2,40})。")
 # A line made of a rule only ("---", "＊＊＊") separates the title from the text.
 RULE_RE = re.compile(r"^\s*[-—=＊*_]{3,}\s*$")
 PREFACE_RE = re.compile(r"^\s*(序\s*言|前\s*言)\s*$")
@@ -184,6 +188,9 @@ def _heading_rules(text: str, lines: list[tuple[int, int]]) -> tuple[re.Pattern[
             return CHAPTER_RE, ENUM_CHAPTER_RE
         return CHAPTER_RE, SECTION_RE
     if sum(1 for s, e in lines if ENUM_CHAPTER_RE.match(text[s:e])) >= 2:
+        if not any(ENUM_SECTION_RE.match(text[s:e]) for s, e in lines) and \
+                sum(1 for s, e in lines if RUN_IN_SECTION_RE.match(text[s:e])) >= 2:
+            return ENUM_CHAPTER_RE, RUN_IN_SECTION_RE
         return ENUM_CHAPTER_RE, ENUM_SECTION_RE
     return CHAPTER_RE, SECTION_RE
 
@@ -332,6 +339,12 @@ def parse_text(text: str, doc_id: str, source_path: str = "", title: str | None 
             b.start_chapter(0, "序言", None)
         sec_re = ENUM_CHAPTER_RE if appendix and chapter_re is ENUM_CHAPTER_RE else section_re
         if (m := sec_re.match(line)) and doc.chapters and (doc.chapters[-1].number or appendix):
+            if sec_re is RUN_IN_SECTION_RE:
+                # The heading is the paragraph's first sentence; the paragraph stays the 节's text.
+                place = sum(1 for x in doc.chapters[-1].sections if x.number is not None) + 1
+                b.start_section(place, _title(m.group(2)), Span(start=s, end=s + m.end()))
+                b.add_paragraph(_paragraph(text, s + m.end(), e))
+                continue
             b.start_section(cn_to_int(m.group(1)), _title(m.group(2)), Span(start=s, end=e))
             continue
         if b.picture is not None:

@@ -194,6 +194,19 @@ def test_enumerated_headings_are_chapters_and_sections() -> None:
     assert [c.number for c in doc2.chapters] == [1] and doc2.chapters[0].sections[0].blocks[0].kind == "paragraph"
 
 
+def test_run_in_numbered_paragraphs_are_sections_numbered_in_their_chapter() -> None:
+    """A 建议 sets its 节 as paragraphs numbered through the document, headed by their first sentence."""
+    text = ("某市委关于制定某市第十五个五年规划的建议\n一、发展基础\n1.“十四五”时期发展取得历史性成就。全市生产总值"
+            "达到100亿元。\n2.面临的形势。机遇与挑战并存。\n二、主要任务\n推动高质量发展。\n3.推进制造业扩容提质。"
+            "实施技术改造。\n4.加快发展现代服务业。扩大服务供给。\n")
+    doc = parse_text(text, "t")
+    assert [(c.number, [(s.number, s.title) for s in c.sections if s.number]) for c in doc.chapters if c.number] == [
+        (1, [(1, "“十四五”时期发展取得历史性成就"), (2, "面临的形势")]),
+        (2, [(1, "推进制造业扩容提质"), (2, "加快发展现代服务业")])]
+    section = doc.chapters[-1].sections[-1]
+    assert section.blocks[0].text == "扩大服务供给。"  # the rest of the paragraph is the 节's text
+
+
 def test_profiles_read_from_titles() -> None:
     from assistant.profile import derive_profile
 
