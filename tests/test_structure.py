@@ -90,3 +90,54 @@ def test_a_list_of_what_the_question_quotes_is_the_items_that_begin_with_it(tmp_
     assert all(w in draft.answer for w in ("更加注重创新驱动", "更加注重统筹协调", "更加注重绿色低碳"))
     assert "民生改善" not in draft.answer
     assert draft.trace["decision"].startswith("the led items that share")
+
+
+TOPICS = """云溪区国民经济和社会发展第十五个五年规划纲要
+
+第一章 产业发展
+
+第一节 培育未来产业
+
+聚力推动具备发展基础的未来产业创新发展。量子科技产业，推进量子通信创新突破。氢能产业，加快制储运用一体发展。生物制造产业，建设中试平台。
+
+第二节 发展目标
+
+今后五年的主要目标是：
+
+——经济实力迈上新台阶。地区生产总值年均增长6%。
+
+——创新能力实现新突破。研发投入强度达到3.5%。
+
+到2035年，经济实力、创新能力大幅跃升，基本实现现代化。
+"""
+
+
+def _answer(tmp_path, plan: str, question: str):
+    from assistant.answer.extractive import ExtractiveAnswerer
+    from assistant.followup import RewrittenQuery
+    from assistant.models import Hit
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir(exist_ok=True)
+    (corpus / "yunxi-15th.txt").write_text(plan, encoding="utf-8")
+    docs = load_corpus(corpus)
+    sources = {d.id: document_text(d) for d in docs}
+    chunks = [c for d in docs for c in iter_chunks(d, sources[d.id])]
+    return ExtractiveAnswerer(chunks, sources, docs)(RewrittenQuery(query=question),
+                                                     [Hit(chunk=c, score=1.0) for c in chunks])
+
+
+def test_sentences_that_open_with_parallel_topics_are_a_list(tmp_path) -> None:
+    draft = _answer(tmp_path, TOPICS, "要发展哪些未来产业?")
+    assert draft.found and all(t in draft.answer for t in ("量子科技产业", "氢能产业", "生物制造产业"))
+    assert "量子通信" not in draft.answer  # the topics, not the sentences
+
+
+def test_a_list_question_takes_the_sentence_that_announces_the_list(tmp_path) -> None:
+    """"主要目标包括哪几个方面": the led paragraphs the announcing sentence introduces are the list. A question
+    that asks no list never gets the announcement alone."""
+    draft = _answer(tmp_path, TOPICS, "今后五年经济发展的主要目标包括哪几个方面?")
+    assert "经济实力迈上新台阶" in draft.answer and "创新能力实现新突破" in draft.answer
+    assert "2035" not in draft.answer
+    number = _answer(tmp_path, TOPICS, "主要目标是多少?")
+    assert "主要目标是：" not in number.answer and "主要目标是。" not in number.answer

@@ -151,7 +151,8 @@ class ExtractiveAnswerer:
         cands = score_candidates(info, rq, hits, weights_for, self.stats,
                                  dense, lambda c, focus: problems(info, c, focus, self.stats))
         trace["candidates"] = [c.trace() for c in cands[:6]]
-        ok = [c for c in cands if not c.problems]
+        # A sentence that only introduces what follows ("主要目标是：") answers a list question, nothing else.
+        ok = [c for c in cands if not c.problems and (info.wants_list or not COLON_END_RE.search(c.sentence.text))]
         blocked = [c for c in cands if c.problems]
         # A sentence without the unit asked ("多少岁") does not outweigh one that has it: it speaks of
         # something else, or of the same thing without the figure.
@@ -216,17 +217,27 @@ class ExtractiveAnswerer:
             body = f"{titled[0].section_title}：" + "；".join(clean(_item_lead(c)).lstrip("—-") for c in titled) + "。"
             return self.replies.reply(info, body, [self.replies.cite(c, c.start, c.end) for c in titled], titled[0],
                                       related)
-        if INTRODUCES_RE.search(clean(best.sentence.text)):
+        # A list question is answered by a sentence that announces a list as well as by any it ties with.
+        intro = next((c for c in ok if c.lex >= best.lex and INTRODUCES_RE.search(clean(c.sentence.text))
+                      and len(self._following(c)) >= 2), None)
+        if intro is not None:
             # "总体目标是:" or "要实现以下目标。" introduces the paragraphs that follow; their lead phrases
             # (or, for "——…" items, their first sentences) are the list.
-            following = self._following(best)
-            leads = [clean(_item_lead(c)).lstrip("—-") for c in following]
-            if len(leads) >= 2:
-                trace["decision"] = "the led paragraphs a colon introduces"
-                body = clean(best.sentence.text) + "；".join(leads) + "。"
-                intro = self.replies.cite(best.chunk, best.sentence.start, best.sentence.end)
-                quotes = [intro] + [self.replies.cite(c, c.start, c.end) for c in following]
-                return self.replies.reply(info, body, quotes, best.chunk, related)
+            following = self._following(intro)
+            trace["decision"] = "the led paragraphs a colon introduces"
+            body = clean(intro.sentence.text) + "；".join(clean(_item_lead(c)).lstrip("—-") for c in following) + "。"
+            quotes = [self.replies.cite(intro.chunk, intro.sentence.start, intro.sentence.end)]
+            quotes += [self.replies.cite(c, c.start, c.end) for c in following]
+            return self.replies.reply(info, body, quotes, intro.chunk, related)
+        topics = _parallel_topics(best)
+        if len(topics) >= 2:
+            # "聚力推动…未来产业创新发展。量子科技产业，推进…。核聚变能产业，…": the sentences after the best
+            # one open with topics of one kind (one head noun); those topics are the list.
+            trace["decision"] = "the parallel topics that open the sentences after the best one"
+            body = clean(best.sentence.text).rstrip("。") + "：" + "；".join(t for t, _ in topics) + "。"
+            last = topics[-1][1]
+            quote = self.replies.cite(best.chunk, best.sentence.start, last.end)
+            return self.replies.reply(info, body, [quote], best.chunk, related)
         return None
 
     # ---------------------------------------------------------------- one or two sentences
@@ -485,8 +496,25 @@ def _same_section(a: Candidate, b: Candidate) -> bool:
 PLAN_SPAN_RE = re.compile(r"规划期(?:是|为)?(?:哪|几|多少)|(?:本|这个|该|这份)?规划(?:纲要)?[^，。？?]{0,6}(?:哪几年|哪些年份?|起止年|从哪年到哪年)")
 # A numbered heading run into its paragraph as a sentence of its own ("二、2050年市域空间格局。").
 RUN_IN_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])[^，,；;：:。]{1,24}。?$")
+COLON_END_RE = re.compile(r"[:：]\s*$")
 # A sentence that announces a list of the paragraphs after it: "…如下：", "要实现以下目标。".
 INTRODUCES_RE = re.compile(r"(?:[:：]|以下[^。，,]{0,12}。)$")
+
+
+# A sentence that opens with its topic: a short phrase before the first comma ("量子科技产业，推进…").
+TOPIC_OPENING_RE = re.compile(r"^([\u4e00-\u9fff“”]{2,16})[，,]")
+
+
+def _parallel_topics(best: Candidate) -> list[tuple[str, object]]:
+    """The run of sentences right after the best one, in its paragraph, that open with a topic ending in
+    the same head (two characters: 产业, 经济), with each sentence: a paragraph that lists by sentences."""
+    run: list[tuple[str, object]] = []
+    for sentence in best.chunk.sentences[best.index + 1:]:
+        m = TOPIC_OPENING_RE.match(clean(sentence.text))
+        if not m or (run and m.group(1)[-2:] != run[0][0][-2:]):
+            break
+        run.append((m.group(1), sentence))
+    return run if len(run) >= 2 else []
 
 
 def _item_lead(chunk: Chunk) -> str:
