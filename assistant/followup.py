@@ -12,7 +12,7 @@ from collections.abc import Callable
 import jieba.posseg as pseg
 from pydantic import BaseModel, Field
 
-from .planlang import CN_YEAR_RE, PERIOD, YEAR_RE, years_in
+from .planlang import CN_YEAR_RE, PERIOD, PERIOD_SHORT_RE, PERIOD_WORD_RE, YEAR_RE, years_in
 from .query import NUMBER_CUES, SCOPE_RE, UNIT_Q_RE, asked_units, content_terms, expand_abbreviations
 
 _LEAD = re.compile(r"^\s*(那么|那|还有|另外|再问一下|再问|and then|and|what about|how about|what of)[\s,，、]*", re.I)
@@ -115,6 +115,10 @@ def _rewrite(question: str, history: list[str], in_plans: Callable[[str], bool] 
         else:
             swapped = f"{year}年{previous}"
         return RewrittenQuery(query=swapped, focus=[f"{year}"])
+    if PERIOD_WORD_RE.fullmatch(rest) and PERIOD_SHORT_RE.search(previous):
+        # Only the period changes ("那“十五五”呢?" after a question on 十四五): in place of the old one.
+        period = PERIOD_SHORT_RE.search(rest).group().strip("“”")
+        return RewrittenQuery(query=PERIOD_SHORT_RE.sub(period, previous, count=1), focus=[period])
     # A new metric or entity: keep the previous question as the frame, the new words as the focus.
     # When the follow-up brings its own time ("前五年", "十三五", a year), the old year must not stay.
     if new_years or _TIME_WORDS.search(core):

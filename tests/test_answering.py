@@ -214,3 +214,7 @@ def test_relative_periods_and_everyday_growth() -> None:
     assert asked_units("消费每年要涨多少?") == ["%"]  # a yearly growth rate
     assert asked_units("入托率要提高多少个百分点?") == ["%"]  # not a count of 个
     assert asked_units("农产品加工业与农业总产值比要达到多少?") == ["%"]  # a ratio, not money
+
+
+def test_a_follow_up_naming_only_a_period_swaps_the_period() -> None:
+    assert rewrite("那“十五五”呢?", ["“十四五”时期地区生产总值突破了多少?"]).query == "十五五时期地区生产总值突破了多少?"

@@ -27,6 +27,8 @@ from .stats import PlanStats
 QUANTITY_RE = re.compile(
     r"(?<![A-Za-z\d.])(?!(?:19|20)\d\d(?:\s*年|\s*[-—至到]))\d+(?:\.\d+)?(?!\s*[A-Za-z\d.])"
     r"|(?<![〇零])[一二两三四五六七八九十百千]+(?:个|家|倍|成|项|条|所|座|亿|万|大|类|张|年|纵|横|轮|批)|翻番|一半|全覆盖"
+    # A magnitude alone is one of it: "税收亿元以上楼宇", "千亿级产业集群".
+    r"|[百千万]?亿(?:元|级)"
 )
 ENUM_RE = re.compile(r"[、;；]")
 CLAUSE_RE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
