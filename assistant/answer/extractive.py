@@ -151,8 +151,9 @@ class ExtractiveAnswerer:
         cands = score_candidates(info, rq, hits, weights_for, self.stats,
                                  dense, lambda c, focus: problems(info, c, focus, self.stats))
         trace["candidates"] = [c.trace() for c in cands[:6]]
-        # A sentence that only introduces what follows ("主要目标是：") answers a list question, nothing else.
-        ok = [c for c in cands if not c.problems and (info.wants_list or not COLON_END_RE.search(c.sentence.text))]
+        # A sentence that only introduces what follows ("今后五年的主要目标是：", one clause) answers a list
+        # question, nothing else.
+        ok = [c for c in cands if not c.problems and (info.wants_list or not ANNOUNCEMENT_RE.search(c.sentence.text))]
         blocked = [c for c in cands if c.problems]
         # A sentence without the unit asked ("多少岁") does not outweigh one that has it: it speaks of
         # something else, or of the same thing without the figure.
@@ -496,7 +497,7 @@ def _same_section(a: Candidate, b: Candidate) -> bool:
 PLAN_SPAN_RE = re.compile(r"规划期(?:是|为)?(?:哪|几|多少)|(?:本|这个|该|这份)?规划(?:纲要)?[^，。？?]{0,6}(?:哪几年|哪些年份?|起止年|从哪年到哪年)")
 # A numbered heading run into its paragraph as a sentence of its own ("二、2050年市域空间格局。").
 RUN_IN_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])[^，,；;：:。]{1,24}。?$")
-COLON_END_RE = re.compile(r"[:：]\s*$")
+ANNOUNCEMENT_RE = re.compile(r"^[^，,；;]*[:：]\s*$")
 # A sentence that announces a list of the paragraphs after it: "…如下：", "要实现以下目标。".
 INTRODUCES_RE = re.compile(r"(?:[:：]|以下[^。，,]{0,12}。)$")
 
