@@ -358,7 +358,7 @@ def _places(text: str) -> list[str]:
         name = w.word
         if not name.endswith(PLACE_SUFFIX) and i + 1 < len(words) and words[i + 1].word in PLACE_SUFFIX:
             name += words[i + 1].word
-        if len(name) >= 3 and name.endswith(PLACE_SUFFIX) or name in bare_places():
+        if (len(name) >= 3 and name.endswith(PLACE_SUFFIX)) or name in bare_places():
             places.append(name)
     return places
 

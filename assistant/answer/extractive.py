@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ..followup import RewrittenQuery
-from ..models import Chunk, Citation, Document, Hit, box_label
+from ..models import Chunk, Citation, Document, Hit, Sentence, box_label
 from ..planlang import period_years, years_in
 from ..query import QueryInfo, analyse, asked_units, content_terms
 from ..ranking import settled
@@ -497,7 +497,7 @@ def _same_section(a: Candidate, b: Candidate) -> bool:
 PLAN_SPAN_RE = re.compile(r"规划期(?:是|为)?(?:哪|几|多少)|(?:本|这个|该|这份)?规划(?:纲要)?[^，。？?]{0,6}(?:哪几年|哪些年份?|起止年|从哪年到哪年)")
 # A numbered heading run into its paragraph as a sentence of its own ("二、2050年市域空间格局。").
 RUN_IN_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])[^，,；;：:。]{1,24}。?$")
-ANNOUNCEMENT_RE = re.compile(r"^[^，,；;]*[:：]\s*$")
+ANNOUNCEMENT_RE = re.compile(r"^[^，,；;]*[:：]\s*$")  # one clause, ending in a colon: "主要目标是："
 # A sentence that announces a list of the paragraphs after it: "…如下：", "要实现以下目标。".
 INTRODUCES_RE = re.compile(r"(?:[:：]|以下[^。，,]{0,12}。)$")
 
@@ -506,10 +506,10 @@ INTRODUCES_RE = re.compile(r"(?:[:：]|以下[^。，,]{0,12}。)$")
 TOPIC_OPENING_RE = re.compile(r"^([\u4e00-\u9fff“”]{2,16})[，,]")
 
 
-def _parallel_topics(best: Candidate) -> list[tuple[str, object]]:
+def _parallel_topics(best: Candidate) -> list[tuple[str, Sentence]]:
     """The run of sentences right after the best one, in its paragraph, that open with a topic ending in
     the same head (two characters: 产业, 经济), with each sentence: a paragraph that lists by sentences."""
-    run: list[tuple[str, object]] = []
+    run: list[tuple[str, Sentence]] = []
     for sentence in best.chunk.sentences[best.index + 1:]:
         m = TOPIC_OPENING_RE.match(clean(sentence.text))
         if not m or (run and m.group(1)[-2:] != run[0][0][-2:]):

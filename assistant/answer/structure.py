@@ -62,11 +62,16 @@ def _boxes(sec: Section) -> list[str]:
     return [box_label(b.title) for b in sec.blocks if b.kind == "box"]
 
 
+def _paragraphs(stats: PlanStats, doc: Document, ch: Chapter, sec: Section | None) -> list[Chunk]:
+    """A chapter's (or 节's) paragraphs, in order; a chapter numbered within its 篇 is looked up there."""
+    return [c for key, cs in stats.by_section.items() if key[0] == doc.id and key[2] == ch.number
+            and (ch.part is None or key[1] == ch.part) and (sec is None or key[3] == sec.number)
+            for c in cs if not c.box]
+
+
 def _leads(stats: PlanStats, doc: Document, ch: Chapter, sec: Section | None) -> list[Chunk]:
     """The lead phrases of a chapter's (or 节's) paragraphs, when its paragraphs are led that way."""
-    paras = [c for key, cs in stats.by_section.items() if key[0] == doc.id and key[2] == ch.number
-             and (ch.part is None or key[1] == ch.part) and (sec is None or key[3] == sec.number)
-             for c in cs if not c.box]
+    paras = _paragraphs(stats, doc, ch, sec)
     led = [c for c in paras if c.lead]
     if len(led) < 2 or len(led) < SCOPE_LEADS_SHARE * len(paras):
         return []
@@ -98,9 +103,7 @@ def _section_overview(stats: PlanStats, doc: Document, ch: Chapter, sec: Section
     body = f"{section_label(sec.number)} {sec.title}"
     if not led and not boxes:
         # Neither led paragraphs nor 专栏: the 节's title says what it is about, its first sentence how.
-        first = next((c for key, cs in stats.by_section.items() if key[0] == doc.id and key[2] == ch.number
-                      and key[3] == sec.number and (ch.part is None or key[1] == ch.part) for c in cs
-                      if not c.box and c.sentences), None)
+        first = next((c for c in _paragraphs(stats, doc, ch, sec) if c.sentences), None)
         if first is None:
             return None
         s = first.sentences[0]
