@@ -79,6 +79,9 @@ def plan_periods(text: str) -> set[int]:
 # ---------------------------------------------------------------- years
 YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-9]\d)(?!\d)")
 CN_YEAR_RE = re.compile(r"[二][〇零][〇零一二三四五六七八九]{2}")
+# A text that states a time ("哪一年通车?" needs one): a year written with 年, or bare after a word that looks
+# to a time ("面向2035的…项目"), a Chinese year, or a point of a period (期末, 年底前).
+YEAR_IN_TEXT_RE = re.compile(r"(19|20)\d\d\s*年|(?:面向|到|至|迈向|展望)\s*(19|20)\d\d(?!\d)|二〇|中期阶段|期末|年底前|年末前")
 YEAR_HEADER_RE = re.compile(r"20\d\d\s*年")  # a table column of one year ("2030年目标值")
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..followup import RewrittenQuery
 from ..models import Chunk, Hit
 from ..pictures import LOW_CONFIDENCE
+from ..planlang import YEAR_IN_TEXT_RE
 from ..query import CJK_RE, QUOTED_RE, QueryInfo, synonym_pairs
 from ..ranking import settled
 from ..tables import is_row_sentence
@@ -33,8 +34,6 @@ QUANTITY_RE = re.compile(
 ENUM_RE = re.compile(r"[、;；]")
 CLAUSE_RE = re.compile(r"[^,，;；:：]+[,，;；:：]?")
 # A "when" is answered by a year, or by a stage of the plan's period ("在规划实施的中期阶段", "年底前").
-# A year is written with 年, or bare after a word that looks to a time ("面向2035的…项目").
-YEAR_IN_TEXT_RE = re.compile(r"(19|20)\d\d\s*年|(?:面向|到|至|迈向|展望)\s*(19|20)\d\d(?!\d)|二〇|中期阶段|期末|年底前|年末前")
 DEFINITION_RE = re.compile(r"[“\"]([^”\"]{1,12})[”\"]\s*[:：]")  # "“四基地”: …" defines 四基地
 NAME_RE = re.compile(r"[“《][^”》]{2,40}[”》]")
 
