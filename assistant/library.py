@@ -18,9 +18,7 @@ from .indicators import Indicator, indicators_for
 from .ingest import AddResult, add_plan, remove_plan, restore_plan, trashed_plans
 from .ingest.pictures import Progress
 from .models import Document
-
-LEVELS = ("国家", "省", "市", "区县")  # the order plans are listed in: the superior plan first
-
+from .profile import precedence
 
 class PlanEntry(BaseModel):
     """One loaded plan as a list or a picker shows it."""
@@ -53,10 +51,6 @@ def plan_entry(doc: Document) -> PlanEntry:
                      chapters=sum(1 for c in doc.chapters if c.number and not c.appendix))
 
 
-def _level_rank(entry: PlanEntry) -> int:
-    return LEVELS.index(entry.level) if entry.level in LEVELS else len(LEVELS)
-
-
 @dataclass(frozen=True, eq=False)
 class Corpus:
     """The loaded plans at one moment. A reload makes a new one; a view reads one whole, so it never mixes
@@ -84,8 +78,8 @@ class Corpus:
     @cached_property
     def plans(self) -> list[PlanEntry]:
         """The loaded plans, superior level first, then by period and name (the corpus keeps file order)."""
-        return sorted((plan_entry(d) for d in self.documents),
-                      key=lambda e: (_level_rank(e), -(e.start_year or 0), e.name, e.id))
+        entries = {d.id: plan_entry(d) for d in self.documents}
+        return sorted(entries.values(), key=lambda e: (*precedence(self.document(e.id).profile), e.name, e.id))
 
     @cached_property
     def names(self) -> dict[str, str]:

@@ -19,6 +19,17 @@ from .planlang import PERIOD_SHORT_RE, cn_number, cn_year, period_name, period_n
 LEVEL_SUFFIXES = (("自治区", "省"), ("省", "省"), ("自治州", "市"), ("市", "市"), ("区", "区县"), ("县", "区县"),
                   ("旗", "区县"))
 PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,7}?(?:自治区|自治州|省|市|区|县|旗)")
+LEVELS = ("国家", "省", "市", "区县")  # the order plans are listed in: the superior plan first
+
+
+def precedence(profile: Profile | None) -> tuple[int, int]:
+    """Where a plan stands among loaded plans: the superior level first (the plans below must fit it,
+    规划衔接), then the newest period (the plans in force)."""
+    level = profile.level if profile else None
+    rank = LEVELS.index(level) if level in LEVELS else len(LEVELS)
+    return rank, -((profile.start_year if profile else None) or 0)
+
+
 VISION_RE = re.compile(r"(20\d\d|二[〇零][一二三四五六七八九〇零]{2})\s*年远景")
 _NATIONAL = "中华人民共和国"
 

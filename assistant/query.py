@@ -117,11 +117,12 @@ FUTURE_RE = re.compile(r"五年后|今后五年|未来五年|(?<!五)(?<!五”)
 PAST_RE = re.compile(r"前五年|过去五年|这五年来|前几年|上一?个五年|in the past five years")
 # Words that say which level of government a question is about: "全区" and "咱区" speak of a district,
 # "全省" of a province. "全国" is not among them: district plans name national things ("全国文明城市").
+# 国内生产总值 is the nation's measure: a province or city states its 地区生产总值.
 LEVEL_WORDS = {
     "区县": re.compile(r"(?:全|我|咱|本|我们|咱们)[区县]|[区县]里|[区县]级"),
     "市": re.compile(r"(?:全|我|咱|本|我们|咱们)市|市里"),
     "省": re.compile(r"(?:全|我|咱|本|我们|咱们)省|省里"),
-    "国家": re.compile(r"我国|国家层面|国家规划|全国规划|national (?:plan|outline)", re.I),
+    "国家": re.compile(r"我国|国家层面|国家规划|全国规划|国内生产总值|national (?:plan|outline)", re.I),
 }
 
 
@@ -303,6 +304,11 @@ def dated_plans(text: str, profiles: dict[str, "Profile"], said: str | None = No
     achieved = kind == "achieved"
     spans = [period_years(n) for n in named_periods(text, as_time=True) if n >= 3]
     spans += [(y, y) for y in stated_years(text)]
+    if not spans and (FUTURE_RE.search(text) or PAST_RE.search(text)):
+        # "这五年", "过去五年" said of no period: the period of the newest plans loaded, the ones in force.
+        start = max((p.start_year for p in profiles.values() if p.start_year), default=None)
+        if start is not None:
+            spans = [(start, start + 4) if FUTURE_RE.search(text) else (start - 5, start - 1)]
     if not spans:
         return []
 

@@ -210,3 +210,14 @@ def test_the_quantity_a_question_asks_for() -> None:
     info = analyse("服务业增加值比重在2010年是多少，2015年的目标是多少？")
     assert info.wants_target and info.base_years == [2010]
 
+
+
+def test_the_focus_is_the_clause_with_the_figure_when_two_name_the_thing() -> None:
+    # A sentence may name the thing in its lead and again where it counts it: a number question's focus is
+    # the clause with the figure, so the unit check reads "30家" there.
+    from assistant.answer.scoring import QUANTITY_RE, focus_window
+
+    text = "完善中试验证等平台布局，构建全链条的验证体系，加强技术经理人队伍建设，新增30家运营高效的中试验证平台。"
+    weights = {"中试": 1.0, "平台": 0.5}
+    assert "30家" not in focus_window(text, weights)
+    assert "30家" in focus_window(text, weights, QUANTITY_RE)

@@ -46,6 +46,12 @@ PROFILES = {"district-14": _profile("某区", "区县", 14), "city-15": _profile
     ("到2035年人均生产总值要达到什么水平?", []),
     # A named place outranks the time.
     ("某市到2025年的目标是多少?", ["city-15"]),
+    # "这五年" / "过去五年" said of no period: the newest plans loaded, the ones in force.
+    ("二氧化硫排放这五年要减多少?", ["city-15"]),
+    ("过去五年城镇化率实际提高了多少?", ["city-15"]),
+    # 国内生产总值 is the nation's measure (a city states its 地区生产总值).
+    ("单位国内生产总值能耗要降低多少?", ["national-13"]),
+    ("单位地区生产总值能耗要降低多少?", []),
 ])
 def test_a_questions_time_points_to_the_plans_that_hold_it(question: str, plans: list[str]) -> None:
     assert named_plans(question, PROFILES) == plans
@@ -61,3 +67,10 @@ def test_a_follow_up_is_read_in_its_own_words() -> None:
 def test_profiles_read_the_period_from_a_title() -> None:
     p = derive_profile("某某市国民经济和社会发展第十五个五年规划纲要", "")
     assert (p.period, p.start_year, p.target_year, p.place) == ("十五五", 2026, 2030, "某某市")
+
+
+def test_plans_stand_superior_level_first_then_newest_period() -> None:
+    from assistant.profile import precedence
+
+    library = PROFILES | {"city-14": _profile("某市", "市", 14)}
+    assert sorted(library, key=lambda d: precedence(library[d])) == ["national-13", "city-15", "city-14", "district-14"]

@@ -14,6 +14,7 @@ from dataclasses import replace
 from ..followup import RewrittenQuery
 from ..models import Chunk, Citation, Document, Hit, Sentence, box_label
 from ..planlang import period_years, years_in
+from ..profile import precedence
 from ..query import QueryInfo, analyse, asked_units, content_terms
 from ..ranking import settled
 from ..tables import is_row_sentence
@@ -120,6 +121,9 @@ class ExtractiveAnswerer:
             return draft
         top = found[0][2]["content"]
         shown = [a for a in found if a[2]["content"] >= P.OTHER_PLAN_TIE * top][:P.MAX_PLANS_SHOWN]
+        # Plans that answer alike are given superior plan first, then the newest (the order plans are
+        # listed in): the frame the others fit, as a planner reads them side by side.
+        shown.sort(key=lambda a: precedence(self.stats.profiles.get(a[0])))
         if len(shown) == 1:
             trace.update({k: v for k, v in shown[0][2].items() if k != "content"})
             return shown[0][1]

@@ -129,9 +129,11 @@ def defines(info: QueryInfo, text: str) -> bool:
 LEAD_CLAUSE_RE = re.compile(r"[:：]\s*$")
 
 
-def focus_window(text: str, weights: dict[str, float]) -> str:
+def focus_window(text: str, weights: dict[str, float], wanted: re.Pattern[str] | None = None) -> str:
     """The clause that matches the question best, with its neighbours: a figure asked for must stand
-    there ("建成1000处晨晚练点,形成“一心百处千点”布局"), not in an unrelated clause."""
+    there ("建成1000处晨晚练点,形成“一心百处千点”布局"), not in an unrelated clause. Of clauses that match
+    alike, the first with the `wanted` content (a figure, for a number question): a sentence may name the
+    thing twice, in its lead and where it counts it ("完善中试验证等平台布局，…，新增30家…中试验证平台")."""
     clauses = CLAUSE_RE.findall(text)
     if len(clauses) <= 1:
         return text
@@ -141,7 +143,9 @@ def focus_window(text: str, weights: dict[str, float]) -> str:
         # window is the best of the clauses after it, not the lead and its neighbour.
         rest = max(range(1, len(clauses)), key=scores.__getitem__)
         return text if scores[rest] == 0 else "".join(clauses[rest - 1 : rest + 2])
-    best = max(range(len(clauses)), key=scores.__getitem__)
+    top = max(scores)
+    tied = [i for i, v in enumerate(scores) if v == top]
+    best = next((i for i in tied if wanted and wanted.search(clauses[i])), tied[0])
     return text if scores[best] == 0 else "".join(clauses[max(best - 1, 0) : best + 2])
 
 
@@ -178,6 +182,7 @@ def score_candidates(info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit],
     """Every sentence of the hits, scored with its own plan's word weights (`weights_for(doc)`), with the
     problems `checks(candidate, focus_text)` finds; best first."""
     names = name_weights(info, stats) if info.english else {}
+    wanted = QUANTITY_RE if info.wants_number else YEAR_IN_TEXT_RE if info.wants_when else None
     cands = []
     for rank, hit in enumerate(hits):
         weights = weights_for(hit.chunk.doc_id)
@@ -191,7 +196,7 @@ def score_candidates(info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit],
                 c.lex = _pinyin_lexical(names, c, stats) if names else _lexical(weights, c, stats)
             c.dense = settled(dense.get((hit.chunk.id, i), 0.0))
             text = clean(sent.text)
-            focus = focus_window(text, weights)
+            focus = focus_window(text, weights, wanted)
             fit = _fit(info, text, focus, weights, c)
             crosslingual = info.english and not weights
             floor = P.DENSE_FLOOR_CROSSLINGUAL if crosslingual else P.DENSE_FLOOR
