@@ -20,7 +20,9 @@ def two_plans(tmp_path_factory: pytest.TempPathFactory) -> PlanAssistant:
     tmp = tmp_path_factory.mktemp("two")
     corpus = tmp / "corpus"
     corpus.mkdir()
+    # (the 序言 states the plan's years, as most outlines do)
     text = (ROOT / "corpus" / f"{HAIZHOU}.txt").read_text(encoding="utf-8")
+    text = text.replace("的第一个五年。", "的第一个五年。规划期为2021—2025年。", 1)
     (corpus / f"{HAIZHOU}.txt").write_text(text, encoding="utf-8")
     (corpus / f"{HAIZHOU}.json").write_text((ROOT / "corpus" / f"{HAIZHOU}.json").read_text(encoding="utf-8"))
     other = text.replace("海州", "赣榆").replace("护理型床位占比不低于 60%", "护理型床位占比不低于 55%")
@@ -73,3 +75,11 @@ def test_english_question_names_the_plan_by_its_place_in_pinyin(two_plans: PlanA
     a = two_plans.ask("What is the 2025 target for the share of nursing beds in elderly care institutions in Ganyu?")
     assert a.trace["scope"] == [OTHER]
     assert a.found and "55%" in a.answer and "60%" not in a.answer
+
+
+def test_this_plans_years_name_each_plan_when_none_is_named(two_plans: PlanAssistant) -> None:
+    a = two_plans.ask("本规划纲要的规划期是哪几年?")
+    assert a.found and "海州区十四五：2021—2025年" in a.answer and "赣榆区十四五：2021—2025年" in a.answer
+    assert {c.doc for c in a.citations} == {HAIZHOU, OTHER}
+    named = two_plans.ask("赣榆区规划的规划期是哪几年?")
+    assert named.found and "2021" in named.answer and {c.doc for c in named.citations} == {OTHER}

@@ -369,23 +369,35 @@ class ExtractiveAnswerer:
     def _plan_span(self, info: QueryInfo, scope: Sequence[str], hits: Sequence[Hit],
                    related: list[Citation]) -> Draft | None:
         """"本规划纲要的规划期是哪几年": the plan's own first and last year, quoted from the first sentence of
-        the plan that names both ("第十五个五年（2026－2030年）规划纲要")."""
+        the plan that names both ("第十五个五年（2026－2030年）规划纲要"). With several plans loaded and none
+        named, "本规划" is each of them: every plan's years, superior plan first."""
         if not PLAN_SPAN_RE.search(info.text):
             return None
-        doc = next(iter(scope), None) or (hits[0].chunk.doc_id if hits else None)
-        profile = self.stats.profiles.get(doc) if doc else None
+        docs = list(scope) or ([d.id for d in self.documents] if len(self.documents) > 1
+                               else [hits[0].chunk.doc_id] if hits else [])
+        found = [(doc, span) for doc in sorted(docs, key=lambda d: precedence(self.stats.profiles.get(d)))
+                 if (span := self._span_sentence(doc)) is not None]
+        if not found:
+            return None
+        if len(found) == 1:
+            doc, (chunk, sentence) = found[0]
+            profile = self.stats.profiles[doc]
+            quote = self.replies.cite(chunk, sentence.start, sentence.end)
+            body = clauses(sentence.text, info, {str(y): 1.0 for y in (profile.start_year, profile.target_year)})
+            return self.replies.reply(info, body, [quote], chunk, related)
+        return self.replies.spans(info, [(self.stats.profiles[doc], chunk, sentence)
+                                         for doc, (chunk, sentence) in found], related)
+
+    def _span_sentence(self, doc: str) -> tuple[Chunk, Sentence] | None:
+        """The plan's first sentence that names both its first and its last year."""
+        profile = self.stats.profiles.get(doc)
         if not profile or not profile.start_year or not profile.target_year:
             return None
         wanted = {profile.start_year, profile.target_year}
         chunks = sorted((c for cs in self.stats.by_section.values() for c in cs if c.doc_id == doc),
                         key=lambda c: c.start)
-        for chunk in chunks:
-            for sentence in chunk.sentences:
-                if wanted <= set(years_in(sentence.text)):
-                    quote = self.replies.cite(chunk, sentence.start, sentence.end)
-                    body = clauses(sentence.text, info, {str(y): 1.0 for y in wanted})
-                    return self.replies.reply(info, body, [quote], chunk, related)
-        return None
+        return next(((chunk, sentence) for chunk in chunks for sentence in chunk.sentences
+                     if wanted <= set(years_in(sentence.text))), None)
 
     def _rows_matching(self, info: QueryInfo, patterns: list[str], scope: Sequence[str],
                        hits: Sequence[Hit]) -> list[Chunk]:

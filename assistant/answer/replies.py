@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..models import Chunk, Citation, box_label
+from ..models import Chunk, Citation, Profile, Sentence, box_label
 from ..pictures import LOW_CONFIDENCE
 from ..query import QueryInfo
 from ..tables import LABEL_JOIN
@@ -72,6 +72,16 @@ class Replies:
         # The whole reply, label included; the label is the plan's own heading ("专栏2 …" has a digit).
         if not numbers_supported(reply, [q.quote for q in quotes] + [self.label(chunk)] + [q.label for q in quotes]
                                  + list(given)):
+            return self.refuse(info, related, "答案中的数字无法在原文中核实")
+        return Draft(answer=reply, found=True, citations=quotes)
+
+    def spans(self, info: QueryInfo, found: list[tuple[Profile, Chunk, Sentence]], related: list[Citation]) -> Draft:
+        """Several plans' periods in one reply ("国家十五五：2026—2030年；…"), each quoted where the plan
+        names both years."""
+        quotes = [self.cite(chunk, sentence.start, sentence.end) for _, chunk, sentence in found]
+        lines = [f"{p.short_name}：{p.start_year}—{p.target_year}年" for p, _, _ in found]
+        reply = ("Periods of the loaded plans: " if info.english else "已载入规划的规划期：") + "；".join(lines) + "。"
+        if not numbers_supported(reply, [q.quote for q in quotes] + [q.label for q in quotes]):
             return self.refuse(info, related, "答案中的数字无法在原文中核实")
         return Draft(answer=reply, found=True, citations=quotes)
 
