@@ -221,3 +221,29 @@ def test_the_focus_is_the_clause_with_the_figure_when_two_name_the_thing() -> No
     weights = {"中试": 1.0, "平台": 0.5}
     assert "30家" not in focus_window(text, weights)
     assert "30家" in focus_window(text, weights, QUANTITY_RE)
+
+
+def test_a_compound_indicator_is_not_named_by_its_head_alone(plan, monkeypatch) -> None:
+    stats, chunks = plan
+    gdp = candidate(chunks, "全区地区生产总值达到760亿元")
+    monkeypatch.setattr(constraints, "SPECIFIC_IDF", 0.0)
+    # "生产总值能耗" asked: a figure of 地区生产总值 is not its figure.
+    asked = analyse("单位地区生产总值能耗要降低多少?")
+    assert measure_problem(asked, gdp, gdp.sentence.text, stats) == "生产总值能耗"
+
+
+def test_a_thing_one_plan_never_names_it_cannot_answer(tmp_path) -> None:
+    from assistant.answer.constraints import missing_from_plans
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "yunxi-15th.txt").write_text(PLAN, encoding="utf-8")
+    (corpus / "other-15th.txt").write_text(PLAN.replace("云溪区", "石桥区") + "\n单位GDP能耗下降10%。\n", encoding="utf-8")
+    docs = load_corpus(corpus)
+    sources = {d.id: document_text(d) for d in docs}
+    stats = PlanStats([c for d in docs for c in iter_chunks(d, sources[d.id])], sources, docs)
+    # Asked in the glossary's words (GDP → 地区生产总值): found however the plan words it, in the plan that has it.
+    asked = analyse("单位地区生产总值能耗要降低多少?")
+    assert missing_from_plans(asked, stats) is None
+    assert missing_from_plans(asked, stats, "other-15th") is None
+    assert missing_from_plans(asked, stats, "yunxi-15th") == "生产总值能耗"

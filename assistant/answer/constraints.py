@@ -28,12 +28,17 @@ _MAGNITUDE = r"\s*[万亿]?\s*"
 _PERCENT_RE = re.compile(r"\d\s*%|\d\s*:\s*\d|百分点|百分之|[一二三四五六七八九]成|一半|翻番|‰|\d\s*/\s*\d*\s*[万千]")
 
 
-def missing_from_plans(info: QueryInfo, stats: PlanStats) -> str | None:
-    """A place, code, indicator or counted thing no loaded plan names at all: nothing can answer it."""
-    missing = [p for p in info.places if normalise(p) not in stats.corpus]
-    missing += [c for c in ([] if info.english else info.codes) if normalise(c) not in stats.corpus]
-    missing += [m for m in _asked_metrics(info, info.metrics) if normalise(m) not in stats.corpus]  # "城镇化率" never named
-    missing += [w for w in info.counted if normalise(w) not in stats.corpus]  # "多少个5G基站"
+def missing_from_plans(info: QueryInfo, stats: PlanStats, doc: str | None = None) -> str | None:
+    """A place, code, indicator or counted thing no loaded plan (or plan `doc`) names at all: nothing
+    there can answer it."""
+    text = stats.plan_texts[doc] if doc else stats.corpus
+    docs = [doc] if doc else list(stats.plan_texts)
+    missing = [p for p in info.places if normalise(p) not in text]
+    missing += [c for c in ([] if info.english else info.codes) if normalise(c) not in text]
+    # "城镇化率" never named; an indicator in the glossary's words is looked for in them too.
+    missing += [m for m in _asked_metrics(info, info.metrics)
+                if normalise(m) not in text and not any(normalise(m) in stats.glossed(d) for d in docs)]
+    missing += [w for w in info.counted if normalise(w) not in text]  # "多少个5G基站"
     return missing[0] if missing else None
 
 
@@ -166,6 +171,8 @@ def measure_problem(info: QueryInfo, cand: Candidate, focus: str, stats: PlanSta
     only somewhere in its chapter (研发经费投入年均增长 is not 投入强度). A generic one ("增长率") may be
     worded otherwise ("国内生产总值增长")."""
     metrics = _asked_metrics(info, info.own_metrics)
+    # The most specific only: "生产总值能耗" is not named by a row of 生产总值 二氧化碳排放.
+    metrics = [m for m in metrics if not any(m != other and m in other for other in metrics)]
     row = parse_row_sentence(cand.sentence.text) if metrics else None
     if row is None and not (metrics and info.wants_number):
         return None

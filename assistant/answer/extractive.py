@@ -145,6 +145,11 @@ class ExtractiveAnswerer:
                         related: list[Citation], trace: dict, brief: list[Draft] | None = None) -> Draft:
         """The answer from the hits' sentences (of one plan, when several are in play); when it answers,
         `brief` gets the same answer in brief (its best sentence, not a pair), from the same scoring."""
+        docs = {h.chunk.doc_id for h in hits}
+        missing = missing_from_plans(info, self.stats, next(iter(docs))) if self.stats.multi and len(docs) == 1 else None
+        if missing:
+            # One plan of several answers as it would alone: a thing it never names, it cannot answer.
+            return self.replies.refuse(info, related, f"规划中没有关于“{missing}”的内容")
         weights_by_doc: dict[str, dict[str, float]] = {}
 
         def weights_for(doc: str) -> dict[str, float]:

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from ..models import Chunk, Document, Profile
 from .params import SECTION_YEAR_MENTIONS
+from ..query import expand_abbreviations
 from ..planlang import BASE_YEAR_RE, PERIOD_SHORT_RE, period_number, period_years, stated_years
 from ..text import clean, normalise, pinyin
 
@@ -42,7 +43,9 @@ class PlanStats:
         self.doc_contexts: dict[str, list[str]] = {}
         for c in chunks:
             self.doc_contexts.setdefault(c.doc_id, []).append(self.contexts[c.id])
-        self.corpus = normalise(" ".join(sources.values()))
+        self.plan_texts = {doc: normalise(text) for doc, text in sources.items()}
+        self.corpus = " ".join(self.plan_texts.values())
+        self._glossed: dict[str, str] = {}
         self.profiles: dict[str, Profile] = {d.id: d.profile for d in documents if d.profile}
         self.titles = {d.id: normalise(d.title) for d in documents}
         # A plan's own place ("某区") locates nothing in a question about it.
@@ -63,6 +66,13 @@ class PlanStats:
             if c.box:
                 self.boxes.setdefault((*section_key(c), c.box), []).append(c)
 
+
+    def glossed(self, doc: str) -> str:
+        """The plan's text with the glossary's words mapped as a question's are ("GDP能耗" → 地区生产总值能耗),
+        so that a term asked in the mapped words is found however the plan words it. Made on first use."""
+        if doc not in self._glossed:
+            self._glossed[doc] = normalise(expand_abbreviations(self.sources[doc]))
+        return self._glossed[doc]
     def plan_name(self, doc_id: str) -> str | None:
         """The plan's short name for labels, only when several plans are loaded."""
         return self.plan_names.get(doc_id)
