@@ -260,7 +260,9 @@ def named_plans(text: str, profiles: dict[str, "Profile"], said: str | None = No
     periods = plan_periods(text)
     by_period = [d for d, p in profiles.items() if p.period_number in periods]
     if by_place:
-        return [d for d in by_place if d in by_period] or by_place
+        # Of the plans of a place or level, those of the period named, else of the time asked about.
+        narrower = by_period or dated_plans(text, profiles, said)
+        return [d for d in by_place if d in narrower] or by_place
     return by_period or dated_plans(text, profiles, said)
 
 

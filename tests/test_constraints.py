@@ -247,3 +247,14 @@ def test_a_thing_one_plan_never_names_it_cannot_answer(tmp_path) -> None:
     assert missing_from_plans(asked, stats) is None
     assert missing_from_plans(asked, stats, "other-15th") is None
     assert missing_from_plans(asked, stats, "yunxi-15th") == "生产总值能耗"
+
+
+def test_evidence_is_read_in_the_glossarys_words_as_the_question_was() -> None:
+    from assistant.answer.scoring import QUANTITY_RE, focus_window, glossed
+
+    # "经济总量" is what a plan says for 地区生产总值, the word a question is mapped to.
+    assert "地区生产总值" in glossed("力争全市经济总量迈上两万亿元台阶")
+    text = "经济增长保持合理区间，居民消费率明显提高，力争全市经济总量迈上两万亿元台阶。"
+    assert "两万亿元" in focus_window(text, {"地区生产总值": 1.0, "经济": 0.2})
+    # Doubling is a figure.
+    assert QUANTITY_RE.search("未来产业规模实现倍增")

@@ -74,3 +74,9 @@ def test_plans_stand_superior_level_first_then_newest_period() -> None:
 
     library = PROFILES | {"city-14": _profile("某市", "市", 14)}
     assert sorted(library, key=lambda d: precedence(library[d])) == ["national-13", "city-15", "city-14", "district-14"]
+
+
+def test_of_the_plans_of_a_level_the_one_whose_period_holds_the_year() -> None:
+    library = PROFILES | {"national-12": _profile("全国", "国家", 12)}
+    assert named_plans("2015年国内生产总值要达到多少?", library) == ["national-12"]
+    assert sorted(named_plans("单位国内生产总值能耗要降低多少?", library)) == ["national-12", "national-13"]

@@ -15,7 +15,7 @@ from ..followup import RewrittenQuery
 from ..models import Chunk, Hit
 from ..pictures import LOW_CONFIDENCE
 from ..planlang import YEAR_IN_TEXT_RE
-from ..query import CJK_RE, QUOTED_RE, QueryInfo, synonym_pairs
+from ..query import CJK_RE, QUOTED_RE, QueryInfo, expand_abbreviations, synonym_pairs
 from ..ranking import settled
 from ..tables import is_row_sentence
 from ..text import clean, normalise, pinyin
@@ -27,7 +27,7 @@ from .stats import PlanStats
 # ("三个", "八纵八横", "第八轮"); a period's name ("十二五") is not a quantity.
 QUANTITY_RE = re.compile(
     r"(?<![A-Za-z\d.])(?!(?:19|20)\d\d(?:\s*年|\s*[-—至到]))\d+(?:\.\d+)?(?!\s*[A-Za-z\d.])"
-    r"|(?<![〇零])[一二两三四五六七八九十百千]+(?:个|家|倍|成|项|条|所|座|亿|万|大|类|张|年|纵|横|轮|批)|翻番|一半|全覆盖"
+    r"|(?<![〇零])[一二两三四五六七八九十百千]+(?:个|家|倍|成|项|条|所|座|亿|万|大|类|张|年|纵|横|轮|批)|翻番|倍增|一半|全覆盖"
     # A magnitude alone is one of it: "税收亿元以上楼宇", "千亿级产业集群".
     r"|[百千万]?亿(?:元|级)"
 )
@@ -109,11 +109,19 @@ def _pinyin_lexical(weights: dict[str, float], cand: Candidate, stats: PlanStats
     return got / sum(weights.values())
 
 
+def glossed(text: str) -> str:
+    """The text normalised, and again in the glossary's words when they differ: evidence is matched in the
+    words the question was mapped to ("经济总量" is 地区生产总值), as well as in its own."""
+    plain, mapped = normalise(text), normalise(expand_abbreviations(text))
+    return plain if mapped == plain else f"{plain} {mapped}"
+
+
 def _lexical(weights: dict[str, float], cand: Candidate, stats: PlanStats) -> float:
     if not weights:
         return 0.0
     # A paragraph's lead phrase ("困境青少年关爱工程。") names what every sentence under it is about.
-    sent = normalise(cand.sentence.text) + normalise(cand.chunk.lead or "")
+    # The sentence is read in the glossary's words too, as the question was ("经济总量" is 地区生产总值).
+    sent = glossed(cand.sentence.text) + normalise(cand.chunk.lead or "")
     chunk = stats.contexts[cand.chunk.id]
     got = sum(w if t in sent else P.CONTEXT_MATCH * w if t in chunk else 0.0 for t, w in weights.items())
     return got / sum(weights.values())
@@ -137,7 +145,7 @@ def focus_window(text: str, weights: dict[str, float], wanted: re.Pattern[str] |
     clauses = CLAUSE_RE.findall(text)
     if len(clauses) <= 1:
         return text
-    scores = [sum(w for t, w in weights.items() if t in plain) for plain in map(normalise, clauses)]
+    scores = [sum(w for t, w in weights.items() if t in plain) for plain in map(glossed, clauses)]
     if LEAD_CLAUSE_RE.search(clauses[0]):
         # "农村土地整治工程：…，补充耕地2000万亩。": a lead names what the whole item is about, so the
         # window is the best of the clauses after it, not the lead and its neighbour.
