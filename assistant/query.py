@@ -119,7 +119,8 @@ PAST_RE = re.compile(r"前五年|过去五年|这五年来|前几年|上一?个�
 # "全省" of a province. "全国" is not among them: district plans name national things ("全国文明城市").
 # 国内生产总值 is the nation's measure: a province or city states its 地区生产总值.
 LEVEL_WORDS = {
-    "区县": re.compile(r"(?:全|我|咱|本|我们|咱们)[区县]|[区县]里|[区县]级"),
+    # ("县级" ranks units a city plan speaks of as well: 县级市, 县级文明城市)
+    "区县": re.compile(r"(?:全|我|咱|本|我们|咱们)[区县]|[区县]里|区级"),
     "市": re.compile(r"(?:全|我|咱|本|我们|咱们)市|市里"),
     "省": re.compile(r"(?:全|我|咱|本|我们|咱们)省|省里"),
     "国家": re.compile(r"我国|国家层面|国家规划|全国规划|国内生产总值|national (?:plan|outline)", re.I),

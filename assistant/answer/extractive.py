@@ -71,9 +71,17 @@ class ExtractiveAnswerer:
         missing = missing_from_plans(info, self.stats)
         if missing:
             return self.replies.refuse(info, related, f"规划中没有关于“{missing}”的内容")
-        found = overview(info, self._docs_in_order(scope, hits), self.stats)
+        docs = self._docs_in_order(scope, hits)
+        found = overview(info, docs, self.stats)
         if found is not None:
             trace["decision"] = "overview from the table of contents"
+            if not scope and self.stats.multi:
+                # No plan named: the same part of every plan that has one, superior plan first.
+                every = [o for d in sorted(docs, key=lambda d: precedence(d.profile))
+                         if (o := overview(info, [d], self.stats)) is not None]
+                if len(every) > 1:
+                    trace["decision"] = f"overview from the table of contents of {len(every)} plans"
+                    return self.replies.overviews(info, every, related)
             return self.replies.overview(info, found, related)
         span = self._plan_span(info, scope, hits, related)
         if span is not None:

@@ -11,7 +11,7 @@ from ..models import Chunk, Citation, Profile, Sentence, box_label
 from ..pictures import LOW_CONFIDENCE
 from ..query import QueryInfo
 from ..tables import LABEL_JOIN
-from ..text import clean
+from ..text import clean, normalise
 from . import params as P
 from .base import Draft
 from .compose import box_list, finish, item_count, item_name, item_start, item_text
@@ -52,13 +52,34 @@ class Replies:
                 start=start, end=end,
                 label=label(ch.number, ch.title, sec.number if sec else None, sec.title if sec else None, None,
                             ch.part, plan, in_part=ch.in_part), plan=plan))
-        where = label(ch.number, ch.title, None, None, None, ch.part, plan, in_part=ch.in_part)
+        where = self._where(found)
         reply = f"{found.body}（{where}）"
         if info.english:
             reply = f"According to the plan ({english_location(quotes[0]) if quotes else 'contents'}): " + reply
         if not numbers_supported(reply, [q.quote for q in quotes] + [where] + found.boxes):
             return self.refuse(info, related, "答案中的数字无法在原文中核实")
         return Draft(answer=reply, found=True, citations=quotes)
+
+    def _where(self, found: Overview) -> str:
+        ch = found.chapter
+        return label(ch.number, ch.title, None, None, None, ch.part, self.stats.plan_name(found.doc.id),
+                     in_part=ch.in_part)
+
+    def overviews(self, info: QueryInfo, found: list[Overview], related: list[Citation]) -> Draft:
+        """The same part of several plans ("第六篇讲的是什么", none named): each plan's overview while they fit
+        in one reply, else each plan's heading, so that every plan that has it is named."""
+        found = [f for f in found if self.overview(info, f, related).found]
+        drafts = [self.overview(info, f, related) for f in found]
+        limit = P.MAX_LIST_REPLY if info.wants_list else P.MAX_REPLY
+        if sum(len(normalise(d.answer)) for d in drafts) > limit:
+            drafts = [Draft(answer=self._where(f) + "。", found=True, citations=d.citations[:1])
+                      for f, d in zip(found, drafts)]
+        kept = [drafts[0]]
+        for d in drafts[1:]:
+            if sum(len(normalise(k.answer)) for k in kept) + len(normalise(d.answer)) <= limit:
+                kept.append(d)
+        return Draft(answer="\n".join(d.answer for d in kept), found=True,
+                     citations=[c for d in kept for c in d.citations])
 
     def reply(self, info: QueryInfo, body: str, quotes: list[Citation], chunk: Chunk, related: list[Citation],
                given: Sequence[str] = ()) -> Draft:

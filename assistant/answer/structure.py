@@ -134,7 +134,10 @@ OVERVIEW_WORDS = frozenset("内容 方面 部分 几节 章节 主要 讲 讲了
 
 
 def _topic(info: QueryInfo) -> list[str]:
-    return [normalise(t) for t in info.terms if len(t) >= 2 and t not in OVERVIEW_WORDS]
+    """The words a title must carry; a place picks the plan ("某区第十章讲什么"), it is no topic."""
+    places = [normalise(p) for p in info.places]
+    return [normalise(t) for t in info.terms if len(t) >= 2 and t not in OVERVIEW_WORDS
+            and not any(normalise(t) in p for p in places)]
 
 
 def _title_match(info: QueryInfo, title: str) -> float:
