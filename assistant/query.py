@@ -307,11 +307,6 @@ def dated_plans(text: str, profiles: dict[str, "Profile"], said: str | None = No
     achieved = kind == "achieved"
     spans = [period_years(n) for n in named_periods(text, as_time=True) if n >= 3]
     spans += [(y, y) for y in stated_years(text)]
-    if not spans and (FUTURE_RE.search(text) or PAST_RE.search(text)):
-        # "这五年", "过去五年" said of no period: the period of the newest plans loaded, the ones in force.
-        start = max((p.start_year for p in profiles.values() if p.start_year), default=None)
-        if start is not None:
-            spans = [(start, start + 4) if FUTURE_RE.search(text) else (start - 5, start - 1)]
     if not spans:
         return []
 

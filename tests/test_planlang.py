@@ -46,9 +46,6 @@ PROFILES = {"district-14": _profile("某区", "区县", 14), "city-15": _profile
     ("到2035年人均生产总值要达到什么水平?", []),
     # A named place outranks the time.
     ("某市到2025年的目标是多少?", ["city-15"]),
-    # "这五年" / "过去五年" said of no period: the newest plans loaded, the ones in force.
-    ("二氧化硫排放这五年要减多少?", ["city-15"]),
-    ("过去五年城镇化率实际提高了多少?", ["city-15"]),
     # 国内生产总值 is the nation's measure (a city states its 地区生产总值).
     ("单位国内生产总值能耗要降低多少?", ["national-13"]),
     ("单位地区生产总值能耗要降低多少?", []),

@@ -129,9 +129,6 @@ class ExtractiveAnswerer:
             return draft
         top = found[0][2]["content"]
         shown = [a for a in found if a[2]["content"] >= P.OTHER_PLAN_TIE * top][:P.MAX_PLANS_SHOWN]
-        # Plans that answer alike are given superior plan first, then the newest (the order plans are
-        # listed in): the frame the others fit, as a planner reads them side by side.
-        shown.sort(key=lambda a: precedence(self.stats.profiles.get(a[0])))
         if len(shown) == 1:
             trace.update({k: v for k, v in shown[0][2].items() if k != "content"})
             return shown[0][1]
