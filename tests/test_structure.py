@@ -141,3 +141,24 @@ def test_a_list_question_takes_the_sentence_that_announces_the_list(tmp_path) ->
     assert "2035" not in draft.answer
     number = _answer(tmp_path, TOPICS, "主要目标是多少?")
     assert "主要目标是：" not in number.answer and "主要目标是。" not in number.answer
+
+
+COINED = """云溪区国民经济和社会发展第十五个五年规划纲要
+
+第一章 建设现代化都市圈
+
+第一节 推动同城化发展
+
+编制都市圈发展规划，推动中心城区和周边县同城化。建设便捷高效的“通勤圈”，推动轨道“四网融合”。建设梯次配套的“产业圈”，加快产业协作。建设便利共享的“生活圈”，推动公共服务共享。
+
+第二节 深化开放合作
+
+健全开放型经济体系，拓展国际市场。
+"""
+
+
+def test_names_a_paragraph_coins_around_what_the_question_quotes_are_a_list(tmp_path) -> None:
+    draft = _answer(tmp_path, COINED, "都市圈要建哪几个“圈”?")
+    assert draft.found and all(f"“{n}”" in draft.answer for n in ("通勤圈", "产业圈", "生活圈"))
+    assert "四网融合" not in draft.answer  # the names in their clauses, not the paragraph
+    assert [c.quote for c in draft.citations][:1] == ["建设便捷高效的“通勤圈”"]

@@ -220,6 +220,13 @@ class ExtractiveAnswerer:
                     clean(c.text).rstrip("。") for c in rows) + "。"
                 if len(body) <= P.MAX_LIST_BODY:
                     return self.replies.reply(info, body, [self.replies.cite(c, c.start, c.end) for c in rows], best.chunk, related)
+        family = next(((c.chunk, f) for c in ok if len(f := _coined_sharing_quote(info, c.chunk)) >= 2), None)
+        if family is not None:
+            chunk, coined = family
+            trace["decision"] = "the names one paragraph coins that share the words the question quotes"
+            body = "；".join(clause for clause, _ in coined) + "。"
+            quotes = [self.replies.cite(chunk, start, end) for _, (start, end) in coined]
+            return self.replies.reply(info, body, quotes, chunk, related)
         shared = self._items_sharing_quote(info, best)
         if len(shared) >= 2:
             trace["decision"] = "the led items that share the words the question quotes"
@@ -520,6 +527,29 @@ def _same_section(a: Candidate, b: Candidate) -> bool:
 
 
 # "本规划纲要的规划期是哪几年", "这个规划管的是哪几年": the years of the plan itself.
+# A coined name in quotes ("“通勤圈”"), and the clause it stands in.
+COINED_RE = re.compile(r"“([^“”]{1,12})”")
+CLAUSE_SPAN_RE = re.compile(r"[^，,；;。！？]+")
+
+
+def _coined_sharing_quote(info: QueryInfo, chunk: Chunk) -> list[tuple[str, tuple[int, int]]]:
+    """"都市圈要建哪几个“圈”": the names a plan coins in one paragraph ("建设便捷高效的“通勤圈”…建设梯次配套的
+    “产业圈”…") that end or begin with what the question quotes, as a family of names does; each with its
+    clause and the clause's span in the source. Fewer than two: no such family."""
+    quoted = [normalise(q) for q in COINED_RE.findall(info.text) if q.strip()]  # one character too: “圈”
+    if not quoted:
+        return []
+    text, found, seen = chunk.text, [], set()
+    for clause in CLAUSE_SPAN_RE.finditer(text):
+        for m in COINED_RE.finditer(clause.group()):
+            name = normalise(m.group(1))
+            if name in seen or not any(name != q and (name.endswith(q) or name.startswith(q)) for q in quoted):
+                continue
+            seen.add(name)
+            found.append((clean(clause.group()), (chunk.start + clause.start(), chunk.start + clause.end())))
+    return found
+
+
 PLAN_SPAN_RE = re.compile(r"规划期(?:是|为)?(?:哪|几|多少)|(?:本|这个|该|这份)?规划(?:纲要)?[^，。？?]{0,6}(?:哪几年|哪些年份?|起止年|从哪年到哪年)")
 # A numbered heading run into its paragraph as a sentence of its own ("二、2050年市域空间格局。").
 RUN_IN_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])[^，,；;：:。]{1,24}。?$")
