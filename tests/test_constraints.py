@@ -258,3 +258,11 @@ def test_evidence_is_read_in_the_glossarys_words_as_the_question_was() -> None:
     assert "两万亿元" in focus_window(text, {"地区生产总值": 1.0, "经济": 0.2})
     # Doubling is a figure.
     assert QUANTITY_RE.search("未来产业规模实现倍增")
+
+
+def test_a_full_width_percent_sign_is_a_percentage(plan) -> None:
+    stats, chunks = plan
+    share = candidate(chunks, "养老机构护理型床位占比")
+    asked = analyse("护理型床位的比例能有多少?")
+    assert unit_problem(asked, share, "护理型床位占比达到65％", stats) is None
+    assert unit_problem(asked, share, "新增养老床位800张", stats) is not None

@@ -25,7 +25,7 @@ DASH_ITEM_RE = re.compile(r"^\s*[—–-]{1,2}\s*\S")
 # Chinese magnitudes stand between a figure and its unit: "18亿亩", "3000万平方米".
 _MAGNITUDE = r"\s*[万亿]?\s*"
 # A rate is written as a percentage, a ratio, or per 10万 / 千 people ("58/10万", "12‰").
-_PERCENT_RE = re.compile(r"\d\s*%|\d\s*:\s*\d|百分点|百分之|[一二三四五六七八九]成|一半|翻番|‰|\d\s*/\s*\d*\s*[万千]")
+_PERCENT_RE = re.compile(r"\d\s*[%％]|\d\s*:\s*\d|百分点|百分之|[一二三四五六七八九]成|一半|翻番|‰|\d\s*/\s*\d*\s*[万千]")
 
 
 def missing_from_plans(info: QueryInfo, stats: PlanStats, doc: str | None = None) -> str | None:
