@@ -151,7 +151,8 @@ class ExtractiveAnswerer:
         """The answer from the hits' sentences (of one plan, when several are in play); when it answers,
         `brief` gets the same answer in brief (its best sentence, not a pair), from the same scoring."""
         docs = {h.chunk.doc_id for h in hits}
-        missing = missing_from_plans(info, self.stats, next(iter(docs))) if self.stats.multi and len(docs) == 1 else None
+        one = next(iter(docs)) if self.stats.multi and len(docs) == 1 else None
+        missing = missing_from_plans(info, self.stats, one) if one else None
         if missing:
             # One plan of several answers as it would alone: a thing it never names, it cannot answer.
             return self.replies.refuse(info, related, f"规划中没有关于“{missing}”的内容")
@@ -526,7 +527,6 @@ def _same_section(a: Candidate, b: Candidate) -> bool:
     return section_key(a.chunk) == section_key(b.chunk)
 
 
-# "本规划纲要的规划期是哪几年", "这个规划管的是哪几年": the years of the plan itself.
 # A coined name in quotes ("“通勤圈”"), and the clause it stands in.
 COINED_RE = re.compile(r"“([^“”]{1,12})”")
 CLAUSE_SPAN_RE = re.compile(r"[^，,；;。！？]+")
@@ -550,6 +550,7 @@ def _coined_sharing_quote(info: QueryInfo, chunk: Chunk) -> list[tuple[str, tupl
     return found
 
 
+# "本规划纲要的规划期是哪几年", "这个规划管的是哪几年": the years of the plan itself.
 PLAN_SPAN_RE = re.compile(r"规划期(?:是|为)?(?:哪|几|多少)|(?:本|这个|该|这份)?规划(?:纲要)?[^，。？?]{0,6}(?:哪几年|哪些年份?|起止年|从哪年到哪年)")
 # A numbered heading run into its paragraph as a sentence of its own ("二、2050年市域空间格局。").
 RUN_IN_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])[^，,；;：:。]{1,24}。?$")
