@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from .stats import PlanStats
 
 # A stated quantity: a number that is not a year, a name ("5G", "S1") or a list marker, or a Chinese one
 # ("三个", "八纵八横", "第八轮"); a period's name ("十二五") is not a quantity.
+GLOSSED_MEMO = 65536  # sentences and clauses read in the glossary's words, kept across questions (~10 MB)
 QUANTITY_RE = re.compile(
     r"(?<![A-Za-z\d.])(?!(?:19|20)\d\d(?:\s*年|\s*[-—至到]))\d+(?:\.\d+)?(?!\s*[A-Za-z\d.])"
     r"|(?<![〇零])[一二两三四五六七八九十百千]+(?:个|家|倍|成|项|条|所|座|亿|万|大|类|张|年|纵|横|轮|批)|翻番|倍增|一半|全覆盖"
@@ -109,6 +111,7 @@ def _pinyin_lexical(weights: dict[str, float], cand: Candidate, stats: PlanStats
     return got / sum(weights.values())
 
 
+@lru_cache(maxsize=GLOSSED_MEMO)
 def glossed(text: str) -> str:
     """The text normalised, and again in the glossary's words when they differ: evidence is matched in the
     words the question was mapped to ("经济总量" is 地区生产总值), as well as in its own."""
@@ -145,7 +148,9 @@ def focus_window(text: str, weights: dict[str, float], wanted: re.Pattern[str] |
     clauses = CLAUSE_RE.findall(text)
     if len(clauses) <= 1:
         return text
-    scores = [sum(w for t, w in weights.items() if t in plain) for plain in map(glossed, clauses)]
+    # (a sentence with no glossary word in it has none in its clauses either: the common case, read once)
+    read = glossed if glossed(text) != normalise(text) else normalise
+    scores = [sum(w for t, w in weights.items() if t in plain) for plain in map(read, clauses)]
     if LEAD_CLAUSE_RE.search(clauses[0]):
         # "农村土地整治工程：…，补充耕地2000万亩。": a lead names what the whole item is about, so the
         # window is the best of the clauses after it, not the lead and its neighbour.
