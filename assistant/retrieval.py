@@ -255,6 +255,7 @@ class HybridRetriever(BaseRetriever):
     index: PlanIndex
     ensemble: ScoredEnsembleRetriever
     k: int = 8
+    plans: int = 1  # plans in the index
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     @classmethod
@@ -272,7 +273,7 @@ class HybridRetriever(BaseRetriever):
             retrievers=[bm25, dense], weights=[s.bm25_weight, s.dense_weight], c=s.rrf_k,
             id_key=ID_KEY, names=["bm25", "dense"],
         )
-        return cls(index=index, ensemble=ensemble, k=s.top_k)
+        return cls(index=index, ensemble=ensemble, k=s.top_k, plans=len({c.doc_id for c in index.chunks}))
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return self._fused(query, self.k, run_manager)
@@ -290,14 +291,17 @@ class HybridRetriever(BaseRetriever):
     def search(self, query: str, k: int = 8, docs: Collection[str] = ()) -> list[Hit]:
         """The k best chunks for `query`, best first, each with its fused score (1.0 = top of both lists).
         `docs`: only chunks of these plans (the question named them); empty = every loaded plan."""
-        if not docs:
+        plans = self.plans
+        if not docs and plans <= 1:
             return self.hits(self._fused(query, k))
-        # Each retriever returns its `candidates` best over all plans; the named plan's share of them is
-        # what fusion can rank. Searching deeper keeps it a full list (a plan is ~1,000 sentences).
+        # Each retriever returns its `candidates` best over all plans; a plan's share of them is what fusion
+        # can rank. Searching as many times deeper as there are plans gives each plan in play about the
+        # list it would have alone (a plan is ~1,000 sentences).
         deep = self.ensemble.model_copy(update={"retrievers": [
-            r.model_copy(update={"k": r.k * DOC_FILTER_DEPTH}) for r in self.ensemble.retrievers]})
+            r.model_copy(update={"k": r.k * max(plans, DOC_FILTER_DEPTH if docs else 1)})
+            for r in self.ensemble.retrievers]})
         docs_found = deep.invoke(prepare_text(query))
-        kept = [d for d in docs_found if d.metadata.get("doc_id") in docs][:k]
+        kept = [d for d in docs_found if not docs or d.metadata.get("doc_id") in docs][:k]
         return self.hits(kept)
 
     def hits(self, docs: list[Document]) -> list[Hit]:

@@ -266,3 +266,15 @@ def test_a_full_width_percent_sign_is_a_percentage(plan) -> None:
     asked = analyse("护理型床位的比例能有多少?")
     assert unit_problem(asked, share, "护理型床位占比达到65％", stats) is None
     assert unit_problem(asked, share, "新增养老床位800张", stats) is not None
+
+
+def test_a_worded_target_gives_no_figure_for_the_year_asked() -> None:
+    # Of several plans that answer alike, those that state a figure for what is asked come first: a row's
+    # cell may word its target instead ("完成省下达目标"), and the other years' figures do not count.
+    from assistant.answer.scoring import states_figure
+
+    info = analyse("2030年优良水体比例要提高到多少?")
+    assert not states_figure(info, "地表水优良水体比例（%）：2025年完成值100%，2030年目标值完成省下达目标，属性约束性。")
+    assert states_figure(info, "细颗粒物年均浓度（微克/立方米）：2025年完成值21.5，2030年目标值≤20，属性约束性。")
+    assert states_figure(analyse("优良水体比例要提高到多少?"), "优良水体比例提高到85%。")
+    assert states_figure(analyse("水环境质量有什么要求?"), "完成省下达目标。")  # no number asked

@@ -77,3 +77,4 @@ def test_of_the_plans_of_a_level_the_one_whose_period_holds_the_year() -> None:
     library = PROFILES | {"national-12": _profile("全国", "国家", 12)}
     assert named_plans("2015年国内生产总值要达到多少?", library) == ["national-12"]
     assert sorted(named_plans("单位国内生产总值能耗要降低多少?", library)) == ["national-12", "national-13"]
+

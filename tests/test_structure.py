@@ -162,3 +162,16 @@ def test_names_a_paragraph_coins_around_what_the_question_quotes_are_a_list(tmp_
     assert draft.found and all(f"“{n}”" in draft.answer for n in ("通勤圈", "产业圈", "生活圈"))
     assert "四网融合" not in draft.answer  # the names in their clauses, not the paragraph
     assert [c.quote for c in draft.citations][:1] == ["建设便捷高效的“通勤圈”"]
+
+
+def test_a_brief_label_names_the_place_by_its_numbers() -> None:
+    # One of several plans' replies after the first: 篇/章/节/专栏 by number, so that several fit in a reply;
+    # the citations keep the titles.
+    from assistant.answer.labels import label
+
+    box = "2 “十五五”经济社会发展主要指标"
+    full = label(3, "主要目标", 3, "发展目标", box, plan="南京市十五五")
+    assert full == "南京市十五五 · 第三章 第三节 发展目标 · 专栏2 “十五五”经济社会发展主要指标"
+    assert label(3, "主要目标", 3, "发展目标", box, plan="南京市十五五", brief=True) == "南京市十五五 · 第三章 第三节 · 专栏2"
+    assert label(3, "主要目标", None, None, None, plan="国家十五五", brief=True) == "国家十五五 · 第三章"
+    assert label(3, "主要目标", 1, "x", "民生保障重点项目", brief=True) == "第三章 第一节 · 专栏:民生保障重点项目"

@@ -23,7 +23,8 @@ from . import params as P
 from .base import Draft
 from .compose import clauses
 from .constraints import DASH_ITEM_RE, UNIT_PROBLEM, missing_from_plans, problems, relative_years
-from .scoring import Candidate, SentenceScorer, confident, name_weights, score_candidates, term_weights
+from .scoring import (Candidate, SentenceScorer, confident, name_weights, score_candidates, states_figure,
+                      term_weights)
 from .stats import PlanStats, section_key
 from .replies import Replies
 from .structure import overview
@@ -125,12 +126,14 @@ class ExtractiveAnswerer:
         found = sorted((a for a in answers if a[1].found), key=lambda a: -a[2]["content"])  # stable: plan order
         if not found:
             doc, draft, own = answers[0]
-            trace.update({k: v for k, v in own.items() if k != "content"})
+            trace.update({k: v for k, v in own.items() if k not in _PLAN_KEYS})
             return draft
         top = found[0][2]["content"]
-        shown = [a for a in found if a[2]["content"] >= P.OTHER_PLAN_TIE * top][:P.MAX_PLANS_SHOWN]
+        # Of the plans that answer alike, those that state a figure for what is asked come first.
+        shown = sorted((a for a in found if a[2]["content"] >= P.OTHER_PLAN_TIE * top),
+                       key=lambda a: not a[2].get("figure", True))[:P.MAX_PLANS_SHOWN]
         if len(shown) == 1:
-            trace.update({k: v for k, v in shown[0][2].items() if k != "content"})
+            trace.update({k: v for k, v in shown[0][2].items() if k not in _PLAN_KEYS})
             return shown[0][1]
         # The best plan's reply as it stands; each other plan's in brief (its best sentence, not a pair), so
         # that several fit in one reply.
@@ -183,6 +186,7 @@ class ExtractiveAnswerer:
         if not confident(info, best):
             return self.replies.refuse(info, related, None, why="the best sentence is not close enough to the question")
         trace["content"] = settled(best.content)  # across plans: the rank prior left out
+        trace["figure"] = states_figure(info, best.sentence.text)
         if info.wants_list:
             listed = self._list_reply(info, best, ok, related, trace)
             if listed is not None:
@@ -191,7 +195,7 @@ class ExtractiveAnswerer:
                 return listed
         trace["decision"] = "best sentence"
         if brief is not None:
-            brief.append(self._sentence_reply(info, best, [best], weights_for, related))
+            brief.append(self._sentence_reply(info, best, [best], weights_for, related, brief=True))
         return self._sentence_reply(info, best, ok, weights_for, related)
 
     # ---------------------------------------------------------------- lists
@@ -266,7 +270,8 @@ class ExtractiveAnswerer:
     # ---------------------------------------------------------------- one or two sentences
 
     def _sentence_reply(self, info: QueryInfo, best: Candidate, ok: list[Candidate],
-                        weights_for: Callable[[str], dict[str, float]], related: list[Citation]) -> Draft:
+                        weights_for: Callable[[str], dict[str, float]], related: list[Citation],
+                        brief: bool = False) -> Draft:
         chosen = [best]
         partner = next((c for c in ok[1:] if c.chunk.id == best.chunk.id), None)
         runner_up = ok[1] if len(ok) > 1 else None
@@ -289,7 +294,7 @@ class ExtractiveAnswerer:
             body = clauses(best.sentence.text, info, self._asked(weights_for(best.chunk.doc_id), best.chunk))
             chosen = [best]
         quotes = [self.replies.cite(c.chunk, c.sentence.start, c.sentence.end) for c in chosen]
-        return self.replies.reply(info, body, quotes, chosen[-1].chunk, related)
+        return self.replies.reply(info, body, quotes, chosen[-1].chunk, related, brief=brief)
 
     @staticmethod
     def _asked(weights: dict[str, float], chunk: Chunk) -> dict[str, float]:
@@ -528,6 +533,7 @@ def _same_section(a: Candidate, b: Candidate) -> bool:
 
 
 # A coined name in quotes ("“通勤圈”"), and the clause it stands in.
+_PLAN_KEYS = ("content", "figure")  # one plan's standing among several, not the reply's trace
 COINED_RE = re.compile(r"“([^“”]{1,12})”")
 CLAUSE_SPAN_RE = re.compile(r"[^，,；;。！？]+")
 

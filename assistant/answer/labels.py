@@ -23,9 +23,14 @@ def english_number(n: int) -> str:
 
 def label(chapter: int | None, chapter_title: str, section: int | None, section_title: str | None,
           box: str | None, part: int | None = None, plan: str | None = None, picture: bool = False,
-          in_part: bool = False) -> str:
+          in_part: bool = False, brief: bool = False) -> str:
     """"第七章 第三节 着力提升民生保障水平 · 专栏:民生保障重点项目" — the form staff cite; `plan` prefixes
-    the plan's short name ("国家十三五 · …") when more than one plan is loaded."""
+    the plan's short name ("国家十三五 · …") when more than one plan is loaded. `brief`: the numbers without
+    the titles ("南京市十五五 · 第三章 第三节 · 专栏2"), for a reply that names several plans' places and must
+    still fit; the citations keep the titles."""
+    if brief and chapter:
+        chapter_title = section_title = ""
+        box = box.split()[0] if box and box[:1].isdigit() else box
     if chapter is None:
         parts = f"{part_label(part)} {chapter_title}" if part is not None else chapter_title
     elif chapter == 0:

@@ -26,9 +26,9 @@ class Replies:
         self.sources = sources
         self.stats = stats
 
-    def label(self, chunk: Chunk) -> str:
+    def label(self, chunk: Chunk, brief: bool = False) -> str:
         return label(chunk.chapter, chunk.chapter_title, chunk.section, chunk.section_title, chunk.box, chunk.part,
-                     self.stats.plan_name(chunk.doc_id), in_part=chunk.in_part)
+                     self.stats.plan_name(chunk.doc_id), in_part=chunk.in_part, brief=brief)
 
     def cite(self, chunk: Chunk, start: int, end: int) -> Citation:
         return citation(chunk, start, end, self.sources[chunk.doc_id], self.stats.plan_name(chunk.doc_id))
@@ -82,13 +82,14 @@ class Replies:
                      citations=[c for d in kept for c in d.citations])
 
     def reply(self, info: QueryInfo, body: str, quotes: list[Citation], chunk: Chunk, related: list[Citation],
-               given: Sequence[str] = ()) -> Draft:
-        reply = f"{finish(body)}（{self.label(chunk)}）"
+               given: Sequence[str] = (), brief: bool = False) -> Draft:
+        """`brief`: one of several plans' replies, after the first: its place by numbers, no English preamble."""
+        reply = f"{finish(body)}（{self.label(chunk, brief)}）"
         if any(q.ocr_conf is not None and q.ocr_conf < LOW_CONFIDENCE for q in quotes):
             # Not stated as fact: what the picture seems to say, and where to look.
             reply = ("Read from a picture with low confidence, please check it: " if info.english
                      else "图片识别结果（置信度低，请核对原图）：") + reply
-        if info.english:
+        if info.english and not brief:
             reply = f"According to the plan ({english_location(quotes[0])}): " + reply
         # The whole reply, label included; the label is the plan's own heading ("专栏2 …" has a digit).
         if not numbers_supported(reply, [q.quote for q in quotes] + [self.label(chunk)] + [q.label for q in quotes]

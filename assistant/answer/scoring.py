@@ -16,7 +16,7 @@ from ..followup import RewrittenQuery
 from ..models import Chunk, Hit
 from ..pictures import LOW_CONFIDENCE
 from ..planlang import YEAR_IN_TEXT_RE
-from ..query import CJK_RE, QUOTED_RE, QueryInfo, expand_abbreviations, synonym_pairs
+from ..query import CJK_RE, QUOTED_RE, QueryInfo, expand_abbreviations, place_variants, synonym_pairs
 from ..ranking import settled
 from ..tables import is_row_sentence
 from ..text import clean, normalise, pinyin
@@ -97,7 +97,11 @@ def term_weights(info: QueryInfo, rq: RewrittenQuery, stats: PlanStats, doc: str
 def name_weights(info: QueryInfo, stats: PlanStats) -> dict[str, float]:
     """Pinyin names of an English question that the plans have, weighted by rarity."""
     weights = {}
+    # A loaded plan's own place ("Nanjing") picks the plan; it is no name within it.
+    homes = {pinyin(place_variants(p.place)[-1]) for p in stats.profiles.values() if p.place}
     for name in info.names:
+        if name in homes:
+            continue
         df = sum(1 for p in stats.pinyin.values() if name in p)
         if 0 < df <= P.NAME_DF_SHARE * stats.n:  # a name in every paragraph tells nothing
             weights[name] = math.log((stats.n + 1) / (df + 0.5))
@@ -225,6 +229,16 @@ def score_candidates(info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit],
     # A full key: equal scores are ordered by retrieval rank, then by place in the plan, never by chance.
     cands.sort(key=lambda c: (-c.score, c.rank, c.chunk.doc_id, c.sentence.start))
     return cands
+
+
+def states_figure(info: QueryInfo, text: str) -> bool:
+    """Whether a number question gets a figure from this sentence: for a year asked, in that year's clause
+    (a table row's cell may word its target, "2030年目标值完成省定目标", which answers with no figure)."""
+    if not info.wants_number:
+        return True
+    parts = CLAUSE_RE.findall(text)
+    asked = [c for c in parts if any(str(y) in c for y in info.years)] or parts
+    return any(QUANTITY_RE.search(c) for c in asked)
 
 
 def doubtful(chunk: Chunk) -> bool:
