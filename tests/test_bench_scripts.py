@@ -21,3 +21,18 @@ def test_bench_script_imports(script, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, spec.name, module)
     spec.loader.exec_module(module)  # top level only: each script's work runs under __main__
     assert module.__doc__, "a bench script says what it measures and how to run it"
+
+
+def test_library_report_counts_traps_only_other_plans_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.models import EvalItem
+
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    spec = importlib.util.spec_from_file_location("bench_library_eval", ROOT / "bench" / "library_eval.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    trap = EvalItem(id="t", question="q", answerable=False, doc="a", kind="unanswerable")
+    fact = EvalItem(id="f", question="q", answerable=True, must_include=["1"], sections=["1"], doc="a", kind="number")
+    refused = {"correct": True, "found": False, "citations": []}
+    other = {"correct": False, "found": True, "citations": [{"doc": "b"}]}
+    own = {"correct": False, "found": True, "citations": [{"doc": "a"}, {"doc": "b"}]}
+    assert module.answered_elsewhere([trap, trap, fact], [refused, refused, refused], [other, own, other]) == 1

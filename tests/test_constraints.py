@@ -278,3 +278,21 @@ def test_a_worded_target_gives_no_figure_for_the_year_asked() -> None:
     assert states_figure(info, "细颗粒物年均浓度（微克/立方米）：2025年完成值21.5，2030年目标值≤20，属性约束性。")
     assert states_figure(analyse("优良水体比例要提高到多少?"), "优良水体比例提高到85%。")
     assert states_figure(analyse("水环境质量有什么要求?"), "完成省下达目标。")  # no number asked
+
+
+def test_a_brief_quote_is_the_clauses_of_the_figure_with_a_rows_labels() -> None:
+    # A further plan's quote beside the best one: the clauses of the year and figure asked, and for a table
+    # row its labels, so that the figure still says what it is a figure of.
+    from assistant.answer.compose import clauses
+    from assistant.text import clean
+
+    row = "绿色低碳·细颗粒物（PM2.5）年均浓度（微克/立方米）：2025年完成值 21.5微克/立方米，2030年目标值 ≤20微克/立方米，属性 约束性。"
+    info = analyse("2030年细颗粒物年均浓度的目标是多少?")
+    weights = {"细颗粒物": 1.0, "年均": 0.5, "浓度": 0.5}
+    brief = clauses(row, info, weights, limit=60)
+    assert brief.startswith("绿色低碳·细颗粒物（PM2.5）年均浓度") and "≤20微克" in brief and "属性" not in brief
+    assert clauses(row, info, weights) == clean(row)  # within the reply's limit: the whole row
+    long = ("生态环境质量全面改善，主要污染物排放总量持续减少，地级及以上城市细颗粒物（PM2.5）浓度降至27微克/立方米以下，"
+            "优良水体比例提高到85%，森林覆盖率达到25.8%，生态系统多样性稳定性持续性不断提升。")
+    brief = clauses(long, analyse("细颗粒物浓度要降到多少?"), weights, limit=60)
+    assert "27微克" in brief and "森林" not in brief

@@ -7,6 +7,7 @@ import re
 from ..models import Chunk, box_label, cn_numeral
 from ..planlang import PERIOD, stated_years
 from ..query import QueryInfo
+from ..tables import is_row_sentence
 from ..text import clean, normalise
 from .grounding import NUMBER_RE
 from .params import MAX_BODY
@@ -22,10 +23,12 @@ def finish(body: str) -> str:
     return body + ("" if ENDED_RE.search(body) else "。")
 
 
-def clauses(text: str, info: QueryInfo, weights: dict[str, float]) -> str:
-    """A long sentence is cut to the clauses around the best-matching one (keeping a leading time phrase)."""
+def clauses(text: str, info: QueryInfo, weights: dict[str, float], limit: int = MAX_BODY) -> str:
+    """A long sentence is cut to the clauses around the best-matching one (keeping a leading time phrase,
+    and a table row's labels: "细颗粒物年均浓度（微克/立方米）："), to at most about `limit` characters."""
+    row = is_row_sentence(text)  # (as the table wrote it) its labels are kept whole; the clause asked is a cell
     text = clean(text)
-    if len(text) <= MAX_BODY:
+    if len(text) <= limit:
         return text
     parts = CLAUSE_RE.findall(text)
     total = sum(weights.values()) or 1.0
@@ -45,22 +48,22 @@ def clauses(text: str, info: QueryInfo, weights: dict[str, float]) -> str:
                                                                        and stated_years(parts[i]))
         return s + (0.5 if kind else 0.0)
 
-    best = max(range(len(parts)), key=score)
+    best = max(range(1 if row and len(parts) > 1 else 0, len(parts)), key=score)
     lo, hi = best, best + 1
-    while hi < len(parts) and len("".join(parts[lo : hi + 1])) <= MAX_BODY and not NUMBER_RE.search(
+    while hi < len(parts) and len("".join(parts[lo : hi + 1])) <= limit and not NUMBER_RE.search(
         "".join(parts[lo:hi])
     ):
         hi += 1
     # "…受教育年限提高到12年以上,受过高等教育比例达35%以上": a following clause on the question's
     # words belongs to the answer too.
-    while hi < len(parts) and len("".join(parts[lo : hi + 1])) <= MAX_BODY and any(
+    while hi < len(parts) and len("".join(parts[lo : hi + 1])) <= limit and any(
         t in normalise(parts[hi]) for t in weights
     ):
         hi += 1
-    if lo > 0 and len("".join(parts[lo - 1 : hi])) <= MAX_BODY:
+    if lo > 0 and len("".join(parts[lo - 1 : hi])) <= limit:
         lo -= 1
     body = "".join(parts[lo:hi])
-    if lo > 0 and TIME_LEAD_RE.match(parts[0]) and len(parts[0]) + len(body) <= MAX_BODY + 20:
+    if lo > 0 and (row or TIME_LEAD_RE.match(parts[0]) and len(parts[0]) + len(body) <= limit + 20):
         body = parts[0] + body
     return finish(body)
 

@@ -285,7 +285,9 @@ class ExtractiveAnswerer:
             # Two sentences score alike: the reader gets both, each with its source, rather than our coin toss.
             chosen = sorted([best, runner_up], key=lambda c: c.sentence.start) if _same_section(runner_up, best) \
                 else [best, runner_up]
-        parts = [clauses(c.sentence.text, info, self._asked(weights_for(c.chunk.doc_id), c.chunk)) for c in chosen]
+        limit = P.BRIEF_BODY if brief else P.MAX_BODY
+        parts = [clauses(c.sentence.text, info, self._asked(weights_for(c.chunk.doc_id), c.chunk), limit)
+                 for c in chosen]
         if len(chosen) == 2 and not _same_section(*chosen):
             body = f"{parts[0]}（{self.replies.label(chosen[0].chunk)}）{parts[1]}"
         else:

@@ -51,9 +51,12 @@ NEAR_TIE = 0.95  # a runner-up this close to the best sentence is shown with it,
 # Several plans in play: another plan whose best sentence scores this close to the best plan's (rank prior
 # left out) is shown beside it, up to MAX_PLANS_SHOWN plans. Lower: more plans' figures, longer replies.
 OTHER_PLAN_TIE = 0.8
-MAX_PLANS_SHOWN = 3
+MAX_PLANS_SHOWN = 5
 NEIGHBOUR_TIE = 0.9  # the next sentence of the same paragraph joins at this ratio
 MAX_BODY = 150  # characters of quoted text in a reply; the whole reply stays under the contract's 300
+# Each further plan's quote when several answer alike: the clauses around the figure. Lower: more plans fit
+# in one reply; higher: more of each sentence's context.
+BRIEF_BODY = 80
 MAX_LIST_BODY = 880  # a whole 专栏 or enumeration; the contract allows 1,000 for a list reply
 MAX_REPLY = 300  # a reply of several plans, labels included: the contract's limit for a reply ...
 MAX_LIST_REPLY = 1000  # ... and for a list
