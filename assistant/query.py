@@ -69,6 +69,8 @@ METRIC_RE = re.compile(r"(率|额|量|数|值|比重|指数|强度|能耗)$")
 COUNTED_RE = re.compile(r"(?:多少|(?<!哪)几)[个家所条座项处名张套台辆栋幢亩]([\u4e00-\u9fffA-Za-z\d]{2,12})\s*(?:[?？。,，!！]|$)")
 # "每千人口药师数": a per-head indicator counts the thing named before its 数 / 量.
 PER_HEAD_RE = re.compile(r"每[一二两三五十百千万]+(?:个)?(?:人口|人|户|名)(?:拥有的?|的)?([\u4e00-\u9fffA-Za-z\d]{2,12}?)(?:拥有)?[数量]")
+# "哪四个“更加注重”", "哪三大枢纽": the question states how many there are.
+COUNT_RE = re.compile(r"哪\s*([两三四五六七八九十]{1,3}|\d{1,2})\s*[个项类条大方]")
 ORDINAL_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*[项条个]")
 # "专栏一共列了多少项?", "列了几个领域": how many items a 专栏 or table lists (a verb of listing before the
 # count; "建设多少个基站" counts a thing the plan builds, not its items).
@@ -157,6 +159,7 @@ class QueryInfo(BaseModel):
     periods: list[int] = Field(default_factory=list)  # five-year periods named as a time: "十三五时期" → 13
     ordinal: int | None = None  # "专栏第一项是什么?": the N-th item of a 专栏
     item_count: bool = False  # "…一共列了多少项?": how many items
+    count: int | None = None  # "哪四个“更加注重”": how many items the question says there are
 
 
 def _scope(text: str) -> tuple[int | None, int | None]:
@@ -441,4 +444,5 @@ def analyse(question: str, said: str | None = None) -> QueryInfo:
         periods=named_periods(text, as_time=True),
         ordinal=_number(m.group(1)) if (m := ORDINAL_RE.search(text)) else None,
         item_count=bool(ITEM_COUNT_RE.search(text)),
+        count=_number(m.group(1).replace("两", "二")) if (m := COUNT_RE.search(text)) else None,
     )

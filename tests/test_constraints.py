@@ -296,3 +296,11 @@ def test_a_brief_quote_is_the_clauses_of_the_figure_with_a_rows_labels() -> None
             "优良水体比例提高到85%，森林覆盖率达到25.8%，生态系统多样性稳定性持续性不断提升。")
     brief = clauses(long, analyse("细颗粒物浓度要降到多少?"), weights, limit=60)
     assert "27微克" in brief and "森林" not in brief
+
+
+def test_a_rows_brief_is_its_labels_and_the_cell_of_the_year_asked() -> None:
+    from assistant.answer.compose import row_cells
+
+    row = "绿色发展·细颗粒物年均浓度(微克/立方米)：2025年 27微克/立方米，2030年目标 达到国家要求，属性 约束性。"
+    assert row_cells(row, [2030]) == "绿色发展·细颗粒物年均浓度(微克/立方米)：2030年目标达到国家要求。"
+    assert row_cells(row, [2035]) == row.replace(" ", "")  # no cell of that year: the row as it stands

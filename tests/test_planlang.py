@@ -78,3 +78,11 @@ def test_of_the_plans_of_a_level_the_one_whose_period_holds_the_year() -> None:
     assert named_plans("2015年国内生产总值要达到多少?", library) == ["national-12"]
     assert sorted(named_plans("单位国内生产总值能耗要降低多少?", library)) == ["national-12", "national-13"]
 
+
+
+def test_a_question_may_state_how_many_there_are() -> None:
+    from assistant.query import analyse
+
+    assert analyse("发展的基本要求提出了哪四个“更加注重”？").count == 4
+    assert analyse("国家综合性重大场景培育开放行动包括哪两类场景？").count == 2
+    assert analyse("三大枢纽分别是哪几个").count is None

@@ -68,6 +68,15 @@ def clauses(text: str, info: QueryInfo, weights: dict[str, float], limit: int = 
     return finish(body)
 
 
+def row_cells(text: str, years: list[int]) -> str:
+    """A table row as its labels and the cells of the years asked ("细颗粒物年均浓度（微克/立方米）：2030年目标值
+    ≤20微克/立方米。"); the whole row when no cell names one of them."""
+    text = clean(text)
+    parts = CLAUSE_RE.findall(text)
+    cells = [c for c in parts[1:] if set(stated_years(c)) & set(years)]
+    return finish(parts[0] + "".join(cells)) if cells else text
+
+
 # How plans number the items of a 专栏 or list: "1.", "2、", "（三）", "①", "01 ".
 ITEM_MARK = r"(?:\d{1,2}\s*[.、．]|[（(]\d{1,2}[)）]|（[一二三四五六七八九十]+）|[①-⑳]|0\d(?!\d))"
 # A numbered mark where an item starts (the text's start, or after a stop): "(3)", "3.", "03"; a

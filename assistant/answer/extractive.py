@@ -21,7 +21,7 @@ from ..tables import is_row_sentence
 from ..text import clean, normalise
 from . import params as P
 from .base import Draft
-from .compose import clauses
+from .compose import clauses, row_cells
 from .constraints import DASH_ITEM_RE, UNIT_PROBLEM, missing_from_plans, problems, relative_years
 from .scoring import (Candidate, SentenceScorer, confident, name_weights, score_candidates, states_figure,
                       term_weights)
@@ -129,15 +129,20 @@ class ExtractiveAnswerer:
             trace.update({k: v for k, v in own.items() if k not in _PLAN_KEYS})
             return draft
         top = found[0][2]["content"]
+        # "哪四个“更加注重”": a plan that lists as many of the quoted thing as the question says is the one
+        # asked about, however its wording scores.
+        counted = {doc for doc, d, _ in found
+                   if info.count and info.quoted and d.answer.count(info.quoted[0]) == info.count}
         # Of the plans that answer alike, those that state a figure for what is asked come first.
-        shown = sorted((a for a in found if a[2]["content"] >= P.OTHER_PLAN_TIE * top),
-                       key=lambda a: not a[2].get("figure", True))[:P.MAX_PLANS_SHOWN]
+        shown = sorted((a for a in found if a[0] in counted or a[2]["content"] >= P.OTHER_PLAN_TIE * top),
+                       key=lambda a: (a[0] not in counted, not a[2].get("figure", True)))[:P.MAX_PLANS_SHOWN]
         if len(shown) == 1:
             trace.update({k: v for k, v in shown[0][2].items() if k not in _PLAN_KEYS})
             return shown[0][1]
-        # The best plan's reply as it stands; each other plan's in brief (its best sentence, not a pair), so
-        # that several fit in one reply.
-        briefs = [shown[0][1]] + [brief[doc][0] for doc, _, _ in shown[1:]]
+        # The best plan's reply as it stands, its place by number; each other plan's in brief (the clauses of
+        # its best sentence that answer), so that several fit in one reply.
+        lead = brief[shown[0][0]]
+        briefs = [lead[1] if len(lead) > 1 else shown[0][1]] + [brief[doc][0] for doc, _, _ in shown[1:]]
         limit = P.MAX_LIST_REPLY if info.wants_list else P.MAX_REPLY
         kept = [briefs[0]]
         for b in briefs[1:]:
@@ -195,7 +200,9 @@ class ExtractiveAnswerer:
                 return listed
         trace["decision"] = "best sentence"
         if brief is not None:
-            brief.append(self._sentence_reply(info, best, [best], weights_for, related, brief=True))
+            brief.append(self._sentence_reply(info, best, [best], weights_for, related, limit=P.BRIEF_BODY,
+                                              short_label=True, preamble=False))
+            brief.append(self._sentence_reply(info, best, ok, weights_for, related, short_label=True))
         return self._sentence_reply(info, best, ok, weights_for, related)
 
     # ---------------------------------------------------------------- lists
@@ -271,7 +278,9 @@ class ExtractiveAnswerer:
 
     def _sentence_reply(self, info: QueryInfo, best: Candidate, ok: list[Candidate],
                         weights_for: Callable[[str], dict[str, float]], related: list[Citation],
-                        brief: bool = False) -> Draft:
+                        limit: int = P.MAX_BODY, short_label: bool = False, preamble: bool = True) -> Draft:
+        """The best sentence (with its neighbour or a runner-up that scores alike) cut to the clauses that
+        answer, within `limit` quoted characters; `short_label`, `preamble`: as Replies.reply."""
         chosen = [best]
         partner = next((c for c in ok[1:] if c.chunk.id == best.chunk.id), None)
         runner_up = ok[1] if len(ok) > 1 else None
@@ -285,18 +294,22 @@ class ExtractiveAnswerer:
             # Two sentences score alike: the reader gets both, each with its source, rather than our coin toss.
             chosen = sorted([best, runner_up], key=lambda c: c.sentence.start) if _same_section(runner_up, best) \
                 else [best, runner_up]
-        limit = P.BRIEF_BODY if brief else P.MAX_BODY
-        parts = [clauses(c.sentence.text, info, self._asked(weights_for(c.chunk.doc_id), c.chunk), limit)
-                 for c in chosen]
+        if limit < P.MAX_BODY and info.years and len(chosen) == 1 and is_row_sentence(best.sentence.text):
+            # In brief, a table row is its labels and the cell of the year asked.
+            parts = [row_cells(best.sentence.text, info.years)]
+        else:
+            parts = [clauses(c.sentence.text, info, self._asked(weights_for(c.chunk.doc_id), c.chunk), limit)
+                     for c in chosen]
         if len(chosen) == 2 and not _same_section(*chosen):
-            body = f"{parts[0]}（{self.replies.label(chosen[0].chunk)}）{parts[1]}"
+            body = f"{parts[0]}（{self.replies.label(chosen[0].chunk, short_label)}）{parts[1]}"
         else:
             body = "".join(parts)
         if sum(map(len, parts)) > P.MAX_BODY + 60:  # the quotes, not the labels between them
             body = clauses(best.sentence.text, info, self._asked(weights_for(best.chunk.doc_id), best.chunk))
             chosen = [best]
         quotes = [self.replies.cite(c.chunk, c.sentence.start, c.sentence.end) for c in chosen]
-        return self.replies.reply(info, body, quotes, chosen[-1].chunk, related, brief=brief)
+        return self.replies.reply(info, body, quotes, chosen[-1].chunk, related, short_label=short_label,
+                                  preamble=preamble)
 
     @staticmethod
     def _asked(weights: dict[str, float], chunk: Chunk) -> dict[str, float]:

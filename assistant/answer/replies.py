@@ -82,14 +82,15 @@ class Replies:
                      citations=[c for d in kept for c in d.citations])
 
     def reply(self, info: QueryInfo, body: str, quotes: list[Citation], chunk: Chunk, related: list[Citation],
-               given: Sequence[str] = (), brief: bool = False) -> Draft:
-        """`brief`: one of several plans' replies, after the first: its place by numbers, no English preamble."""
-        reply = f"{finish(body)}（{self.label(chunk, brief)}）"
+               given: Sequence[str] = (), short_label: bool = False, preamble: bool = True) -> Draft:
+        """`short_label`: the place by its numbers, for a reply of several plans; `preamble`: an English
+        reader's "According to the plan (…)", once at the head of a reply."""
+        reply = f"{finish(body)}（{self.label(chunk, short_label)}）"
         if any(q.ocr_conf is not None and q.ocr_conf < LOW_CONFIDENCE for q in quotes):
             # Not stated as fact: what the picture seems to say, and where to look.
             reply = ("Read from a picture with low confidence, please check it: " if info.english
                      else "图片识别结果（置信度低，请核对原图）：") + reply
-        if info.english and not brief:
+        if info.english and preamble:
             reply = f"According to the plan ({english_location(quotes[0])}): " + reply
         # The whole reply, label included; the label is the plan's own heading ("专栏2 …" has a digit).
         if not numbers_supported(reply, [q.quote for q in quotes] + [self.label(chunk)] + [q.label for q in quotes]
