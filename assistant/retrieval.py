@@ -291,14 +291,13 @@ class HybridRetriever(BaseRetriever):
     def search(self, query: str, k: int = 8, docs: Collection[str] = ()) -> list[Hit]:
         """The k best chunks for `query`, best first, each with its fused score (1.0 = top of both lists).
         `docs`: only chunks of these plans (the question named them); empty = every loaded plan."""
-        plans = self.plans
-        if not docs and plans <= 1:
+        if not docs and self.plans <= 1:
             return self.hits(self._fused(query, k))
         # Each retriever returns its `candidates` best over all plans; a plan's share of them is what fusion
         # can rank. Searching as many times deeper as there are plans gives each plan in play about the
         # list it would have alone (a plan is ~1,000 sentences).
         deep = self.ensemble.model_copy(update={"retrievers": [
-            r.model_copy(update={"k": r.k * max(plans, DOC_FILTER_DEPTH if docs else 1)})
+            r.model_copy(update={"k": r.k * max(self.plans, DOC_FILTER_DEPTH if docs else 1)})
             for r in self.ensemble.retrievers]})
         docs_found = deep.invoke(prepare_text(query))
         kept = [d for d in docs_found if not docs or d.metadata.get("doc_id") in docs][:k]

@@ -157,7 +157,9 @@ class ExtractiveAnswerer:
     def _from_sentences(self, info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit], dense: dict,
                         related: list[Citation], trace: dict, brief: list[Draft] | None = None) -> Draft:
         """The answer from the hits' sentences (of one plan, when several are in play); when it answers,
-        `brief` gets the same answer in brief (its best sentence, not a pair), from the same scoring."""
+        `brief` gets, from the same scoring, the answer in brief (the clauses of its best sentence that
+        answer) and, for a sentence reply, the answer as it stands with its place by number (to lead a reply
+        of several plans)."""
         docs = {h.chunk.doc_id for h in hits}
         one = next(iter(docs)) if self.stats.multi and len(docs) == 1 else None
         missing = missing_from_plans(info, self.stats, one) if one else None
@@ -547,8 +549,8 @@ def _same_section(a: Candidate, b: Candidate) -> bool:
     return section_key(a.chunk) == section_key(b.chunk)
 
 
-# A coined name in quotes ("“通勤圈”"), and the clause it stands in.
 _PLAN_KEYS = ("content", "figure")  # one plan's standing among several, not the reply's trace
+# A coined name in quotes ("“通勤圈”"), and the clause it stands in.
 COINED_RE = re.compile(r"“([^“”]{1,12})”")
 CLAUSE_SPAN_RE = re.compile(r"[^，,；;。！？]+")
 
