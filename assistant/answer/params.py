@@ -51,7 +51,7 @@ NEAR_TIE = 0.95  # a runner-up this close to the best sentence is shown with it,
 # Several plans in play: another plan whose best sentence scores this close to the best plan's (rank prior
 # left out) is shown beside it, up to MAX_PLANS_SHOWN plans. Lower: more plans' figures, longer replies.
 OTHER_PLAN_TIE = 0.8
-MAX_PLANS_SHOWN = 5
+MAX_PLANS_SHOWN = 5  # the reply limit binds first; fewer: a shorter list of plans, some that say it unnamed
 NEIGHBOUR_TIE = 0.9  # the next sentence of the same paragraph joins at this ratio
 MAX_BODY = 150  # characters of quoted text in a reply; the whole reply stays under the contract's 300
 # Each further plan's quote when several answer alike: the clauses around the figure. Lower: more plans fit
