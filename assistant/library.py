@@ -20,6 +20,7 @@ from .ingest.pictures import Progress
 from .models import Document
 from .profile import precedence
 
+
 class PlanEntry(BaseModel):
     """One loaded plan as a list or a picker shows it."""
 
@@ -78,8 +79,8 @@ class Corpus:
     @cached_property
     def plans(self) -> list[PlanEntry]:
         """The loaded plans, superior level first, then by period and name (the corpus keeps file order)."""
-        entries = {d.id: plan_entry(d) for d in self.documents}
-        return sorted(entries.values(), key=lambda e: (*precedence(self.document(e.id).profile), e.name, e.id))
+        return [e for _, e in sorted(((d, plan_entry(d)) for d in self.documents),
+                                     key=lambda de: (*precedence(de[0].profile), de[1].name, de[1].id))]
 
     @cached_property
     def names(self) -> dict[str, str]:

@@ -26,7 +26,7 @@ from .constraints import DASH_ITEM_RE, UNIT_PROBLEM, missing_from_plans, problem
 from .scoring import (Candidate, SentenceScorer, confident, name_weights, score_candidates, states_figure,
                       term_weights)
 from .stats import PlanStats, section_key
-from .replies import Replies
+from .replies import Replies, fitting, joined
 from .structure import overview
 
 
@@ -143,16 +143,9 @@ class ExtractiveAnswerer:
         # its best sentence that answer), so that several fit in one reply.
         lead = brief[shown[0][0]]
         briefs = [lead[1] if len(lead) > 1 else shown[0][1]] + [brief[doc][0] for doc, _, _ in shown[1:]]
-        limit = P.MAX_LIST_REPLY if info.wants_list else P.MAX_REPLY
-        kept = [briefs[0]]
-        for b in briefs[1:]:
-            if b.found and sum(len(normalise(k.answer)) for k in kept) + len(normalise(b.answer)) <= limit:
-                kept.append(b)
+        kept = fitting(info, briefs)
         trace["decision"] = f"{len(kept)} plans answer alike: each plan's best sentence"
-        if len(kept) == 1:
-            return shown[0][1]
-        return Draft(answer="\n".join(k.answer for k in kept), found=True,
-                     citations=[c for k in kept for c in k.citations])
+        return shown[0][1] if len(kept) == 1 else joined(kept)
 
     def _from_sentences(self, info: QueryInfo, rq: RewrittenQuery, hits: Sequence[Hit], dense: dict,
                         related: list[Citation], trace: dict, brief: list[Draft] | None = None) -> Draft:

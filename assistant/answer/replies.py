@@ -68,18 +68,11 @@ class Replies:
     def overviews(self, info: QueryInfo, found: list[Overview], related: list[Citation]) -> Draft:
         """The same part of several plans ("第六篇讲的是什么", none named): each plan's overview while they fit
         in one reply, else each plan's heading, so that every plan that has it is named."""
-        found = [f for f in found if self.overview(info, f, related).found]
-        drafts = [self.overview(info, f, related) for f in found]
-        limit = P.MAX_LIST_REPLY if info.wants_list else P.MAX_REPLY
-        if sum(len(normalise(d.answer)) for d in drafts) > limit:
-            drafts = [Draft(answer=self._where(f) + "。", found=True, citations=d.citations[:1])
-                      for f, d in zip(found, drafts)]
-        kept = [drafts[0]]
-        for d in drafts[1:]:
-            if sum(len(normalise(k.answer)) for k in kept) + len(normalise(d.answer)) <= limit:
-                kept.append(d)
-        return Draft(answer="\n".join(d.answer for d in kept), found=True,
-                     citations=[c for d in kept for c in d.citations])
+        pairs = [(f, d) for f in found if (d := self.overview(info, f, related)).found]
+        drafts = [d for _, d in pairs]
+        if sum(len(normalise(d.answer)) for d in drafts) > reply_limit(info):
+            drafts = [Draft(answer=self._where(f) + "。", found=True, citations=d.citations[:1]) for f, d in pairs]
+        return joined(fitting(info, drafts))
 
     def reply(self, info: QueryInfo, body: str, quotes: list[Citation], chunk: Chunk, related: list[Citation],
                given: Sequence[str] = (), short_label: bool = False, preamble: bool = True) -> Draft:
@@ -141,3 +134,22 @@ class Replies:
         quotes = [self.cite(c, c.start, c.end) for c in rows]
         # The count is read off the table, not quoted.
         return self.reply(info, body, quotes, rows[0], related, given=[str(len(rows))])
+
+
+def reply_limit(info: QueryInfo) -> int:
+    return P.MAX_LIST_REPLY if info.wants_list else P.MAX_REPLY
+
+
+def fitting(info: QueryInfo, drafts: list[Draft]) -> list[Draft]:
+    """The first draft, and each next one that answers while the whole stays within the reply's limit."""
+    kept = [drafts[0]]
+    for d in drafts[1:]:
+        if d.found and sum(len(normalise(k.answer)) for k in kept) + len(normalise(d.answer)) <= reply_limit(info):
+            kept.append(d)
+    return kept
+
+
+def joined(drafts: list[Draft]) -> Draft:
+    """Several plans' replies as one, a line each."""
+    return Draft(answer="\n".join(d.answer for d in drafts), found=True,
+                 citations=[c for d in drafts for c in d.citations])

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ..models import Chunk, Document, Profile
-from .params import SECTION_YEAR_MENTIONS
-from ..query import expand_abbreviations
 from ..planlang import BASE_YEAR_RE, PERIOD_SHORT_RE, period_number, period_years, stated_years
+from ..query import expand_abbreviations
 from ..text import clean, normalise, pinyin
+from .params import SECTION_YEAR_MENTIONS
 
 SectionKey = tuple[str, int | None, int | None, int | None]  # doc, part, chapter, section
 IDF_MEMO = 16384  # words' rarities kept per corpus (a question reads ~50)
@@ -66,13 +66,13 @@ class PlanStats:
             if c.box:
                 self.boxes.setdefault((*section_key(c), c.box), []).append(c)
 
-
     def glossed(self, doc: str) -> str:
         """The plan's text with the glossary's words mapped as a question's are ("GDP能耗" → 地区生产总值能耗),
         so that a term asked in the mapped words is found however the plan words it. Made on first use."""
         if doc not in self._glossed:
             self._glossed[doc] = normalise(expand_abbreviations(self.sources[doc]))
         return self._glossed[doc]
+
     def plan_name(self, doc_id: str) -> str | None:
         """The plan's short name for labels, only when several plans are loaded."""
         return self.plan_names.get(doc_id)
