@@ -46,7 +46,8 @@ LIST_CUES = _cues(r"哪些|哪几|哪[三四五六七八九十\d]+[个项类条�
                   r"which (?:are|projects|ones)|what are|list")
 NUMBER_CUES = _cues(
     r"多少|(?<!哪)几[个家所条座项名人万亿%年倍]|几成|比例|比重|占比|百分之|增速|增长率|率[是为达]?[多几]|达到多|目标值|规模",
-    r"how (?:many|much)|number of|what (?:percentage|share|proportion|rate|number)|target|figure|percent|rate",
+    r"how (?:many|much|large|big|deep|high|long|far|fast)|number of|"
+    r"what (?:percentage|share|proportion|rate|number|size|level)|target|figure|percent|rate",
 )
 NAME_CUES = _cues(r"叫什么|什么名|名字|名称|哪个|哪项|什么(?:工程|计划|行动|项目|模式|机制|办法|要求|经验|战略|品牌|清单|口号|方针)",
                   r"which|what is the name|called")

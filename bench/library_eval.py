@@ -40,7 +40,10 @@ WITHIN = 0.03  # the issue's bound on an answer figure's drop with every plan lo
 
 
 def assistant(folder: Path, stems: tuple[str, ...], spec: dict) -> PlanAssistant:
-    corpus = assemble_corpus(folder / "corpus", stems, spec, ROOT)
+    """The plans in `folder` (a corpus and its index), assembled on first use and reused after (a kept store)."""
+    corpus = folder / "corpus"
+    if not corpus.exists():
+        assemble_corpus(corpus, stems, spec, ROOT)
     return PlanAssistant.load(Settings(corpus_dir=corpus, vectorstore_dir=folder / "vectorstore"), progress=False)
 
 

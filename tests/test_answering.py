@@ -180,6 +180,10 @@ def test_answer_kind_cues() -> None:
     strategic = analyse("Which companies are named as strategic partners?")  # "rate" is not a word here
     assert not strategic.wants_number and strategic.wants_name
     assert analyse("What rate is targeted for 2025?").wants_number
+    # English asks a figure by its dimension too ("规模", "多深").
+    assert analyse("Towns with a population above what size may be granted county-level powers?").wants_number
+    assert analyse("How deep will the channel be?").wants_number
+    assert analyse("At what level should the enrollment rate be kept?").wants_number
 
 
 def test_counted_thing_must_be_in_the_evidence(plan_assistant) -> None:

@@ -36,3 +36,13 @@ def test_library_report_counts_traps_only_other_plans_answer(monkeypatch: pytest
     other = {"correct": False, "found": True, "citations": [{"doc": "b"}]}
     own = {"correct": False, "found": True, "citations": [{"doc": "a"}, {"doc": "b"}]}
     assert module.answered_elsewhere([trap, trap, fact], [refused, refused, refused], [other, own, other]) == 1
+
+
+def test_a_tuned_number_is_chosen_on_the_other_sets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    spec = importlib.util.spec_from_file_location("bench_other_plan_tie", ROOT / "bench" / "other_plan_tie.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    scores = {"a": {0.7: 0.9, 0.8: 0.5}, "b": {0.7: 0.5, 0.8: 0.9}, "c": {0.7: 0.9, 0.8: 0.9}}
+    # left out a: b and c prefer 0.8; left out b: a and c prefer 0.7; left out c: a and b tie, the larger wins
+    assert module.leave_one_out(scores, [0.7, 0.8]) == {"a": 0.8, "b": 0.7, "c": 0.8}

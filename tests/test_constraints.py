@@ -271,13 +271,36 @@ def test_a_full_width_percent_sign_is_a_percentage(plan) -> None:
 def test_a_worded_target_gives_no_figure_for_the_year_asked() -> None:
     # Of several plans that answer alike, those that state a figure for what is asked come first: a row's
     # cell may word its target instead ("完成省下达目标"), and the other years' figures do not count.
-    from assistant.answer.scoring import states_figure
+    from assistant.answer.scoring import states_figure, year_clauses
 
     info = analyse("2030年优良水体比例要提高到多少?")
+    # a clause is the year's by the years it states a figure of, not a comparison's base year
+    assert year_clauses(["到2030年达到80%，", "比2025年提高5个百分点。"], [2025]) == []
+    assert year_clauses(["到2030年达到80%，", "比2025年提高5个百分点。"], [2030]) == ["到2030年达到80%，"]
     assert not states_figure(info, "地表水优良水体比例（%）：2025年完成值100%，2030年目标值完成省下达目标，属性约束性。")
     assert states_figure(info, "细颗粒物年均浓度（微克/立方米）：2025年完成值21.5，2030年目标值≤20，属性约束性。")
     assert states_figure(analyse("优良水体比例要提高到多少?"), "优良水体比例提高到85%。")
     assert states_figure(analyse("水环境质量有什么要求?"), "完成省下达目标。")  # no number asked
+    insured = analyse("医保参保率要保持在多少?")
+    assert not states_figure(insured, "健全覆盖城乡居民的基本医疗保障体系。")  # 健全 + 覆盖: no 全覆盖
+    assert states_figure(insured, "基本医疗保险实现全覆盖。")
+    assert states_figure(insured, "城乡医保参保率稳定在95%以上。")
+
+
+def test_plans_shown_are_held_to_the_best_plan_that_states_a_figure() -> None:
+    # Several plans answer a number question: one that speaks of the topic without a figure does not set
+    # the bar that a plan stating the figure is held to.
+    from assistant.answer.base import Draft
+    from assistant.answer.extractive import plans_shown
+
+    d = Draft(answer="…", found=True)
+    found = [("a", d, {"content": 0.86, "figure": False}), ("b", d, {"content": 0.52, "figure": True}),
+             ("c", d, {"content": 0.45, "figure": True}), ("e", d, {"content": 0.30, "figure": False})]
+    assert [a[0] for a in plans_shown(found, set())] == ["b", "c", "a"]
+    every = [(doc, d, {**standing, "figure": True}) for doc, d, standing in found]  # or no number asked
+    assert [a[0] for a in plans_shown(every, set())] == ["a"]
+    assert [a[0] for a in plans_shown(every, {"e"})] == ["e", "a"]  # lists as many as the question says
+
 
 
 def test_a_brief_quote_is_the_clauses_of_the_figure_with_a_rows_labels() -> None:

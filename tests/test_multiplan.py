@@ -56,6 +56,8 @@ def test_plans_that_disagree_are_both_shown(two_plans: PlanAssistant) -> None:
     assert a.found and "60%" in a.answer and "55%" in a.answer
     assert {c.doc for c in a.citations} == {HAIZHOU, OTHER}
     assert "海州区十四五" in a.answer and "赣榆区十四五" in a.answer
+    # the trace gives each plan's standing: how close its best sentence came, and whether it states a figure
+    assert all(a.trace["plans"][doc]["figure"] is True for doc in (HAIZHOU, OTHER))
 
 
 def test_chapter_overview_lists_each_item_once(two_plans: PlanAssistant) -> None:

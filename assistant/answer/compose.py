@@ -11,7 +11,7 @@ from ..tables import is_row_sentence
 from ..text import clean, normalise
 from .grounding import NUMBER_RE
 from .params import MAX_BODY
-from .scoring import CLAUSE_RE
+from .scoring import CLAUSE_RE, year_clauses
 
 TIME_LEAD_RE = re.compile(rf"^(到|至|力争|预计|{PERIOD}期间|(19|20)\d\d\s*年)")
 ENDED_RE = re.compile(r"[。！？!?…][”’」）)]*$")
@@ -73,7 +73,7 @@ def row_cells(text: str, years: list[int]) -> str:
     ≤20微克/立方米。"); the whole row when no cell names one of them."""
     text = clean(text)
     parts = CLAUSE_RE.findall(text)
-    cells = [c for c in parts[1:] if set(stated_years(c)) & set(years)]
+    cells = year_clauses(parts[1:], years)
     return finish(parts[0] + "".join(cells)) if cells else text
 
 

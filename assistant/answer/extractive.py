@@ -29,6 +29,19 @@ from .stats import PlanStats, section_key
 from .replies import Replies, fitting, joined
 from .structure import overview
 
+# One plan of several: its id, its answer as it would give it alone, and its trace (with its standing,
+# _PLAN_KEYS).
+PlanAnswer = tuple[str, Draft, dict]
+
+
+def plans_shown(found: list[PlanAnswer], counted: set[str]) -> list[PlanAnswer]:
+    """Of the plans that answer (best content first), those shown: the `counted` ones, and those about as
+    good as the best plan that states a figure (a number question is answered by a figure, not by a plan
+    that speaks of the topic without one); of these, counted ones first, then those that state a figure."""
+    top = next((a for a in found if a[2].get("figure", True)), found[0])[2]["content"]
+    shown = [a for a in found if a[0] in counted or a[2]["content"] >= P.OTHER_PLAN_TIE * top]
+    return sorted(shown, key=lambda a: (a[0] not in counted, not a[2].get("figure", True)))[:P.MAX_PLANS_SHOWN]
+
 
 class ExtractiveAnswerer:
     def __init__(self, chunks: Sequence[Chunk], sources: dict[str, str], documents: Sequence[Document],
@@ -120,7 +133,8 @@ class ExtractiveAnswerer:
             draft = self._from_sentences(info, rq, [h for h in hits if h.chunk.doc_id == doc], dense, related, own,
                                          brief.setdefault(doc, []))
             answers.append((doc, draft, own))
-        trace["plans"] = {doc: {"found": d.found, "content": t.get("content"), "decision": t.get("decision"),
+        trace["plans"] = {doc: {"found": d.found, "content": t.get("content"), "figure": t.get("figure"),
+                                "decision": t.get("decision"),
                                 **({"refusal": d.trace["refusal"]} if "refusal" in d.trace else {})}
                           for doc, d, t in answers}
         found = sorted((a for a in answers if a[1].found), key=lambda a: -a[2]["content"])  # stable: plan order
@@ -128,14 +142,11 @@ class ExtractiveAnswerer:
             doc, draft, own = answers[0]
             trace.update({k: v for k, v in own.items() if k not in _PLAN_KEYS})
             return draft
-        top = found[0][2]["content"]
         # "哪四个“更加注重”": a plan that lists as many of the quoted thing as the question says is the one
         # asked about, however its wording scores.
         counted = {doc for doc, d, _ in found
                    if info.count and info.quoted and d.answer.count(info.quoted[0]) == info.count}
-        # Of the plans that answer alike, those that state a figure for what is asked come first.
-        shown = sorted((a for a in found if a[0] in counted or a[2]["content"] >= P.OTHER_PLAN_TIE * top),
-                       key=lambda a: (a[0] not in counted, not a[2].get("figure", True)))[:P.MAX_PLANS_SHOWN]
+        shown = plans_shown(found, counted)
         if len(shown) == 1:
             trace.update({k: v for k, v in shown[0][2].items() if k not in _PLAN_KEYS})
             return shown[0][1]

@@ -49,7 +49,8 @@ SECTION_YEAR_MENTIONS = 2
 LOW_OCR_PENALTY = 0.15
 NEAR_TIE = 0.95  # a runner-up this close to the best sentence is shown with it, rather than a coin toss
 # Several plans in play: another plan whose best sentence scores this close to the best plan's (rank prior
-# left out) is shown beside it, up to MAX_PLANS_SHOWN plans. Lower: more plans' figures, longer replies.
+# left out; for a number question, the best plan that states a figure) is shown beside it, up to
+# MAX_PLANS_SHOWN plans. Lower: more plans' figures, longer replies.
 OTHER_PLAN_TIE = 0.8
 MAX_PLANS_SHOWN = 5  # the reply limit binds first; fewer: a shorter list of plans, some that say it unnamed
 NEIGHBOUR_TIE = 0.9  # the next sentence of the same paragraph joins at this ratio

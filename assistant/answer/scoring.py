@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..followup import RewrittenQuery
 from ..models import Chunk, Hit
 from ..pictures import LOW_CONFIDENCE
-from ..planlang import YEAR_IN_TEXT_RE
+from ..planlang import YEAR_IN_TEXT_RE, stated_years
 from ..query import CJK_RE, QUOTED_RE, QueryInfo, expand_abbreviations, place_variants, synonym_pairs
 from ..ranking import settled
 from ..tables import is_row_sentence
@@ -25,11 +25,12 @@ from .grounding import NUMBER_RE
 from .stats import PlanStats
 
 # A stated quantity: a number that is not a year, a name ("5G", "S1") or a list marker, or a Chinese one
-# ("三个", "八纵八横", "第八轮"); a period's name ("十二五") is not a quantity.
+# ("三个", "八纵八横", "第八轮"); a period's name ("十二五") is not a quantity, nor is 全覆盖 read across
+# 健全 ("健全覆盖城乡居民的…体系").
 GLOSSED_MEMO = 65536  # sentences and clauses read in the glossary's words, kept across questions (~10 MB)
 QUANTITY_RE = re.compile(
     r"(?<![A-Za-z\d.])(?!(?:19|20)\d\d(?:\s*年|\s*[-—至到]))\d+(?:\.\d+)?(?!\s*[A-Za-z\d.])"
-    r"|(?<![〇零])[一二两三四五六七八九十百千]+(?:个|家|倍|成|项|条|所|座|亿|万|大|类|张|年|纵|横|轮|批)|翻番|倍增|一半|全覆盖"
+    r"|(?<![〇零])[一二两三四五六七八九十百千]+(?:个|家|倍|成|项|条|所|座|亿|万|大|类|张|年|纵|横|轮|批)|翻番|倍增|一半|(?<!健)全覆盖"
     # A magnitude alone is one of it: "税收亿元以上楼宇", "千亿级产业集群".
     r"|[百千万]?亿(?:元|级)"
 )
@@ -237,8 +238,13 @@ def states_figure(info: QueryInfo, text: str) -> bool:
     if not info.wants_number:
         return True
     parts = CLAUSE_RE.findall(text)
-    asked = [c for c in parts if any(str(y) in c for y in info.years)] or parts
-    return any(QUANTITY_RE.search(c) for c in asked)
+    return any(QUANTITY_RE.search(c) for c in year_clauses(parts, info.years) or parts)
+
+
+def year_clauses(parts: Sequence[str], years: Sequence[int]) -> list[str]:
+    """Of a sentence's clauses, those that state a figure of one of `years` (of a table row: those years'
+    cells; a comparison's base year is no such clause)."""
+    return [c for c in parts if set(stated_years(c)) & set(years)]
 
 
 def doubtful(chunk: Chunk) -> bool:
