@@ -55,6 +55,14 @@ def answered_elsewhere(items: list, alone: list[dict], together: list[dict]) -> 
                and all_["citations"] and all(c["doc"] != item.doc for c in all_["citations"]))
 
 
+def report(lines: list[str], out: Path) -> None:
+    """Prints the report and writes it to `out` (bench/results/)."""
+    text = "\n".join(lines) + "\n"
+    print(text)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+
+
 def _rate(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
@@ -93,10 +101,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"{drop:6.3f}  {one['citation_accuracy']:14.3f}  {all_['citation_accuracy']:12.3f}  "
                      f"{_rate(one['refusal_accuracy']):>13s}  {_rate(all_['refusal_accuracy']):>11s}  "
                      f"{'yes' if drop <= WITHIN else 'NO':>11s}  {elsewhere:>29d}")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    report(lines, args.out)
     return 0
 
 

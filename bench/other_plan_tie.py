@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from library_eval import SETS, assistant  # noqa: E402
+from library_eval import SETS, assistant, report  # noqa: E402
 
 from assistant.answer import params  # noqa: E402
 from assistant.evaluation import evaluate, load_items  # noqa: E402
@@ -68,14 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     lines += [f"{name:24s}" + "".join(f"{scores[name][v]:8.3f}" for v in values) for name, _ in SETS]
     lines += ["", "Leave one set out: the value with the best total over the other sets (a tie goes to the larger "
               "value), judged on the left-out set."]
-    lines += [f"  {name:24s} chosen {choice[name]:<5}  left-out {scores[name][choice[name]]:.3f}  "
-              f"(at {chosen_now}: {scores[name][chosen_now]:.3f})" if chosen_now in scores[name] else
-              f"  {name:24s} chosen {choice[name]:<5}  left-out {scores[name][choice[name]]:.3f}"
+    lines += [f"  {name:24s} chosen {choice[name]:<5}  left-out {scores[name][choice[name]]:.3f}"
+              + (f"  (at {chosen_now}: {scores[name][chosen_now]:.3f})" if chosen_now in scores[name] else "")
               for name, _ in SETS]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    report(lines, args.out)
     return 0
 
 
