@@ -302,7 +302,6 @@ def test_plans_shown_are_held_to_the_best_plan_that_states_a_figure() -> None:
     assert [a[0] for a in plans_shown(every, {"e"})] == ["e", "a"]  # lists as many as the question says
 
 
-
 def test_a_brief_quote_is_the_clauses_of_the_figure_with_a_rows_labels() -> None:
     # A further plan's quote beside the best one: the clauses of the year and figure asked, and for a table
     # row its labels, so that the figure still says what it is a figure of.
