@@ -32,6 +32,7 @@ from .structure import overview
 # One plan of several: its id, its answer as it would give it alone, and its trace (with its standing,
 # _PLAN_KEYS).
 PlanAnswer = tuple[str, Draft, dict]
+_PLAN_KEYS = ("content", "figure")  # one plan's standing among several, not the reply's trace
 
 
 def plans_shown(found: list[PlanAnswer], counted: set[str]) -> list[PlanAnswer]:
@@ -553,7 +554,6 @@ def _same_section(a: Candidate, b: Candidate) -> bool:
     return section_key(a.chunk) == section_key(b.chunk)
 
 
-_PLAN_KEYS = ("content", "figure")  # one plan's standing among several, not the reply's trace
 # A coined name in quotes ("“通勤圈”"), and the clause it stands in.
 COINED_RE = re.compile(r"“([^“”]{1,12})”")
 CLAUSE_SPAN_RE = re.compile(r"[^，,；;。！？]+")
