@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import constraints
+from assistant.answer import params as P
 from assistant.answer.constraints import (HARD_CHECKS, direction_problem, named_problem, problems,
                                           measure_problem, unit_problem, year_problem)
 from assistant.answer.scoring import Candidate
@@ -221,6 +222,23 @@ def test_the_focus_is_the_clause_with_the_figure_when_two_name_the_thing() -> No
     weights = {"中试": 1.0, "平台": 0.5}
     assert "30家" not in focus_window(text, weights)
     assert "30家" in focus_window(text, weights, QUANTITY_RE)
+
+
+def test_the_sentence_naming_the_kind_of_thing_asked_for_fits(plan) -> None:
+    from assistant.answer.scoring import _fit
+
+    info = analyse("京津冀协同发展要构建什么样的空间格局？")
+    assert info.kinds == ["格局"] and analyse("重点疏解哪些机构和企业？").kinds == ["企业"]
+    # A follow-up's own words decide: "那澳门呢?" asks about Macao, not for another 地位.
+    assert analyse("澳门 规划支持巩固哪几个中心地位", said="那澳门呢？").kinds == []
+    cand = Candidate(chunk=plan[1][0], index=0, rank=0)
+    naming = _fit(info, "构建“一核双城三轴四区多节点”的空间格局。", "", {}, cand)
+    topical = _fit(info, "优化产业布局，推进建设京津冀协同创新共同体。", "", {}, cand)
+    assert naming > topical == 0.0
+    assert analyse("老百姓的安全感要保持在什么水平?").kinds == []  # how far, said without the word
+    # A list names instances of the kind ("公租房" for "哪几类房子"); LIST_OF_ASKED fits it instead.
+    houses = analyse("合肥都有哪几类房子？")
+    assert houses.kinds == ["房子"] and _fit(houses, "一体推进好房子、好小区、好社区建设。", "", {}, cand) == P.LIST_ENUM
 
 
 def test_a_compound_indicator_is_not_named_by_its_head_alone(plan, monkeypatch) -> None:

@@ -60,6 +60,16 @@ def test_join_broken_lines_mends_wrapped_sentences_only() -> None:
         "第一章 总体要求", "这是一个很长的句子被排版在页面右边界处断开，需要和下一行连在一起才完整。", "短标题", "下一段。"]
 
 
+def test_a_piece_starting_with_a_comma_is_the_rest_of_its_printed_line() -> None:
+    # The extractor cut a printed line after a closing quotation mark: the piece after it starts with a comma,
+    # which no Chinese line does, and the two pieces together fill the line, so the next line joins too.
+    text = ("第一章 总体要求\n这是一个很长的句子被排版在页面右边界处断开，需要和下一行\n连在一起，牢牢抓住这个“牛鼻子”\n"
+            ",强化“两翼”牵引\n支撑作用，形成新格局。\n短标题\n下一段。")
+    assert join_broken_lines(text).splitlines() == [
+        "第一章 总体要求", "这是一个很长的句子被排版在页面右边界处断开，需要和下一行连在一起，牢牢抓住这个“牛鼻子”,强化“两翼”牵引支撑作用，形成新格局。",
+        "短标题", "下一段。"]
+
+
 def test_split_glued_headings_only_after_a_sentence_end() -> None:
     assert split_glued_headings("取得新成效。第三章 发展环境").splitlines() == ["取得新成效。", "第三章 发展环境"]
     assert split_glued_headings("按照第三章的部署推进。专栏1 重点工程").splitlines() == ["按照第三章的部署推进。", "专栏1 重点工程"]

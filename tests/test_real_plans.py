@@ -48,6 +48,17 @@ def test_real_file_reads_into_its_true_tree(name: str, tmp_path: Path) -> None:
     assert titled >= len(want) - 2, [(g, w) for g, w in zip(got, want) if g[2] != w[2]]
 
 
+@pytest.mark.parametrize("name", sorted(TRUTH))
+def test_no_paragraph_of_a_real_file_starts_mid_sentence(name: str, tmp_path: Path) -> None:
+    # A Chinese line never starts with "，" or a closing mark: a paragraph that does is a printed line the
+    # extractor cut in two (北京's PDF text, after a closing quotation mark).
+    source = REAL / name
+    if not source.exists():
+        pytest.skip(f"{source} is missing")
+    text = add_plan(source, tmp_path / "corpus").path.read_text(encoding="utf-8")
+    assert [l for l in text.splitlines() if re.match(r"[，,、。；;：:？?！!）)」』》”’]", l)] == []
+
+
 def test_one_line_gazette_page(tmp_path: Path) -> None:
     plan = SHARED_PLANS / "national-12th-five-year-plan.txt"
     if not plan.exists():

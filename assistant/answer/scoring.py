@@ -181,6 +181,11 @@ def _fit(info: QueryInfo, text: str, focus: str, weights: dict[str, float], cand
         fit = P.KIND_FIT if has_quantity else P.KIND_MISFIT
         if not has_quantity and not info.english:
             cand.problems.append("具体数字")
+    elif not info.wants_list and any(k in text for k in info.kinds):
+        # "构建什么样的空间格局": the sentence that names the kind of thing asked for says what it is
+        # ("构建“一核双城…”的空间格局"); its neighbours under the same heading only share the topic. (A list
+        # names instances, "公租房" for "哪几类房子": LIST_OF_ASKED is its fit.)
+        fit = P.KIND_FIT
     if info.wants_list:
         fit += P.LIST_ENUM if len(ENUM_RE.findall(text)) >= 2 else 0.0
         # "连徐、连淮扬镇等高铁", "…、以商招商等多种招商途径": an enumeration of the very thing asked for

@@ -111,14 +111,22 @@ def join_broken_lines(text: str) -> str:
     full = widths[int(len(widths) * 0.9)] if widths else 0  # the text width, robust to a few wide lines
     out: list[str] = []
     joinable = False
+    printed = 0  # width of the printed line the current piece belongs to
     for line in lines:
-        if joinable and not _is_heading(line):
+        # Chinese typesetting never starts a line with "，" or a closing mark (避头): such a piece is the
+        # rest of the printed line before it, which the extractor cut after a quotation mark.
+        rest_of_line = bool(out) and _LINE_START_BANNED.match(line) and not _is_heading(out[-1])
+        if (joinable or rest_of_line) and not _is_heading(line):
             out[-1] = _join(out[-1], line)
         else:
             out.append(line)
-        joinable = (_width(line) >= _FULL_LINE * full and not _SENTENCE_END.search(line)
+        printed = printed + _width(line) if rest_of_line else _width(line)
+        joinable = (printed >= _FULL_LINE * full and not _SENTENCE_END.search(line)
                     and not _is_heading(out[-1]) and not PAGE_REF_RE.search(line))  # a 目录 line ends so
     return "\n".join(out)
+
+
+_LINE_START_BANNED = re.compile(r"[，,、。．；;：:？?！!）)」』》〉”’]")
 
 
 def _join(left: str, right: str) -> str:
