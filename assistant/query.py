@@ -68,11 +68,11 @@ NAME_WORD_RE = re.compile(r"\b[A-Z][a-z]+\b")  # "Jinping", "Nanhu": pinyin name
 METRIC_RE = re.compile(r"(率|额|量|数|值|比重|指数|强度|能耗)$")
 # "建设多少个5G基站?": the thing counted follows the question word and its measure word.
 COUNTED_RE = re.compile(r"(?:多少|(?<!哪)几)[个家所条座项处名张套台辆栋幢亩]([\u4e00-\u9fffA-Za-z\d]{2,12})\s*(?:[?？。,，!！]|$)")
-# "每千人口药师数": a per-head indicator counts the thing named before its 数 / 量.
 # "构建什么样的空间格局", "哪几类企业": the noun after the question word is the kind of thing the answer is;
 # "什么水平", "什么程度" ask how far something goes, which the answer states without the word.
 ASKED_KIND_RE = re.compile(r"(?:什么样的?|什么|哪些|哪[一二两三四五六七八九十几\d]*[个项类条种大家所座])([\u4e00-\u9fff]{2,12})")
 DEGREE_WORDS = frozenset({"水平", "程度", "幅度", "力度"})
+# "每千人口药师数": a per-head indicator counts the thing named before its 数 / 量.
 PER_HEAD_RE = re.compile(r"每[一二两三五十百千万]+(?:个)?(?:人口|人|户|名)(?:拥有的?|的)?([\u4e00-\u9fffA-Za-z\d]{2,12}?)(?:拥有)?[数量]")
 # "哪四个“更加注重”", "哪三大枢纽": the question states how many there are.
 COUNT_RE = re.compile(r"哪\s*([两三四五六七八九十]{1,3}|\d{1,2})\s*[个项类条大方]")
@@ -442,7 +442,8 @@ def analyse(question: str, said: str | None = None) -> QueryInfo:
         counted=[_head(m.group(1)) for r in (COUNTED_RE, PER_HEAD_RE) for m in r.finditer(text)
                  if _head(m.group(1)) and not QUESTION_WORD_RE.search(m.group(1))],
         # (of the asker's own words: a follow-up's new subject, not the kind the earlier question asked for)
-        kinds=[k for m in ASKED_KIND_RE.finditer(clean(said) if said is not None else text) if (k := _head(m.group(1))) and not QUESTION_WORD_RE.search(k)
+        kinds=[k for m in ASKED_KIND_RE.finditer(clean(said) if said is not None else text)
+               if (k := _head(m.group(1))) and not QUESTION_WORD_RE.search(k)
                and k not in STOPWORDS and k not in DEGREE_WORDS],
         names=[w.lower() for w in NAME_WORD_RE.findall(text)[1:] + NAME_WORD_RE.findall(text)[:0] if len(w) >= 5],
         part=_number(m.group(1)) if (m := PART_SCOPE_RE.search(text)) else None,
