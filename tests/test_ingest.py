@@ -60,14 +60,16 @@ def test_join_broken_lines_mends_wrapped_sentences_only() -> None:
         "第一章 总体要求", "这是一个很长的句子被排版在页面右边界处断开，需要和下一行连在一起才完整。", "短标题", "下一段。"]
 
 
-def test_a_piece_starting_with_a_comma_is_the_rest_of_its_printed_line() -> None:
-    # The extractor cut a printed line after a closing quotation mark: the piece after it starts with a comma,
-    # which no Chinese line does, and the two pieces together fill the line, so the next line joins too.
+def test_a_printed_line_cut_at_a_quotation_mark_is_joined_again() -> None:
+    # The extractor cut printed lines after a closing quotation mark (the next piece starts with a comma, which
+    # no Chinese line does; the two pieces together fill the line, so the next line joins too) and before an
+    # opening one (the piece before ends in a comma or inside an open quotation: no paragraph ends so).
     text = ("第一章 总体要求\n这是一个很长的句子被排版在页面右边界处断开，需要和下一行\n连在一起，牢牢抓住这个“牛鼻子”\n"
-            ",强化“两翼”牵引\n支撑作用，形成新格局。\n短标题\n下一段。")
+            ",强化“两翼”牵引\n支撑作用，形成新格局。\n总的来看,\n“十五五”时期是关键时期。\n坚持“四个\n中心”功能定位。\n"
+            "短标题\n下一段。")
     assert join_broken_lines(text).splitlines() == [
         "第一章 总体要求", "这是一个很长的句子被排版在页面右边界处断开，需要和下一行连在一起，牢牢抓住这个“牛鼻子”,强化“两翼”牵引支撑作用，形成新格局。",
-        "短标题", "下一段。"]
+        "总的来看,“十五五”时期是关键时期。", "坚持“四个中心”功能定位。", "短标题", "下一段。"]
 
 
 def test_split_glued_headings_only_after_a_sentence_end() -> None:

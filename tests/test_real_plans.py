@@ -50,13 +50,15 @@ def test_real_file_reads_into_its_true_tree(name: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", sorted(TRUTH))
 def test_no_paragraph_of_a_real_file_starts_mid_sentence(name: str, tmp_path: Path) -> None:
-    # A Chinese line never starts with "，" or a closing mark: a paragraph that does is a printed line the
-    # extractor cut in two (北京's PDF text, after a closing quotation mark).
+    # A Chinese line never starts with "，" or a closing mark, and no paragraph ends in a comma or inside a
+    # quotation: a paragraph that does is a printed line the extractor cut in two (北京's PDF text, at
+    # quotation marks). (A 篇 title wrapped after its comma is a heading the parser joins.)
     source = REAL / name
     if not source.exists():
         pytest.skip(f"{source} is missing")
     text = add_plan(source, tmp_path / "corpus").path.read_text(encoding="utf-8")
     assert [l for l in text.splitlines() if re.match(r"[，,、。；;：:？?！!）)」』》”’]", l)] == []
+    assert [l for l in text.splitlines() if re.search(r"[，,、“]$", l) and not re.match(r"第\S+篇", l)] == []
 
 
 def test_one_line_gazette_page(tmp_path: Path) -> None:

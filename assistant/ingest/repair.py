@@ -110,23 +110,32 @@ def join_broken_lines(text: str) -> str:
     widths = sorted(_width(l) for l in lines)
     full = widths[int(len(widths) * 0.9)] if widths else 0  # the text width, robust to a few wide lines
     out: list[str] = []
-    joinable = False
+    joinable = left_open = False
     printed = 0  # width of the printed line the current piece belongs to
     for line in lines:
-        # Chinese typesetting never starts a line with "，" or a closing mark (避头): such a piece is the
-        # rest of the printed line before it, which the extractor cut after a quotation mark.
+        # The extractor also cuts a printed line before or after a quotation mark. No paragraph ends in a
+        # comma or inside an open quotation (`left_open`), and Chinese typesetting never starts a line with
+        # "，" or a closing mark (避头): either way the piece belongs to the paragraph before it.
         rest_of_line = bool(out) and _LINE_START_BANNED.match(line) and not _is_heading(out[-1])
-        if (joinable or rest_of_line) and not _is_heading(line):
+        if (joinable or left_open or rest_of_line) and not _is_heading(line):
             out[-1] = _join(out[-1], line)
         else:
             out.append(line)
-        printed = printed + _width(line) if rest_of_line else _width(line)
+        # (a piece cut off a printed line that had not reached the margin is on that same printed line)
+        same_line = rest_of_line or (left_open and printed < _FULL_LINE * full)
+        printed = printed + _width(line) if same_line else _width(line)
+        left_open = _left_open(line) and not _is_heading(out[-1])
         joinable = (printed >= _FULL_LINE * full and not _SENTENCE_END.search(line)
                     and not _is_heading(out[-1]) and not PAGE_REF_RE.search(line))  # a 目录 line ends so
     return "\n".join(out)
 
 
 _LINE_START_BANNED = re.compile(r"[，,、。．；;：:？?！!）)」』》〉”’]")
+_OPEN_END = re.compile(r"[，,、“‘（(《〈「『]$")
+
+
+def _left_open(line: str) -> bool:
+    return bool(_OPEN_END.search(line)) or line.count("“") > line.count("”")
 
 
 def _join(left: str, right: str) -> str:
