@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from library_eval import SETS, assistant, report  # noqa: E402
+from library_eval import SETS, assistant, library_plans, report  # noqa: E402
 
 from assistant.answer import params  # noqa: E402
 from assistant.evaluation import evaluate, load_items  # noqa: E402
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "other_plan_tie.txt")
     args = parser.parse_args(argv)
     spec = json.loads((ROOT / "eval" / "runs.json").read_text(encoding="utf-8"))
-    stems = tuple(dict.fromkeys(p for _, p in SETS))
+    stems = library_plans()
     values = sorted(args.values)
     chosen_now = params.OTHER_PLAN_TIE
     began = time.perf_counter()

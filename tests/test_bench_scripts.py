@@ -36,6 +36,10 @@ def test_library_report_counts_traps_only_other_plans_answer(monkeypatch: pytest
     other = {"correct": False, "found": True, "citations": [{"doc": "b"}]}
     own = {"correct": False, "found": True, "citations": [{"doc": "a"}, {"doc": "b"}]}
     assert module.answered_elsewhere([trap, trap, fact], [refused, refused, refused], [other, own, other]) == 1
+    # The picture sets' library: each outline as published in its text's place, never both.
+    pictures = module.library_plans(pictures=True)
+    assert len(pictures) == len(module.library_plans()) == 8
+    assert {p for _, p in module.PICTURE_SETS} <= set(pictures) and not set(module.AS_PUBLISHED) & set(pictures)
 
 
 def test_a_tuned_number_is_chosen_on_the_other_sets(monkeypatch: pytest.MonkeyPatch) -> None:
