@@ -16,7 +16,7 @@ from .config import Settings
 from .followup import rewrite
 from .indexing import PlanIndex
 from .models import Answer, Document, Hit, Retrieved
-from .query import named_plans, plan_word_test
+from .query import boxed_plans, named_plans, plan_word_test
 from .retrieval import HybridRetriever, sentence_scorer
 
 RETRIEVED_DEPTH = 24  # chunks looked at for the `retrieved` list (hit@5 needs 5 distinct sections)
@@ -67,6 +67,10 @@ class AnswerChain:
         retriever = retriever or HybridRetriever.from_index(index)
         profiles = {d.id: d.profile for d in documents if d.profile}
         loaded = [d.id for d in documents]
+        boxes: dict[str, set[str]] = {}
+        for c in index.chunks:
+            if c.box:
+                boxes.setdefault(c.doc_id, set()).add(c.box)
         self.top_k = settings.top_k
 
         def depth(scope: list[str]) -> int:
@@ -81,7 +85,8 @@ class AnswerChain:
             RunnablePassthrough.assign(rq=RunnableLambda(
                 lambda x: rewrite(x["question"], x.get("history", []), in_plans)))
             | RunnablePassthrough.assign(scope=RunnableLambda(lambda x: plan_scope(
-                named_plans(x["rq"].query, profiles, x["rq"].said), x.get("plans") or (), loaded)))
+                named_plans(x["rq"].query, profiles, x["rq"].said) or boxed_plans(x["rq"].query, boxes, sources),
+                x.get("plans") or (), loaded)))
             | RunnablePassthrough.assign(hits=RunnableLambda(
                 lambda x: retriever.search(x["rq"].query, k=RETRIEVED_DEPTH * depth(x["scope"]), docs=x["scope"])))
         )

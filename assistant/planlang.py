@@ -32,6 +32,10 @@ PERIOD_TIME_RE = re.compile(rf"{PERIOD}\s*(?:规划)?\s*{_TIME_AFTER}")
 PERIOD_PLAN_RE = re.compile(rf"{PERIOD}(?:规划|纲要)")
 ENGLISH_PERIOD_RE = re.compile(r"\b(1\d)(?:th|st|nd|rd)\s+five", re.I)
 ENGLISH_PERIOD_TIME_RE = re.compile(r"\b(?:during|over|in|by the end of) the (1\d)(?:th|st|nd|rd)\s+five", re.I)
+# Said unmistakably as the years, not the plan ("during the 12th Five-Year Plan period"); "in the 13th
+# Five-Year Plan" may be either, so it names the plan too.
+ENGLISH_PERIOD_YEARS_RE = re.compile(r"\b(?:during|over|by the end of) the 1\d(?:th|st|nd|rd)\s+five\W+year(?:\s+plan)?"
+                                     r"|\b1\d(?:th|st|nd|rd)\s+five-year\s+(?:plan\s+)?period", re.I)
 
 
 def cn_number(s: str) -> int:
@@ -70,10 +74,16 @@ def named_periods(text: str, as_time: bool = False) -> list[int]:
     return list(dict.fromkeys(n for n in found if n))
 
 
-def plan_periods(text: str) -> set[int]:
-    """Periods a text names as plans ("十三五规划", "13th Five-Year Plan")."""
+def plan_periods(text: str, bare: bool = False) -> set[int]:
+    """Periods a text names as plans ("十三五规划", "13th Five-Year Plan"); `bare`: also a period named alone
+    ("“十五五”主要指标"), as people name a plan by its period, but not as a time ("十五五时期": the years,
+    which the next period's plan looks back on) nor as a comparison's base ("比“十四五”末")."""
     found = {period_number(m.group(1) + "五") for m in PERIOD_PLAN_RE.finditer(text)}
-    return {n for n in found if n} | {int(m.group(1)) for m in ENGLISH_PERIOD_RE.finditer(text)}
+    if bare:
+        found |= {period_number(m.group(1) + "五") for m in PERIOD_WORD_RE.finditer(BASE_YEAR_RE.sub(" ", text))
+                  if not PERIOD_TIME_RE.fullmatch(m.group())}
+    english = ENGLISH_PERIOD_RE.finditer(ENGLISH_PERIOD_YEARS_RE.sub(" ", text))
+    return {n for n in found if n} | {int(m.group(1)) for m in english}
 
 
 # ---------------------------------------------------------------- years

@@ -253,7 +253,7 @@ def synonym_pairs(query: str) -> list[tuple[str, str]]:
 
 
 def named_plans(text: str, profiles: dict[str, "Profile"], said: str | None = None) -> list[str]:
-    """Ids of the loaded plans a question names by place ("某区…"), level ("全区…") or period ("十三五规划…").
+    """Ids of the loaded plans a question names by place ("某区…"), level ("全区…") or period ("十三五规划…", "“十五五”主要指标").
 
     A place outranks a period: "某区十三五期间…" asks the district's plan about its past, not the national
     13th outline. A question that names none may still point to plans by its time (dated_plans; `said`:
@@ -267,7 +267,13 @@ def named_plans(text: str, profiles: dict[str, "Profile"], said: str | None = No
     if not by_place:
         levels = {level for level, words in LEVEL_WORDS.items() if words.search(text)}
         by_place = [d for d, p in profiles.items() if p.level in levels]
-    periods = plan_periods(text)
+    words = text if said is None else said
+    # A period named alone is its plan, unless the question asks what was reached in it (dated_plans).
+    periods = plan_periods(text, bare=asked_for(words) != "achieved")
+    # A plan does not report its own outcome: a clause asking what its period reached ("…目标是多少，实际
+    # 达到了多少") is answered by the plan of the next period, which looks back on it.
+    if any(asked_for(c) == "achieved" for c in QUESTION_CLAUSE_RE.split(words)):
+        periods |= {n + 1 for n in periods}
     by_period = [d for d, p in profiles.items() if p.period_number in periods]
     if by_place:
         # Of the plans of a place or level, those of the period named, else of the time asked about.
@@ -276,9 +282,32 @@ def named_plans(text: str, profiles: dict[str, "Profile"], said: str | None = No
     return by_period or dated_plans(text, profiles, said)
 
 
+BOX_NUMBER_RE = re.compile(r"^\s*\d+\s*")  # "3 科技创新2030—重大项目": the 专栏's number, then its title
+
+
+def boxed_plans(text: str, boxes: dict[str, set[str]], sources: dict[str, str]) -> list[str]:
+    """Ids of the plans a question names by one of their 专栏 titles (`boxes`: each plan's 专栏, as chunks
+    carry them), when it names none otherwise: "专栏“新型基础设施建设”里…", "科技创新2030—重大项目中列出的…".
+    A title is its plan's own words. Said with "专栏" or in quotes it names the box; said bare it names it
+    only if no other plan writes those words (`sources`: each plan's text), as a phrase such as
+    "重大基础设施项目" is written by many. Naming every loaded plan names none."""
+    found = []
+    for doc, titles in sorted(boxes.items()):
+        for title in {BOX_NUMBER_RE.sub("", t) for t in titles}:
+            if not title or title not in text:
+                continue
+            marked = "专栏" in text or bool(re.search(rf"[“\"]{re.escape(title)}[”\"]", text))
+            if marked or not any(title in src for other, src in sources.items() if other != doc):
+                found.append(doc)
+                break
+    return found if len(found) < len(sources) else []
+
+
 # What a plan sets out to reach ("…目标是多少", "要达到", "力争") and what was reached ("完成了", "实际").
-TARGET_CUES = _cues(r"目标|(?<![主需只])要|力争|争取|计划|打算|预期|确保|将", r"target|aim|goal|plan to|should|expected|by")
-ACHIEVED_CUES = _cues(r"了|已经|已|实际|完成值|实现值|成效|成就|成绩", r"achieved|reached|was|were|had")
+# "by 2030" sets a deadline; "by how much" asks a degree.
+TARGET_CUES = _cues(r"目标|(?<![主需只])要|力争|争取|计划|打算|预期|确保|将",
+                    r"target|aim|goal|plan to|should|expected|by(?=\s+(?:the end|end|(?:19|20)\d\d))")
+ACHIEVED_CUES = _cues(r"了|已经|已|实际|完成值|实现值|成效|成就|成绩", r"achieved|reached|was|were|had|actual(?:ly)?")
 
 
 def asked_for(text: str) -> str | None:
@@ -314,7 +343,8 @@ def dated_plans(text: str, profiles: dict[str, "Profile"], said: str | None = No
     if kind is None:
         return []
     achieved = kind == "achieved"
-    spans = [period_years(n) for n in named_periods(text, as_time=True) if n >= 3]
+    # Asked what was reached, a period named alone ("“十四五”实际增长了多少") is a time too.
+    spans = [period_years(n) for n in named_periods(text, as_time=not achieved) if n >= 3]
     spans += [(y, y) for y in stated_years(text)]
     if not spans:
         return []

@@ -10,6 +10,7 @@ import pytest
 
 from assistant.config import ROOT, Settings
 from assistant.service import PlanAssistant
+from conftest import NATIONAL
 
 HAIZHOU = "haizhou-14th-five-year-plan"
 OTHER = "ganyu-14th-five-year-plan"
@@ -91,3 +92,16 @@ def test_this_plans_years_name_each_plan_when_none_is_named(two_plans: PlanAssis
     assert {c.doc for c in a.citations} == {HAIZHOU, OTHER}
     named = two_plans.ask("赣榆区规划的规划期是哪几年?")
     assert named.found and "2021" in named.answer and {c.doc for c in named.citations} == {OTHER}
+
+
+def test_a_period_named_alone_names_its_plans_and_the_next_tells_what_was_reached(corpus_assistant) -> None:
+    """The national 12th and 13th outlines and a district's 14th plan: "“十三五”主要指标" is the 13th's table,
+    whichever plan retrieval ranks first; the 12th's outcome is told by the 13th, which looks back on it."""
+    library = corpus_assistant((HAIZHOU, *NATIONAL))
+    a = library.ask("“十三五”主要指标里哪些是约束性指标?")
+    assert a.trace["scope"] == ["national-13th-five-year-plan"]
+    assert a.found and {c.doc for c in a.citations} == {"national-13th-five-year-plan"}
+    reached = library.ask("“十二五”规划实施下来，人均国内生产总值实际达到了多少?")
+    assert set(reached.trace["scope"]) == set(NATIONAL)
+    assert reached.found and "49351" in reached.answer
+    assert "national-13th-five-year-plan" in {c.doc for c in reached.citations}

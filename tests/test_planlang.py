@@ -21,6 +21,10 @@ def test_a_period_is_a_time_with_a_time_word_and_a_plan_with_规划() -> None:
     assert named_periods("十三五规划讲什么", as_time=True) == []
     assert plan_periods("十三五规划讲什么") == {13} and plan_periods("十三五期间新增就业") == set()
     assert stated_years("2025年是2015年的1.5倍，见《某市2030行动计划》") == [2025]
+    # Named alone, a period is its plan; as a time or a comparison's base it is not.
+    assert plan_periods("“十五五”主要指标里哪些是约束性指标", bare=True) == {15}
+    assert plan_periods("十五五时期城镇化率目标", bare=True) == set() == plan_periods("比十四五末增长多少", bare=True)
+    assert plan_periods("“十五五”主要指标里哪些是约束性指标") == set()
 
 
 def _profile(place: str, level: str, n: int) -> Profile:
@@ -44,6 +48,9 @@ PROFILES = {"district-14": _profile("某区", "区县", 14), "city-15": _profile
     # Neither a target nor an achievement, or a time no plan holds: not narrowed.
     ("2025年城镇化率是多少?", []),
     ("到2035年人均生产总值要达到什么水平?", []),
+    # A period named alone names its plan; asked what was reached in it, the plan of the next period tells.
+    ("“十四五”主要指标中约束性指标有几项?", ["district-14"]),
+    ("“十四五”地区生产总值实际增长了多少?", ["city-15"]),
     # A named place outranks the time.
     ("某市到2025年的目标是多少?", ["city-15"]),
     # 国内生产总值 is the nation's measure (a city states its 地区生产总值).
@@ -86,3 +93,16 @@ def test_a_question_may_state_how_many_there_are() -> None:
     assert analyse("发展的基本要求提出了哪四个“更加注重”？").count == 4
     assert analyse("国家综合性重大场景培育开放行动包括哪两类场景？").count == 2
     assert analyse("三大枢纽分别是哪几个").count is None
+
+
+def test_a_question_names_a_plan_by_one_of_its_专栏() -> None:
+    from assistant.query import boxed_plans
+
+    boxes = {"city-15": {"3 数字基础设施建设", "4 重大基础设施项目"}, "national-13": {"3 科技创新2030—重大项目"}}
+    sources = {"city-15": "……推进数字基础设施建设，实施重大基础设施项目……", "national-13": "……科技创新2030—重大项目……",
+               "district-14": "……加快数字基础设施建设，推进重大基础设施项目……"}
+    # A title no other plan writes names its plan; so does one said with 专栏 or in quotes.
+    assert boxed_plans("科技创新2030—重大项目中列出的项目有哪些?", boxes, sources) == ["national-13"]
+    assert boxed_plans("专栏“数字基础设施建设”里有哪些项目?", boxes, sources) == ["city-15"]
+    # Words that other plans write too name no plan.
+    assert boxed_plans("数字基础设施建设有哪些项目?", boxes, sources) == []

@@ -447,8 +447,12 @@ class ExtractiveAnswerer:
     def _rows_matching(self, info: QueryInfo, patterns: list[str], scope: Sequence[str],
                        hits: Sequence[Hit]) -> list[Chunk]:
         """The rows of a plan's 主要指标 table (_named_table) that match every pattern (a 类别, a 属性), in
-        the plan the question names, else in the plan retrieval found first; in the table's order."""
-        plans = list(scope) or list(dict.fromkeys(h.chunk.doc_id for h in hits))
+        the plan the question names, else in the plan retrieval found first; in the table's order. Of
+        several plans named ("“十五五”主要指标…" with a national and city plans of that period loaded), the
+        superior plan's table, which the others' must fit (规划衔接)."""
+        found = list(dict.fromkeys(h.chunk.doc_id for h in hits))
+        plans = sorted(scope, key=lambda d: (precedence(self.stats.profiles.get(d)),
+                                             found.index(d) if d in found else len(found), d)) or found
         for doc in plans:
             table = self._named_table(info, [doc], need_match=False)
             rows = [c for c in table or [] if all(re.search(p, c.text) for p in patterns)]
