@@ -204,12 +204,17 @@ class Glossary:
 @lru_cache(maxsize=1)
 def glossary() -> Glossary:
     data = json.loads((Path(__file__).with_name("glossary.json")).read_text(encoding="utf-8"))
-    replace = {k.lower(): v for k, v in {**data["abbreviations"], **data["colloquial"]}.items()}
+    return compile_glossary({**data["abbreviations"], **data["colloquial"]}, data["english"])
+
+
+def compile_glossary(chinese: dict[str, str], english: dict[str, str]) -> Glossary:
+    """Word → the plan's word, for a Chinese question (`chinese`) and an English one (`english`)."""
+    replace = {k.lower(): v for k, v in chinese.items()}
     keys = sorted(replace, key=len, reverse=True)
     # English keys are whole words, plural or past forms included ("park" is not "parking").
-    english = [(re.compile(rf"(?<![A-Za-z]){re.escape(k)}(?:s|es|ed|d)?(?![A-Za-z])", re.I), v)
-               for k, v in data["english"].items()]
-    return Glossary(replace=replace, replace_re=re.compile("|".join(map(re.escape, keys)), re.I), english=english)
+    patterns = [(re.compile(rf"(?<![A-Za-z]){re.escape(k)}(?:s|es|ed|d)?(?![A-Za-z])", re.I), v)
+                for k, v in english.items()]
+    return Glossary(replace=replace, replace_re=re.compile("|".join(map(re.escape, keys)), re.I), english=patterns)
 
 
 def plan_word_test(sources: Iterable[str]) -> Callable[[str], bool]:

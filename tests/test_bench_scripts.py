@@ -50,3 +50,17 @@ def test_a_tuned_number_is_chosen_on_the_other_sets(monkeypatch: pytest.MonkeyPa
     scores = {"a": {0.7: 0.9, 0.8: 0.5}, "b": {0.7: 0.5, 0.8: 0.9}, "c": {0.7: 0.9, 0.8: 0.9}}
     # left out a: b and c prefer 0.8; left out b: a and c prefer 0.7; left out c: a and b tie, the larger wins
     assert module.leave_one_out(scores, [0.7, 0.8]) == {"a": 0.8, "b": 0.7, "c": 0.8}
+
+
+def test_thesaurus_maps_only_words_no_plan_uses_to_the_plans_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    spec = importlib.util.spec_from_file_location("bench_thesaurus", ROOT / "bench" / "thesaurus.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    texts = ["提高就业岗位数量，稳定就业。", "新增就业岗位，扩大就业，出台若干措施"]
+    groups = [["饭碗", "就业", "岗位", "职业"], ["多少", "若干"]]
+    # 饭碗 and 职业 are used by no plan: each goes to the group's most used word; question words never;
+    # a word the glossary already maps keeps its entry.
+    assert module.mapping(groups, texts, set()) == {"饭碗": "就业", "职业": "就业"}
+    assert module.mapping(groups, texts, {"饭碗"}) == {"职业": "就业"}
