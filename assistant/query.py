@@ -111,6 +111,10 @@ MONEY_Q_RE = re.compile(r"(投资|资金|金额|经费|收入|产值|总额|增�
 # ("每年要涨多少": the everyday word for a yearly growth rate)
 GROWTH_Q_RE = re.compile(rf"(?:(?:年均|平均)?(?:增长|增速|提高|下降|降低)|每年(?:要|能|平均)?涨)[^,，。?？个件亿万元人]{{0,2}}"
                          rf"(?:多少|几)(?!(?:{_Q_UNITS}|件|年))")
+# "多深", "走多远", "how deep": a depth or a distance is a length, whatever words the plan uses for it
+# ("12.5米深水航道"). Not 多高/多长/how long/how high: a rate or a time is asked that way too.
+LENGTH_Q_RE = re.compile(r"多深|多远|how (?:deep|far|tall)\b")
+LENGTH_UNITS = ("米", "千米", "公里")
 PERCENT_Q_RE = re.compile(r"百分之|百分点|几成|比例|比重|占比|百分比|率[^,，。?？]{0,4}(?:多少|几)|percentage|share|proportion|percent")
 # "研发投入要占地区生产总值多少": what 占 takes is the whole a share is of, not money asked for.
 SHARE_Q_RE = re.compile(r"占(?!地(?!区)|用|据|领|有)[^,，。?？]{1,12}?(?:多少|百分之几)"
@@ -189,6 +193,8 @@ def asked_units(text: str) -> list[str]:
         units += next(g for g in UNIT_GROUPS if "元" in g)
     if PERCENT_Q_RE.search(text) or growth or share:
         units.append("%")
+    if LENGTH_Q_RE.search(text):
+        units += LENGTH_UNITS
     return list(dict.fromkeys(units))
 
 

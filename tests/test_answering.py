@@ -218,6 +218,9 @@ def test_relative_periods_and_everyday_growth() -> None:
     assert asked_units("消费每年要涨多少?") == ["%"]  # a yearly growth rate
     assert asked_units("入托率要提高多少个百分点?") == ["%"]  # not a count of 个
     assert asked_units("农产品加工业与农业总产值比要达到多少?") == ["%"]  # a ratio, not money
+    # A depth or a distance is a length; "多高" may ask a rate.
+    assert asked_units("长江深水航道要挖多深?") == ["米", "千米", "公里"] == asked_units("how deep is the channel?")
+    assert asked_units("城镇化率要达到多高?") == []
 
 
 def test_a_follow_up_naming_only_a_period_swaps_the_period() -> None:
