@@ -264,7 +264,8 @@ def synonym_pairs(query: str) -> list[tuple[str, str]]:
 
 
 def named_plans(text: str, profiles: dict[str, "Profile"], said: str | None = None) -> list[str]:
-    """Ids of the loaded plans a question names by place ("某区…"), level ("全区…") or period ("十三五规划…", "“十五五”主要指标").
+    """Ids of the loaded plans a question names by place ("某区…"), level ("全区…") or period ("十三五规划…",
+    "“十五五”主要指标…").
 
     A place outranks a period: "某区十三五期间…" asks the district's plan about its past, not the national
     13th outline. A question that names none may still point to plans by its time (dated_plans; `said`:
@@ -300,8 +301,8 @@ def boxed_plans(text: str, boxes: dict[str, set[str]], sources: dict[str, str]) 
     """Ids of the plans a question names by one of their 专栏 titles (`boxes`: each plan's 专栏, as chunks
     carry them), when it names none otherwise: "专栏“新型基础设施建设”里…", "科技创新2030—重大项目中列出的…".
     A title is its plan's own words. Said with "专栏" or in quotes it names the box; said bare it names it
-    only if no other plan writes those words (`sources`: each plan's text), as a phrase such as
-    "重大基础设施项目" is written by many. Naming every loaded plan names none."""
+    only if no other plan writes those words (`sources`: each plan's text): "碳达峰碳中和" is a 专栏 of one
+    plan and a phrase of many. Naming every loaded plan names none."""
     found = []
     for doc, titles in sorted(boxes.items()):
         for title in {BOX_NUMBER_RE.sub("", t) for t in titles}:
