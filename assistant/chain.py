@@ -15,7 +15,7 @@ from .answer import Answerer, Draft, StreamingAnswerer, make_answerer
 from .config import Settings
 from .followup import rewrite
 from .indexing import PlanIndex
-from .models import Answer, Document, Hit, Retrieved
+from .models import Answer, Document, Hit, Retrieved, box_title
 from .query import boxed_plans, named_plans, plan_word_test
 from .retrieval import HybridRetriever, sentence_scorer
 
@@ -70,7 +70,7 @@ class AnswerChain:
         boxes: dict[str, set[str]] = {}
         for c in index.chunks:
             if c.box:
-                boxes.setdefault(c.doc_id, set()).add(c.box)
+                boxes.setdefault(c.doc_id, set()).add(box_title(c.box))
         self.top_k = settings.top_k
 
         def depth(scope: list[str]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -157,6 +158,11 @@ def part_label(number: int) -> str:
 def box_label(box: str) -> str:
     """"专栏:民生保障重点项目", or "专栏10 交通建设重点工程" for a numbered box (as read from its picture)."""
     return f"专栏{box}" if box[:1].isdigit() else f"专栏:{box}"
+
+
+def box_title(box: str) -> str:
+    """The 专栏's own title, without the number a box read from its picture carries ("10 交通建设重点工程")."""
+    return re.sub(r"^\s*\d+\s*", "", box)
 
 
 def section_path(chapter: int | None, chapter_title: str, section: int | None, section_title: str | None,

@@ -294,21 +294,17 @@ def named_plans(text: str, profiles: dict[str, "Profile"], said: str | None = No
     return by_period or dated_plans(text, profiles, said)
 
 
-BOX_NUMBER_RE = re.compile(r"^\s*\d+\s*")  # "3 科技创新2030—重大项目": the 专栏's number, then its title
-
-
 def boxed_plans(text: str, boxes: dict[str, set[str]], sources: dict[str, str]) -> list[str]:
-    """Ids of the plans a question names by one of their 专栏 titles (`boxes`: each plan's 专栏, as chunks
-    carry them), when it names none otherwise: "专栏“新型基础设施建设”里…", "科技创新2030—重大项目中列出的…".
+    """Ids of the plans a question names by one of their 专栏 titles (`boxes`: each plan's titles,
+    models.box_title), when it names none otherwise: "专栏“新型基础设施建设”里…", "科技创新2030—重大项目中列出的…".
     A title is its plan's own words. Said with "专栏" or in quotes it names the box; said bare it names it
     only if no other plan writes those words (`sources`: each plan's text): "碳达峰碳中和" is a 专栏 of one
     plan and a phrase of many. Naming every loaded plan names none."""
+    says_box = "专栏" in text
     found = []
     for doc, titles in sorted(boxes.items()):
-        for title in {BOX_NUMBER_RE.sub("", t) for t in titles}:
-            if not title or title not in text:
-                continue
-            marked = "专栏" in text or bool(re.search(rf"[“\"]{re.escape(title)}[”\"]", text))
+        for title in sorted(t for t in titles if t and t in text):
+            marked = says_box or bool(re.search(rf"[“\"]{re.escape(title)}[”\"]", text))
             if marked or not any(title in src for other, src in sources.items() if other != doc):
                 found.append(doc)
                 break

@@ -96,9 +96,11 @@ def test_a_question_may_state_how_many_there_are() -> None:
 
 
 def test_a_question_names_a_plan_by_one_of_its_专栏() -> None:
+    from assistant.models import box_title
     from assistant.query import boxed_plans
 
-    boxes = {"city-15": {"3 数字基础设施建设", "4 重大基础设施项目"}, "national-13": {"3 科技创新2030—重大项目"}}
+    boxes = {doc: {box_title(b) for b in bs} for doc, bs in {
+        "city-15": {"3 数字基础设施建设", "重大基础设施项目"}, "national-13": {"3 科技创新2030—重大项目"}}.items()}
     sources = {"city-15": "……推进数字基础设施建设，实施重大基础设施项目……", "national-13": "……科技创新2030—重大项目……",
                "district-14": "……加快数字基础设施建设，推进重大基础设施项目……"}
     # A title no other plan writes names its plan; so does one said with 专栏 or in quotes.
